@@ -1,0 +1,281 @@
+package dev.lancelet.io;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Objects as files below a root folder. Reads are positional ({@code pread}) on a shared channel.
+ * Writes go to a hidden temporary file that is fsynced and then moved (or, for {@link
+ * #putIfAbsent}, hard-linked, which fails if the name exists) into place, so a reader never sees a
+ * half-written object and a crash leaves at most a stray temporary file.
+ */
+public final class LocalObjectStore implements ObjectStore, ConditionalPut {
+  static final String TEMP_MARKER = ".lancelet-tmp-";
+
+  private final Path root;
+
+  public LocalObjectStore(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  @Override
+  public String uri() {
+    return root.toUri().toString();
+  }
+
+  /** The file behind a store path; rejects paths that escape the root. */
+  public Path resolve(String path) {
+    Path p = root.resolve(path).normalize();
+    if (!p.startsWith(root)) {
+      throw new IllegalArgumentException("Path escapes the store root " + root + ": " + path);
+    }
+    return p;
+  }
+
+  @Override
+  public ReadableObject open(String path) throws IOException {
+    Path file = resolve(path);
+    try {
+      return new LocalReadable(file, FileChannel.open(file, StandardOpenOption.READ));
+    } catch (NoSuchFileException e) {
+      throw new ObjectNotFoundException(file.toString());
+    }
+  }
+
+  @Override
+  public long size(String path) throws IOException {
+    Path file = resolve(path);
+    try {
+      return Files.size(file);
+    } catch (NoSuchFileException e) {
+      throw new ObjectNotFoundException(file.toString());
+    }
+  }
+
+  @Override
+  public boolean exists(String path) {
+    return Files.isRegularFile(resolve(path));
+  }
+
+  @Override
+  public ObjectWriter create(String path) throws IOException {
+    Path target = resolve(path);
+    Files.createDirectories(target.getParent());
+    Path temp = tempFor(target);
+    return new LocalWriter(target, temp, FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+  }
+
+  @Override
+  public void putIfAbsent(String path, byte[] data) throws IOException {
+    Path target = resolve(path);
+    Files.createDirectories(target.getParent());
+    Path temp = tempFor(target);
+    try {
+      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer b = ByteBuffer.wrap(data);
+        while (b.hasRemaining()) {
+          ch.write(b);
+        }
+        ch.force(true);
+      }
+      try {
+        Files.createLink(target, temp);
+      } catch (FileAlreadyExistsException e) {
+        throw new ObjectAlreadyExistsException(target.toString());
+      }
+      syncDirectory(target.getParent());
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  @Override
+  public List<ObjectInfo> list(String prefix) throws IOException {
+    List<ObjectInfo> out = new ArrayList<>();
+    if (!Files.isDirectory(root)) {
+      return out;
+    }
+    int slash = prefix.lastIndexOf('/');
+    Path start = slash < 0 ? root : resolve(prefix.substring(0, slash));
+    if (!Files.isDirectory(start)) {
+      return out;
+    }
+    try (Stream<Path> files = Files.walk(start)) {
+      files
+          .filter(Files::isRegularFile)
+          .forEach(
+              f -> {
+                String rel = root.relativize(f).toString().replace('\\', '/');
+                if (rel.startsWith(prefix) && !f.getFileName().toString().contains(TEMP_MARKER)) {
+                  try {
+                    out.add(new ObjectInfo(rel, Files.size(f), Files.getLastModifiedTime(f).toMillis()));
+                  } catch (NoSuchFileException gone) {
+                    // deleted while listing: leave it out
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                }
+              });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    out.sort((a, b) -> a.path().compareTo(b.path()));
+    return out;
+  }
+
+  @Override
+  public void delete(String path) throws IOException {
+    Files.deleteIfExists(resolve(path));
+  }
+
+  @Override
+  public String toString() {
+    return "LocalObjectStore[" + root + "]";
+  }
+
+  private static Path tempFor(Path target) {
+    return target.resolveSibling("." + target.getFileName() + TEMP_MARKER + UUID.randomUUID());
+  }
+
+  static void syncDirectory(Path dir) {
+    // Durably records a rename or link. Not every platform can open a directory; those that
+    // cannot give no stronger guarantee anyway.
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException | UnsupportedOperationException ignored) {
+      // best effort
+    }
+  }
+
+  private static final class LocalReadable implements ReadableObject {
+    private final Path file;
+    private final FileChannel channel;
+    private final long size;
+
+    LocalReadable(Path file, FileChannel channel) throws IOException {
+      this.file = file;
+      this.channel = channel;
+      this.size = channel.size();
+    }
+
+    @Override
+    public String location() {
+      return file.toString();
+    }
+
+    @Override
+    public long size() {
+      return size;
+    }
+
+    @Override
+    public ByteBuffer read(long offset, int length) throws IOException {
+      ReadableObject.checkRange(location(), size, offset, length);
+      ByteBuffer buf = ByteBuffer.allocate(length);
+      long pos = offset;
+      while (buf.hasRemaining()) {
+        int n = channel.read(buf, pos);
+        if (n < 0) {
+          throw new java.io.EOFException("Unexpected end of " + file + " at byte " + pos + " (file truncated while open?)");
+        }
+        pos += n;
+      }
+      buf.flip();
+      return buf.order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
+
+    @Override
+    public String toString() {
+      return location();
+    }
+  }
+
+  private static final class LocalWriter implements ObjectWriter {
+    private final Path target;
+    private final Path temp;
+    private final FileChannel channel;
+    private long position;
+    private boolean done;
+
+    LocalWriter(Path target, Path temp, FileChannel channel) {
+      this.target = target;
+      this.temp = temp;
+      this.channel = channel;
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+      if (done) {
+        throw new IllegalStateException("Cannot write: already closed: " + target);
+      }
+      ByteBuffer b = ByteBuffer.wrap(bytes, offset, length);
+      while (b.hasRemaining()) {
+        channel.write(b);
+      }
+      position += length;
+    }
+
+    @Override
+    public long position() {
+      return position;
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (done) {
+        return;
+      }
+      done = true;
+      boolean ok = false;
+      try {
+        channel.force(true);
+        channel.close();
+        try {
+          Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        syncDirectory(target.getParent());
+        ok = true;
+      } finally {
+        if (!ok) {
+          channel.close();
+          Files.deleteIfExists(temp);
+        }
+      }
+    }
+
+    @Override
+    public void abort() throws IOException {
+      if (done) {
+        return;
+      }
+      done = true;
+      channel.close();
+      Files.deleteIfExists(temp);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package dev.lancelet.io;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An open object for positional reads. Implementations are safe for concurrent reads from many
+ * threads. Every returned buffer is little-endian ordered, positioned at 0, and owned by the
+ * caller.
+ */
+public interface ReadableObject extends AutoCloseable {
+
+  /** Where the object lives, for messages (a URI or path). */
+  String location();
+
+  /** The object's size in bytes, fixed for the life of this handle. */
+  long size() throws IOException;
+
+  /**
+   * Reads exactly {@code length} bytes at {@code offset}.
+   *
+   * @throws EOFException if the range runs past the end of the object
+   */
+  ByteBuffer read(long offset, int length) throws IOException;
+
+  /** Reads the last {@code min(length, size())} bytes: the footer of a file in one request. */
+  default ByteBuffer readTail(int length) throws IOException {
+    long size = size();
+    int n = (int) Math.min(length, size);
+    return read(size - n, n);
+  }
+
+  /**
+   * Reads several ranges, returning one buffer per range in the order given. The default merges
+   * ranges whose gap is at most {@link #coalesceGapBytes()} into one request, so a caller may
+   * pass many small ranges without paying one request each.
+   */
+  default List<ByteBuffer> readRanges(List<ByteRange> ranges) throws IOException {
+    return RangeCoalescer.read(this, ranges, coalesceGapBytes());
+  }
+
+  /** Ranges closer than this are fetched with one request. */
+  default int coalesceGapBytes() {
+    return 4096;
+  }
+
+  @Override
+  void close() throws IOException;
+
+  /** Checks a requested range against the object size, with a message naming the object. */
+  static void checkRange(String location, long size, long offset, long length) throws EOFException {
+    if (offset < 0 || length < 0 || offset > size || length > size - offset) {
+      throw new EOFException(
+          "Read past the end of "
+              + location
+              + ": wanted ["
+              + offset
+              + ", "
+              + (offset + length)
+              + ") of an object of "
+              + size
+              + " bytes (file truncated?)");
+    }
+  }
+
+  /** A little-endian view of {@code buf}, positioned at 0. */
+  static ByteBuffer littleEndian(ByteBuffer buf) {
+    return buf.order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /** Helper for implementations: a list of n nulls to fill. */
+  static List<ByteBuffer> slots(int n) {
+    List<ByteBuffer> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(null);
+    }
+    return out;
+  }
+}
