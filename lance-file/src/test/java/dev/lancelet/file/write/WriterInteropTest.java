@@ -299,6 +299,8 @@ class WriterInteropTest {
     Schema s = new Schema(List.of(f("v", new ArrowType.FixedSizeList(128), true, f("item", F32, false))));
     roundTrip(s, 600, 20000, 8192, Nulls.NONE, WriteOptions.defaults());
     roundTrip(s, 601, 3000, 1000, Nulls.SOME, WriteOptions.defaults());
+    Schema nn = new Schema(List.of(f("v", new ArrowType.FixedSizeList(128), false, f("item", F32, false))));
+    roundTrip(nn, 602, 20000, 8192, Nulls.NONE, WriteOptions.defaults());
   }
 
   @Test
