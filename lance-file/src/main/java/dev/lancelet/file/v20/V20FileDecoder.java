@@ -1,6 +1,8 @@
 package dev.lancelet.file.v20;
 
 import dev.lancelet.file.LanceFormatException;
+import dev.lancelet.file.container.FileMetadata;
+import dev.lancelet.file.schema.LanceSchemaConverter;
 import dev.lancelet.format.proto.EncodingsV20Protos.ColumnEncoding;
 import dev.lancelet.format.proto.File2Protos.ColumnMetadata;
 import dev.lancelet.io.ReadableObject;
@@ -82,6 +84,27 @@ public final class V20FileDecoder {
       throw io.corrupt("the schema uses %d columns but the file has %d", b.next, columns.size());
     }
     return new V20FileDecoder(io, new Schema(outFields, fileSchema.getCustomMetadata()), readers, numRows);
+  }
+
+  /**
+   * Binds the decoder to a file whose container has been parsed; the schema comes from the file
+   * descriptor.
+   */
+  public static V20FileDecoder open(ReadableObject object, FileMetadata meta) throws LanceFormatException {
+    Schema schema;
+    try {
+      schema = LanceSchemaConverter.toArrow(
+          meta.descriptor().getSchema().getFieldsList(), meta.descriptor().getSchema().getMetadataMap());
+    } catch (IllegalArgumentException e) {
+      throw new LanceFormatException(meta.location() + ": unreadable schema: " + e.getMessage(), e);
+    }
+    long[] pos = new long[meta.numGlobalBuffers()];
+    long[] size = new long[pos.length];
+    for (int i = 0; i < pos.length; i++) {
+      pos[i] = meta.globalBufferOffset(i);
+      size[i] = meta.globalBufferSize(i);
+    }
+    return open(object, meta.fileSize(), schema, meta.columns(), meta.descriptor().getLength(), pos, size);
   }
 
   /** The schema of what this decoder returns (dictionary fields carry their value type). */
