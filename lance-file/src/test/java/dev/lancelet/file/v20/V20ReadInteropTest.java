@@ -63,7 +63,10 @@ class V20ReadInteropTest {
 
   /** Compares full scan, sub-ranges and takes against what lance-core reads. */
   private void verify(Path file, int rows, long seed) throws Exception {
-    List<List<String>> expected = referenceRows(file, alloc);
+    verify(file, rows, seed, referenceRows(file, alloc));
+  }
+
+  private void verify(Path file, int rows, long seed, List<List<String>> expected) throws Exception {
     assertThat(expected).hasSize(rows);
     try (LocalObjectStore store = new LocalObjectStore(dir);
         ReadableObject obj = store.open(file.getFileName().toString())) {
@@ -167,7 +170,7 @@ class V20ReadInteropTest {
     DictionaryEncoding enc = new DictionaryEncoding(1, false, new ArrowType.Int(32, true));
     Schema schema = new Schema(List.of(
         f("lowcard", UTF8, true),
-        new Field("d", new FieldType(true, UTF8, enc), null),
+        new Field("d", new FieldType(true, new ArrowType.Int(32, true), enc), null),
         f("allnull_s", UTF8, true)));
     try (VarCharVector dictValues = new VarCharVector("dict", alloc);
         VectorSchemaRoot root = VectorSchemaRoot.create(schema, alloc)) {
@@ -208,12 +211,17 @@ class V20ReadInteropTest {
     int rows = 1_500_000;
     Schema schema = new Schema(List.of(f("i", I64, true), f("s", UTF8, true), f("l", ArrowType.List.INSTANCE, true, f("item", I32, true))));
     Random rnd = new Random(6);
-    try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, alloc)) {
-      for (FieldVector v : root.getFieldVectors()) {
-        fill(v, rows, rnd, 0.05);
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, alloc);
+        org.lance.file.LanceFileWriter w =
+            org.lance.file.LanceFileWriter.open(file.toString(), alloc, null, java.util.Optional.of("2.0"), Map.of())) {
+      int batch = 150_000;
+      for (int done = 0; done < rows; done += batch) {
+        for (FieldVector v : root.getFieldVectors()) {
+          fill(v, batch, rnd, 0.05);
+        }
+        root.setRowCount(batch);
+        w.write(root);
       }
-      root.setRowCount(rows);
-      writeReference(file, root, null, alloc);
     }
     try (LocalObjectStore store = new LocalObjectStore(dir);
         ReadableObject obj = store.open("pages.lance")) {
@@ -230,14 +238,18 @@ class V20ReadInteropTest {
     Field blob = new Field("b", new FieldType(true, LBIN, null, Map.of("lance-encoding:blob", "true")), null);
     Schema schema = new Schema(List.of(f("id", I32, false), blob));
     Random rnd = new Random(7);
+    List<List<String>> source;
     try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, alloc)) {
       for (FieldVector v : root.getFieldVectors()) {
         fill(v, rows, rnd, 0.2);
       }
       root.setRowCount(rows);
+      source = rows(root, null);
       writeReference(file, root, null, alloc);
     }
-    verify(file, rows, 7);
+    // lance-core 7.0's Java reader returns empty values for blob rows from row 55 on (seen with
+    // this seed), so the source data is the reference here.
+    verify(file, rows, 7, source);
   }
 
   @Test
