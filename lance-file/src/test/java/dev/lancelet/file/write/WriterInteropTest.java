@@ -286,7 +286,7 @@ class WriterInteropTest {
     long seed = 500;
     for (ArrowType lt : List.of(ArrowType.List.INSTANCE, ArrowType.LargeList.INSTANCE)) {
       for (ArrowType item : List.of(I32, I64, ArrowType.Utf8.INSTANCE)) {
-        for (Nulls n : List.of(Nulls.NONE, Nulls.SOME)) {
+        for (Nulls n : Nulls.values()) {
           Schema s = new Schema(List.of(f("l", lt, true, f("item", item, true))));
           roundTrip(s, seed++, 5000, 2000, n, WriteOptions.defaults());
         }
@@ -299,6 +299,8 @@ class WriterInteropTest {
     Schema s = new Schema(List.of(f("v", new ArrowType.FixedSizeList(128), true, f("item", F32, false))));
     roundTrip(s, 600, 20000, 8192, Nulls.NONE, WriteOptions.defaults());
     roundTrip(s, 601, 3000, 1000, Nulls.SOME, WriteOptions.defaults());
+    Schema nn = new Schema(List.of(f("v", new ArrowType.FixedSizeList(128), false, f("item", F32, false))));
+    roundTrip(nn, 602, 20000, 8192, Nulls.NONE, WriteOptions.defaults());
   }
 
   @Test

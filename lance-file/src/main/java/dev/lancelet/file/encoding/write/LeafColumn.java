@@ -267,9 +267,16 @@ public final class LeafColumn {
   void shred(int from, int to) {
     if (!tracksLevels && kinds.length == 1 && valueKind != ValueKind.VARIABLE && valueKind != ValueKind.BOOL) {
       // Fast path: non-nullable flat fixed-width column. Copy the data buffer directly.
-      ArrowBuf data = ((FieldVector) vecs[0]).getDataBuffer();
+      ArrowBuf data;
       if (valueKind == ValueKind.FSL) {
-        data = ((FieldVector) ((FixedSizeListVector) vecs[0]).getDataVector()).getDataBuffer();
+        FieldVector items = ((FixedSizeListVector) vecs[0]).getDataVector();
+        if (items.getNullCount() > 0) {
+          throw new UnsupportedOperationException(
+              "Lancelet cannot write null items inside a fixed_size_list yet (field " + leafField.getName() + ")");
+        }
+        data = items.getDataBuffer();
+      } else {
+        data = ((FieldVector) vecs[0]).getDataBuffer();
       }
       int len = (to - from) * byteWidth;
       values.ensure(len);
