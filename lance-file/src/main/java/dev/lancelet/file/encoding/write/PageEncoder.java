@@ -241,7 +241,7 @@ public final class PageEncoder {
 
   private static EncodedPage allNull(LeafColumn c, Levels lv) {
     PageLayout.Builder pl = PageLayout.newBuilder();
-    var an = dev.lancelet.format.proto.EncodingsV21Protos.AllNullLayout.newBuilder();
+    var an = dev.lancelet.format.proto.EncodingsV21Protos.ConstantLayout.newBuilder();
     List<byte[]> bufs = new ArrayList<>();
     if (lv.rep == null && lv.layers.size() == 1) {
       an.addLayers(RepDefLayer.REPDEF_NULLABLE_ITEM);
@@ -250,7 +250,7 @@ public final class PageEncoder {
       bufs.add(lv.rep == null ? new byte[0] : shortsToBytes(lv.rep, lv.rep.length));
       bufs.add(lv.def == null ? new byte[0] : shortsToBytes(lv.def, lv.def.length));
     }
-    return new EncodedPage(bufs, pl.setAllNullLayout(an).build());
+    return new EncodedPage(bufs, pl.setConstantLayout(an).build());
   }
 
   // ---------------------------------------------------------------- mini-block
