@@ -154,6 +154,38 @@ final class EncodingTree {
     }
   }
 
+  /** The encoding tree in one line, e.g. {@code SomeNull(validity=Flat(1), values=Flat(32))}. */
+  static String describe(ArrayEncoding e) {
+    return switch (e.getArrayEncodingCase()) {
+      case FLAT -> "Flat(" + e.getFlat().getBitsPerValue()
+          + (e.getFlat().hasCompression() ? ", " + e.getFlat().getCompression().getScheme() : "") + ")";
+      case NULLABLE -> switch (e.getNullable().getNullabilityCase()) {
+        case NO_NULLS -> "NoNull(" + describe(e.getNullable().getNoNulls().getValues()) + ")";
+        case SOME_NULLS -> "SomeNull(validity=" + describe(e.getNullable().getSomeNulls().getValidity())
+            + ", values=" + describe(e.getNullable().getSomeNulls().getValues()) + ")";
+        case ALL_NULLS -> "AllNull";
+        default -> "Nullable(?)";
+      };
+      case FIXED_SIZE_LIST -> "FixedSizeList(" + Integer.toUnsignedString(e.getFixedSizeList().getDimension()) + ", "
+          + describe(e.getFixedSizeList().getItems()) + ")";
+      case LIST -> "List(offsets=" + describe(e.getList().getOffsets()) + ", null_offset_adjustment="
+          + Long.toUnsignedString(e.getList().getNullOffsetAdjustment()) + ", num_items=" + Long.toUnsignedString(e.getList().getNumItems()) + ")";
+      case STRUCT -> "SimpleStruct";
+      case BINARY -> "Binary(indices=" + describe(e.getBinary().getIndices()) + ", bytes=" + describe(e.getBinary().getBytes())
+          + ", null_adjustment=" + Long.toUnsignedString(e.getBinary().getNullAdjustment()) + ")";
+      case DICTIONARY -> "Dictionary(indices=" + describe(e.getDictionary().getIndices()) + ", items="
+          + describe(e.getDictionary().getItems()) + ", num_items=" + Integer.toUnsignedString(e.getDictionary().getNumDictionaryItems()) + ")";
+      case PACKED_STRUCT -> {
+        StringBuilder sb = new StringBuilder("PackedStruct(");
+        for (int i = 0; i < e.getPackedStruct().getInnerCount(); i++) {
+          sb.append(i == 0 ? "" : ", ").append(describe(e.getPackedStruct().getInner(i)));
+        }
+        yield sb.append(")").toString();
+      }
+      default -> e.getArrayEncodingCase().name();
+    };
+  }
+
   /** The bit width of one packed-struct child, which must be fixed-width {@code NoNull(Flat)} or {@code Flat}. */
   private static int packedWidth(PageIo io, ArrayEncoding e, String where) throws LanceFormatException {
     ArrayEncoding x = e;

@@ -1,5 +1,7 @@
 package dev.lancelet.file.v20;
 
+import dev.lancelet.file.FileDecoder;
+import dev.lancelet.file.FileInfo;
 import dev.lancelet.file.LanceFormatException;
 import dev.lancelet.file.container.FileMetadata;
 import dev.lancelet.file.schema.LanceSchemaConverter;
@@ -32,13 +34,23 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * from the schema passed in. Struct-level nulls are not stored in 2.0: every struct row reads as
  * valid. Thread-safe: readers hold no per-read state.
  */
-public final class V20FileDecoder {
+public final class V20FileDecoder implements FileDecoder {
+  /**
+   * Plugs the 2.0 decoder into {@link dev.lancelet.file.LanceFileReader}: register it with {@code
+   * LanceFileReader.registerDecoder(LanceFileVersion.V2_0, V20FileDecoder.FACTORY)}.
+   */
+  public static final FileDecoder.Factory FACTORY = ctx -> open(ctx.object(), ctx.metadata());
+
+  private final List<ColumnMetadata> columnMetadata;
+  private final List<String> columnNames;
   private final PageIo io;
   private final Schema schema;
   private final FieldReader[] readers;
   private final long numRows;
 
-  private V20FileDecoder(PageIo io, Schema schema, FieldReader[] readers, long numRows) {
+  private V20FileDecoder(PageIo io, Schema schema, FieldReader[] readers, long numRows, List<ColumnMetadata> columns, List<String> names) {
+    this.columnMetadata = columns;
+    this.columnNames = names;
     this.io = io;
     this.schema = schema;
     this.readers = readers;
@@ -74,7 +86,7 @@ public final class V20FileDecoder {
     FieldReader[] readers = new FieldReader[fileSchema.getFields().size()];
     for (int i = 0; i < readers.length; i++) {
       Field f = valueField(fileSchema.getFields().get(i));
-      readers[i] = b.field(fileSchema.getFields().get(i), f);
+      readers[i] = b.field(fileSchema.getFields().get(i), f, f.getName());
       if (readers[i].numRows() != numRows) {
         throw io.corrupt("field %s has %d rows but the file has %d", f.getName(), readers[i].numRows(), numRows);
       }
@@ -83,7 +95,7 @@ public final class V20FileDecoder {
     if (b.next != columns.size()) {
       throw io.corrupt("the schema uses %d columns but the file has %d", b.next, columns.size());
     }
-    return new V20FileDecoder(io, new Schema(outFields, fileSchema.getCustomMetadata()), readers, numRows);
+    return new V20FileDecoder(io, new Schema(outFields, fileSchema.getCustomMetadata()), readers, numRows, columns, b.names);
   }
 
   /**
@@ -230,6 +242,86 @@ public final class V20FileDecoder {
     }
   }
 
+  // ------------------------------------------------------------------ FileDecoder (reader plug-in)
+
+  /** Reads {@code ranges} of field {@code fi} into the caller's vector, wrapping stray runtime errors. */
+  private void readInto(int fi, long[] ranges, FieldVector out) throws IOException {
+    if (fi < 0 || fi >= readers.length) {
+      throw new IllegalArgumentException("Field index " + fi + " is outside the schema's " + readers.length + " fields");
+    }
+    if (out.getField().getDictionary() != null) {
+      throw new LanceFormatException(io.location() + ": field " + out.getField().getName()
+          + " is dictionary-typed; the 2.0 decoder returns dictionary fields as their value type (see V20FileDecoder.schema())");
+    }
+    try {
+      readers[fi].read(ranges, out);
+    } catch (IndexOutOfBoundsException | IllegalStateException | ArithmeticException e) {
+      throw new LanceFormatException(io.location() + ": field " + readers[fi].field.getName() + " is corrupt: " + e, e);
+    }
+  }
+
+  @Override
+  public Cursor scan(List<Integer> fields, long start, long end) {
+    if (start < 0 || end < start || end > numRows) {
+      throw new IllegalArgumentException("Row range [" + start + ", " + end + ") is outside the file's " + numRows + " rows");
+    }
+    return new Cursor() {
+      long pos = start;
+
+      @Override
+      public void next(int n, List<FieldVector> out) throws IOException {
+        if (n < 0 || n > end - pos) {
+          throw new IllegalArgumentException("Cannot read " + n + " rows: " + (end - pos) + " left");
+        }
+        long[] ranges = n == 0 ? new long[0] : new long[] {pos, pos + n};
+        for (int i = 0; i < fields.size(); i++) {
+          readInto(fields.get(i), ranges, out.get(i));
+        }
+        pos += n;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  @Override
+  public void take(long[] rows, List<Integer> fields, List<FieldVector> out) throws IOException {
+    int[] fi = fields.stream().mapToInt(Integer::intValue).toArray();
+    try (VectorSchemaRoot r = take(rows, fi, out.isEmpty() ? null : out.get(0).getAllocator())) {
+      for (int i = 0; i < fi.length; i++) {
+        FieldVector src = r.getVector(i);
+        FieldVector dst = out.get(i);
+        dst.clear();
+        src.makeTransferPair(dst).transfer();
+      }
+    }
+  }
+
+  @Override
+  public List<FileInfo.ColumnInfo> columns() throws IOException {
+    List<FileInfo.ColumnInfo> out = new ArrayList<>();
+    for (int c = 0; c < columnMetadata.size(); c++) {
+      ColumnMetadata cm = columnMetadata.get(c);
+      List<FileInfo.PageInfo> pages = new ArrayList<>();
+      long first = 0;
+      for (int p = 0; p < cm.getPagesCount(); p++) {
+        ColumnMetadata.Page page = cm.getPages(p);
+        String where = "column " + c + " page " + p;
+        var enc = EncodingTree.pageEncoding(io, page.getEncoding(), where);
+        List<FileInfo.BufferInfo> bufs = new ArrayList<>();
+        for (int b = 0; b < page.getBufferOffsetsCount() && b < page.getBufferSizesCount(); b++) {
+          bufs.add(new FileInfo.BufferInfo(page.getBufferOffsets(b), page.getBufferSizes(b)));
+        }
+        pages.add(new FileInfo.PageInfo(first, page.getLength(), enc.getArrayEncodingCase().name(), EncodingTree.describe(enc), bufs));
+        first += page.getLength();
+      }
+      ColumnEncoding ce = EncodingTree.columnEncoding(io, cm.getEncoding(), "column " + c);
+      out.add(new FileInfo.ColumnInfo(c, columnNames.get(c), ce.hasBlob() ? "Blob" : "Values", pages));
+    }
+    return out;
+  }
+
   /** The field with dictionary encodings removed, recursively: what the decoder produces. */
   static Field valueField(Field f) {
     List<Field> kids = new ArrayList<>();
@@ -246,6 +338,7 @@ public final class V20FileDecoder {
     final List<ColumnMetadata> columns;
     final long[] filePos;
     final long[] fileSize;
+    final List<String> names = new ArrayList<>();
     int next;
 
     Builder(PageIo io, List<ColumnMetadata> columns, long[] filePos, long[] fileSize) {
@@ -256,8 +349,9 @@ public final class V20FileDecoder {
     }
 
     /** {@code original} keeps dictionary encodings (they choose the dictionary flavour). */
-    FieldReader field(Field original, Field out) throws LanceFormatException {
+    FieldReader field(Field original, Field out, String path) throws LanceFormatException {
       int index = next++;
+      names.add(path);
       if (index >= columns.size()) {
         throw io.corrupt("field %s needs column %d but the file has only %d columns", out.getName(), index, columns.size());
       }
@@ -287,12 +381,12 @@ public final class V20FileDecoder {
         }
         FieldReader[] kids = new FieldReader[out.getChildren().size()];
         for (int i = 0; i < kids.length; i++) {
-          kids[i] = field(original.getChildren().get(i), out.getChildren().get(i));
+          kids[i] = field(original.getChildren().get(i), out.getChildren().get(i), path + "." + out.getChildren().get(i).getName());
         }
         return new FieldReader.Struct(io, out, pages.total, kids);
       }
       if (type instanceof ArrowType.List || type instanceof ArrowType.LargeList) {
-        FieldReader items = field(original.getChildren().get(0), out.getChildren().get(0));
+        FieldReader items = field(original.getChildren().get(0), out.getChildren().get(0), path + "." + out.getChildren().get(0).getName());
         return new FieldReader.ListField(io, out, pages, items);
       }
       if (type instanceof ArrowType.Map || type instanceof ArrowType.Union || type instanceof ArrowType.ListView

@@ -118,6 +118,46 @@ class V20ReadInteropTest {
   }
 
   @Test
+  void throughLanceFileReader() throws Exception {
+    Field st = f("s", ArrowType.Struct.INSTANCE, false, f("a", I32, true), f("b", UTF8, true));
+    Schema schema = new Schema(List.of(f("i", I64, true), st, f("l", ArrowType.List.INSTANCE, true, f("item", F64, true)),
+        f("v", new ArrowType.FixedSizeList(4), true, f("item", F32, true))));
+    Path file = dir.resolve("api.lance");
+    int rows = 5000;
+    Random rnd = new Random(9);
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, alloc)) {
+      for (FieldVector v : root.getFieldVectors()) {
+        fill(v, rows, rnd, 0.2);
+      }
+      root.setRowCount(rows);
+      writeReference(file, root, null, alloc);
+    }
+    List<List<String>> expected = referenceRows(file, alloc);
+    try (LocalObjectStore store = new LocalObjectStore(dir);
+        dev.lancelet.file.LanceFileReader r = dev.lancelet.file.LanceFileReader.open(store, "api.lance", alloc)) {
+      assertThat(r.version()).isEqualTo(LanceFileVersion.V2_0);
+      assertThat(r.numRows()).isEqualTo(rows);
+      List<List<String>> got = new ArrayList<>();
+      try (var ar = r.scan(dev.lancelet.file.ScanOptions.builder().batchSize(777).build())) {
+        while (ar.loadNextBatch()) {
+          got.addAll(rows(ar.getVectorSchemaRoot(), null));
+        }
+      }
+      assertRows("LanceFileReader.scan", got, expected);
+      long[] take = {4999, 3, 3, 1200, 0};
+      try (VectorSchemaRoot t = r.take(take, null)) {
+        List<List<String>> want = new ArrayList<>();
+        for (long x : take) {
+          want.add(expected.get((int) x));
+        }
+        assertRows("LanceFileReader.take", rows(t, null), want);
+      }
+      assertThat(r.info().columns()).hasSize(7); // i, s, s.a, s.b, l, l.item, v
+      assertThat(r.info().columns().get(1).pages().get(0).encoding()).isEqualTo("SimpleStruct");
+    }
+  }
+
+  @Test
   void scalarsWithoutNulls() throws Exception {
     List<Field> fields = new ArrayList<>();
     for (int i = 0; i < SCALARS.size(); i++) {
