@@ -88,10 +88,10 @@ final class ExportCommand implements Callable<Integer> {
     Progress progress = new Progress(spec.commandLine().getErr(), "exported", reader.numRows(), quiet, Progress.stderrIsTerminal());
     try (ArrowReader batches = reader.scan(options.build())) {
       VectorSchemaRoot root = batches.getVectorSchemaRoot();
-      try (IpcOutput output = IpcOutput.create(Path.of(out), format, root.getSchema(), allocator)) {
+      try (IpcOutput output = IpcOutput.create(Path.of(out), format, root.getSchema(), batches, allocator)) {
         while (batches.loadNextBatch()) {
           int n = root.getRowCount();
-          output.write(root, batches);
+          output.write(root);
           progress.advance(n);
         }
         output.commit();
@@ -117,9 +117,9 @@ final class ExportCommand implements Callable<Integer> {
         long[] slice = java.util.Arrays.copyOfRange(rowList, start, end);
         try (VectorSchemaRoot batch = reader.take(slice, columns)) {
           if (output == null) {
-            output = IpcOutput.create(Path.of(out), format, batch.getSchema(), allocator);
+            output = IpcOutput.create(Path.of(out), format, batch.getSchema(), null, allocator);
           }
-          output.write(batch, null);
+          output.write(batch);
           progress.advance(slice.length);
         }
       }

@@ -74,7 +74,8 @@ final class Formats {
         };
     DictionaryEncoding d = f.getDictionary();
     if (d != null) {
-      name = "dictionary<" + scalarName(d.getIndexType()) + ", " + name + ">";
+      // Arrow Java gives a dictionary-encoded field its index type; the values' type is the dictionary's.
+      name = "dictionary<" + scalarName(d.getIndexType()) + ">";
     }
     return name;
   }

@@ -79,7 +79,7 @@ final class ImportCommand implements Callable<Integer> {
       Schema schema;
       try {
         root = reader.getVectorSchemaRoot();
-        schema = PlainBatches.plain(root.getSchema());
+        schema = PlainBatches.plain(root.getSchema(), reader);
       } catch (IOException | RuntimeException e) {
         if (e instanceof CliException c) {
           throw c;
@@ -95,10 +95,10 @@ final class ImportCommand implements Callable<Integer> {
         throw e instanceof CliException c ? c : CliException.at(out, e);
       }
       boolean ok = false;
-      try (PlainBatches plain = decode ? new PlainBatches(root.getSchema(), allocator) : null) {
+      try (PlainBatches plain = decode ? new PlainBatches(root.getSchema(), reader, allocator) : null) {
         while (nextBatch(reader)) {
           int n = root.getRowCount();
-          VectorSchemaRoot batch = decode ? plain.load(root, reader) : root;
+          VectorSchemaRoot batch = decode ? plain.load(root) : root;
           try {
             writer.write(batch);
           } catch (IOException | RuntimeException e) {

@@ -32,7 +32,7 @@ final class IpcOutput implements AutoCloseable {
   private final ArrowWriter writer;
   private boolean committed;
 
-  private IpcOutput(Path target, Format format, Schema schema, BufferAllocator allocator) throws IOException {
+  private IpcOutput(Path target, Format format, Schema schema, DictionaryProvider dictionaries, BufferAllocator allocator) throws IOException {
     this.target = target;
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
@@ -43,7 +43,7 @@ final class IpcOutput implements AutoCloseable {
     boolean ok = false;
     try {
       ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-      pb = new PlainBatches(schema, allocator);
+      pb = new PlainBatches(schema, dictionaries, allocator);
       w = format == Format.FILE
           ? new ArrowFileWriter(pb.root(), null, ch)
           : new ArrowStreamWriter(pb.root(), null, ch);
@@ -80,13 +80,18 @@ final class IpcOutput implements AutoCloseable {
     return null;
   }
 
-  static IpcOutput create(Path target, Format format, Schema schema, BufferAllocator allocator) throws IOException {
-    return new IpcOutput(target, format, schema, allocator);
+  /**
+   * Starts an output for batches of {@code schema}; dictionary-encoded columns are decoded with
+   * {@code dictionaries} (may be null when there are none).
+   */
+  static IpcOutput create(Path target, Format format, Schema schema, DictionaryProvider dictionaries, BufferAllocator allocator)
+      throws IOException {
+    return new IpcOutput(target, format, schema, dictionaries, allocator);
   }
 
-  /** Appends a batch (moving its vectors out), decoding dictionary columns with {@code dictionaries}. */
-  void write(VectorSchemaRoot batch, DictionaryProvider dictionaries) throws IOException {
-    batches.load(batch, dictionaries);
+  /** Appends a batch; the batch itself is left untouched. */
+  void write(VectorSchemaRoot batch) throws IOException {
+    batches.load(batch);
     writer.writeBatch();
     batches.root().clear();
   }
@@ -94,9 +99,8 @@ final class IpcOutput implements AutoCloseable {
   /** Finishes the IPC footer and moves the file into place. */
   void commit() throws IOException {
     writer.end();
-    writer.close();
     channel.force(true);
-    channel.close();
+    writer.close(); // closes the channel too
     Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     committed = true;
   }
