@@ -15,25 +15,37 @@ import org.apache.arrow.vector.types.pojo.Schema;
 final class Formats {
   private Formats() {}
 
-  /** {@code V2_1} prints as {@code 2.1}. */
+  /** {@code 2.1}. */
   static String version(LanceFileVersion v) {
-    String n = v.name();
-    return n.startsWith("V") ? n.substring(1).replace('_', '.') : n;
+    return v.toString();
   }
 
-  /** Parses {@code 2.0}, {@code 2.1}, ... into a version this build knows, or fails naming the choices. */
-  static LanceFileVersion parseVersion(String s) {
-    String name = "V" + s.trim().replace('.', '_');
-    for (LanceFileVersion v : LanceFileVersion.values()) {
-      if (v.name().equals(name)) {
-        return v;
-      }
-    }
+  /** The v2 versions, which are the ones the CLI offers. */
+  static String knownVersions() {
     StringJoiner known = new StringJoiner(", ");
     for (LanceFileVersion v : LanceFileVersion.values()) {
-      known.add(version(v));
+      if (!v.isLegacy()) {
+        known.add(version(v));
+      }
     }
-    throw new IllegalArgumentException("Unknown Lance file format version '" + s + "' (known: " + known + ")");
+    return known.toString();
+  }
+
+  /**
+   * Parses {@code 2.0}, {@code 2.1}, ... (also Lance's names {@code stable} and {@code next}); the
+   * legacy v1 format is refused.
+   */
+  static LanceFileVersion parseVersion(String s) {
+    LanceFileVersion v;
+    try {
+      v = LanceFileVersion.parse(s);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Unknown Lance file format version '" + s + "' (known: " + knownVersions() + ")", e);
+    }
+    if (v.isLegacy()) {
+      throw new IllegalArgumentException("The legacy (v1) Lance file format cannot be written; choose one of " + knownVersions());
+    }
+    return v;
   }
 
   static String count(long n) {

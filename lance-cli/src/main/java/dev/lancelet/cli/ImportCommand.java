@@ -29,7 +29,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code lance file import IN OUT.lance [--format-version 2.0|2.1|2.2]}. */
+/** {@code lance file import IN OUT.lance [--format-version 2.0|2.1|2.2|2.3]}. */
 @Command(
     name = "import",
     mixinStandardHelpOptions = true,
@@ -51,7 +51,7 @@ final class ImportCommand implements Callable<Integer> {
   String out;
 
   @Option(names = "--format-version", paramLabel = "V",
-      description = "Lance file format version to write: 2.0, 2.1 or 2.2 (default: the writer's default, 2.1).")
+      description = "Lance file format version to write: 2.0, 2.1, 2.2 or 2.3 (default: 2.1, as Lance 7.0).")
   String formatVersion;
 
   @Option(names = "--force", description = "Replace OUT if it exists.")

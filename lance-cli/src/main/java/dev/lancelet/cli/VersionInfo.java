@@ -1,10 +1,9 @@
 package dev.lancelet.cli;
 
-import dev.lancelet.format.LanceFileVersion;
+import dev.lancelet.file.WriteOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
-import java.util.StringJoiner;
 import picocli.CommandLine.IVersionProvider;
 
 /** What {@code lance --version} prints. */
@@ -17,13 +16,10 @@ final class VersionInfo implements IVersionProvider {
 
   @Override
   public String[] getVersion() {
-    StringJoiner versions = new StringJoiner(", ");
-    for (LanceFileVersion v : LanceFileVersion.values()) {
-      versions.add(Formats.version(v));
-    }
     return new String[] {
       "lance (Lancelet) " + lanceletVersion(),
-      "Lance file format versions: " + versions,
+      "Lance file format versions: " + Formats.knownVersions() + " (writes " + Formats.version(WriteOptions.DEFAULT_VERSION)
+          + " unless told otherwise)",
       "Apache Arrow Java " + PROPS.getProperty("arrow.version", "unknown")
           + ", picocli " + PROPS.getProperty("picocli.version", "unknown"),
       "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ", "

@@ -15,6 +15,8 @@ class FormatsTest {
     assertThat(Formats.version(LanceFileVersion.V2_1)).isEqualTo("2.1");
     assertThat(Formats.parseVersion("2.0")).isEqualTo(LanceFileVersion.V2_0);
     assertThat(Formats.parseVersion(" 2.1 ")).isEqualTo(LanceFileVersion.V2_1);
+    assertThat(Formats.parseVersion("stable")).isEqualTo(LanceFileVersion.V2_1);
+    assertThatThrownBy(() -> Formats.parseVersion("0.1")).hasMessageStartingWith("The legacy (v1) Lance file format cannot be written");
     assertThatThrownBy(() -> Formats.parseVersion("3.0")).hasMessageStartingWith("Unknown Lance file format version '3.0'");
   }
 
