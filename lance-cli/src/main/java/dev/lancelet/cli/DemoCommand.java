@@ -131,17 +131,18 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private void showcase(LanceFileReader reader, PrintWriter out, String name) throws IOException {
-    out.println("$ lance file inspect " + name);
+    out.println("▶ lance file inspect " + name);
     Inspection.of(name, reader).text(false).forEach(out::println);
     out.println();
 
     long[] picks = new SplittableRandom(seed).longs(TAKE, 0, reader.numRows()).toArray();
-    out.println("$ lance file export " + name + " rows.arrow --rows " + joined(picks) + "   # random access: take()");
+    out.println("▶ take " + TAKE + " random rows: " + joined(picks));
     long t0 = System.nanoTime();
     try (VectorSchemaRoot taken = reader.take(picks, null)) {
       long takeNanos = System.nanoTime() - t0;
       TextTable table = new TextTable(taken.getSchema().getFields().stream().map(f -> f.getName()).toArray(String[]::new));
       int matching = 0;
+      long firstBad = -1;
       for (int i = 0; i < taken.getRowCount(); i++) {
         Object[] cells = new Object[taken.getFieldVectors().size()];
         for (int c = 0; c < cells.length; c++) {
@@ -150,6 +151,8 @@ final class DemoCommand implements Callable<Integer> {
         table.row(cells);
         if (DemoData.matches(taken, i, DemoData.row(picks[i]))) {
           matching++;
+        } else if (firstBad < 0) {
+          firstBad = picks[i];
         }
       }
       for (int c = 0; c < taken.getFieldVectors().size(); c++) {
@@ -159,11 +162,11 @@ final class DemoCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "  %d rows in %.1f ms; %d of %d match the generator%s%n%n", taken.getRowCount(),
           takeNanos / 1e6, matching, TAKE, matching == TAKE ? " ✓" : "  ✗ MISMATCH");
       if (taken.getRowCount() != TAKE || matching != TAKE) {
-        throw new CliException(name + ": take() returned rows that differ from the data written");
+        throw new CliException(name + ": take() returned rows that differ from the data written (first: row " + firstBad + ")");
       }
     }
 
-    out.println("$ scan of column 'score'");
+    out.println("▶ scan column 'score'");
     t0 = System.nanoTime();
     long count = 0;
     long nulls = 0;
@@ -206,6 +209,6 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static String joined(long[] rows) {
-    return String.join(",", Arrays.stream(rows).mapToObj(Long::toString).toList());
+    return String.join(", ", Arrays.stream(rows).mapToObj(Long::toString).toList());
   }
 }

@@ -19,7 +19,10 @@ final class Errors {
       return m == null || m.isBlank() ? "Not supported yet by this version of Lancelet" : m;
     }
     if (m == null || m.isBlank()) {
-      return e.getCause() != null && e.getCause() != e ? describe(e.getCause()) : e.getClass().getSimpleName();
+      if (e.getCause() != null && e.getCause() != e) {
+        return describe(e.getCause());
+      }
+      return "Internal error: " + e.getClass().getSimpleName() + " (run with --verbose for the stack trace)";
     }
     // Messages of wrapped exceptions (e.g. "java.io.IOException: x") read better without the class.
     if (e.getCause() != null && m.equals(e.getCause().toString())) {

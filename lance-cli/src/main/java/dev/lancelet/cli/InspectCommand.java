@@ -41,7 +41,7 @@ final class InspectCommand implements Callable<Integer> {
       Inspection inspection;
       try {
         inspection = Inspection.of(file, reader);
-      } catch (RuntimeException e) {
+      } catch (IOException | RuntimeException e) {
         throw CliException.at(file, e);
       }
       if (json) {

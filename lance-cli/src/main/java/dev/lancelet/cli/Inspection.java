@@ -5,6 +5,7 @@ import dev.lancelet.file.FileInfo.BufferInfo;
 import dev.lancelet.file.FileInfo.ColumnInfo;
 import dev.lancelet.file.FileInfo.PageInfo;
 import dev.lancelet.file.LanceFileReader;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +31,7 @@ final class Inspection {
     this.metadata = metadata;
   }
 
-  static Inspection of(String file, LanceFileReader reader) {
+  static Inspection of(String file, LanceFileReader reader) throws IOException {
     Map<String, String> md = reader.metadata();
     return new Inspection(file, reader.info(), reader.schema(), md == null ? Map.of() : new TreeMap<>(md));
   }

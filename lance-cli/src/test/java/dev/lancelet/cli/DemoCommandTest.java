@@ -20,7 +20,7 @@ class DemoCommandTest {
     assertThat(r.exit()).as(r.toString()).isZero();
     assertThat(r.out())
         .contains("Writing 20,000 rows of sample data (Lance format 2.1)")
-        .contains("$ lance file inspect " + tmp.resolve("demo.lance"))
+        .contains("▶ lance file inspect " + tmp.resolve("demo.lance"))
         .contains("format version  2.1")
         .contains("embedding: fixed_size_list<float32, 128> not null")
         .contains("5 of 5 match the generator ✓")
