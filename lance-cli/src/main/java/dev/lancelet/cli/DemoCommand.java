@@ -205,7 +205,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println("Next, try:");
     out.println("  lance file inspect " + name + " --json");
     out.println("  lance file export  " + name + " demo.arrow --columns id,category,caption");
-    out.println("  lance file import  demo.arrow copy.lance --format-version 2.0");
+    out.println("  lance file import  demo.arrow copy.lance");
   }
 
   private static String joined(long[] rows) {

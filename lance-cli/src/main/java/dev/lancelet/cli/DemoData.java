@@ -67,7 +67,7 @@ final class DemoData {
     double u = r.nextDouble();
     int cat = Math.min(CATEGORIES.length - 1, (int) (u * u * CATEGORIES.length));
     String caption = caption(r);
-    double score = Math.round(r.nextDouble() * 10_000) / 10_000.0;
+    double score = Math.floor(r.nextDouble() * 10_000) / 10_000.0;
     float[] e = new float[DIM];
     double norm = 0;
     for (int k = 0; k < DIM; k++) {

@@ -124,7 +124,7 @@ final class ImportCommand implements Callable<Integer> {
           }
         }
       }
-      progress.done("from " + in + " to " + out);
+      progress.done("from " + (in.equals("-") ? "stdin" : in) + " to " + out);
     }
     return 0;
   }

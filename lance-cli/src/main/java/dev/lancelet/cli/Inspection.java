@@ -69,7 +69,7 @@ final class Inspection {
       out.add(String.format(Locale.ROOT, "  #%d %s  ·  %d page%s  ·  %s%s",
           c.index(), c.field(), c.pages().size(), c.pages().size() == 1 ? "" : "s",
           Formats.bytes(c.dataBytes()),
-          c.encoding() == null || c.encoding().isBlank() ? "" : "  ·  column encoding " + c.encoding()));
+          trivialColumnEncoding(c.encoding()) ? "" : "  ·  column encoding " + c.encoding()));
       TextTable t = new TextTable("page", "first row", "rows", "layout", "bytes", "encoding").right(0, 1, 2, 4);
       List<PageInfo> pages = c.pages();
       for (int i = 0; i < pages.size(); i++) {
@@ -177,6 +177,11 @@ final class Inspection {
 
   private static void buffer(Json j, BufferInfo b) {
     j.beginObject().field("position", b.position()).field("size", b.size()).endObject();
+  }
+
+  /** 2.1+ columns all say "Structural"; only other column encodings are worth a mention. */
+  private static boolean trivialColumnEncoding(String e) {
+    return e == null || e.isBlank() || e.equals("Structural");
   }
 
   private static String abbreviate(String s, int max) {

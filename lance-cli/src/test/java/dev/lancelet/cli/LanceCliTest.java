@@ -82,6 +82,17 @@ class LanceCliTest {
   }
 
   @Test
+  void corruptLanceFileIsOneLineNamingTheFile() throws IOException {
+    byte[] bytes = new byte[200];
+    System.arraycopy("LANC".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, bytes, 196, 4);
+    Path bad = Files.write(tmp.resolve("bad.lance"), bytes);
+    CliRun r = CliRun.of("file", "inspect", bad.toString());
+    assertThat(r.exit()).isEqualTo(LanceCli.EXIT_ERROR);
+    assertThat(r.err()).startsWith("lance: " + bad).doesNotContain("\tat ");
+    assertThat(r.err().lines()).hasSize(1);
+  }
+
+  @Test
   void verbosePrintsTheStackTrace() {
     Path missing = tmp.resolve("nope.lance");
     CliRun quiet = CliRun.of("file", "inspect", missing.toString());
