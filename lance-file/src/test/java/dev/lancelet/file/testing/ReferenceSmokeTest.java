@@ -77,12 +77,14 @@ class ReferenceSmokeTest {
   @ParameterizedTest(name = "mixed schema in {0}")
   @ValueSource(strings = {"2.0", "2.1", "2.2", "2.3"})
   void everyShapeAndNullPatternInOneFile(String version) throws Exception {
-    Schema schema = TypeCatalog.schemaOf(TypeCatalog.referenceWritable(version));
     for (Shape shape : Shape.values()) {
       if (shape == Shape.HUGE_BINARY) {
         continue; // covered below with few rows
       }
       for (Nulls nulls : Nulls.values()) {
+        Schema schema = TypeCatalog.schemaOf(TypeCatalog.referenceWritable(version).stream()
+            .filter(t -> !ReferenceQuirks.readerAborts(t.name(), shape, nulls, version))
+            .toList());
         RandomData.Builder gen = RandomData.builder(SEED + shape.ordinal() * 31 + nulls.ordinal())
             .shape(shape).nulls(nulls).rows(100).batches(2);
         try (RandomData.Batches data = gen.build(schema, allocator)) {
