@@ -167,6 +167,31 @@ final class FuzzCorpus {
     root.setRowCount(n);
   }
 
+  interface Writer {
+    byte[] write() throws IOException;
+  }
+
+  /**
+   * The checked-in file {@code <name>.lance} next to this class, or, when it is missing or {@code
+   * -Dlancelet.fuzz.regenerate=<dir>} is set, a fresh one from {@code writer} (saved to that
+   * directory when set).
+   */
+  static byte[] golden(String name, Writer writer) throws IOException {
+    String regen = System.getProperty("lancelet.fuzz.regenerate");
+    if (regen == null) {
+      try (var in = FuzzCorpus.class.getResourceAsStream(name + ".lance")) {
+        if (in != null) {
+          return in.readAllBytes();
+        }
+      }
+    }
+    byte[] b = writer.write();
+    if (regen != null) {
+      Files.write(Path.of(regen).resolve(name + ".lance"), b);
+    }
+    return b;
+  }
+
   /** Writes {@code n} rows with lance-core 7.0 in file version {@code version} ("2.0", "2.1", "2.2"). */
   static byte[] writeWithLanceCore(Path dir, String version, Schema schema, int n, long seed) throws IOException {
     Path p = dir.resolve("core-" + version + "-" + seed + ".lance");
