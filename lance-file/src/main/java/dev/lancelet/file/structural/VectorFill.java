@@ -73,8 +73,16 @@ final class VectorFill {
       return first;
     }
     // list / large list
-    FieldVector child = (FieldVector) (v instanceof ListVector lv ? lv.getDataVector() : ((LargeListVector) v).getDataVector());
-    Unraveler u = fill(child, f.children().get(0), leaves);
+    FieldVector target = (FieldVector) (v instanceof ListVector lv0 ? lv0.getDataVector() : ((LargeListVector) v).getDataVector());
+    // Fill the items into a separate vector: allocating the list below also resets its items.
+    FieldVector child = target.getField().createVector(target.getAllocator());
+    Unraveler u;
+    try {
+      u = fill(child, f.children().get(0), leaves);
+    } catch (LanceFormatException | RuntimeException e) {
+      child.close();
+      throw e;
+    }
     boolean[][] val = new boolean[1][];
     int[] cnt = new int[1];
     long[] offs = u.offsets(val, cnt);
@@ -83,6 +91,15 @@ final class VectorFill {
       throw new LanceFormatException("List " + f.name() + " offsets end at " + offs[n] + " but the items hold " + child.getValueCount() + " values");
     }
     boolean[] validity = val[0];
+    try {
+      fillList(v, child, offs, validity, n);
+    } finally {
+      child.close();
+    }
+    return u;
+  }
+
+  private static void fillList(FieldVector v, FieldVector child, long[] offs, boolean[] validity, int n) {
     if (v instanceof ListVector lv) {
       lv.setInitialCapacity(n);
       lv.allocateNew();
@@ -95,6 +112,7 @@ final class VectorFill {
       }
       setValidity(lv.getValidityBuffer(), validity, n);
       lv.setLastSet(n - 1);
+      child.makeTransferPair(lv.getDataVector()).transfer();
       lv.setValueCount(n);
     } else {
       LargeListVector lv = (LargeListVector) v;
@@ -109,9 +127,9 @@ final class VectorFill {
       }
       setValidity(lv.getValidityBuffer(), validity, n);
       lv.setLastSet(n - 1);
+      child.makeTransferPair(lv.getDataVector()).transfer();
       lv.setValueCount(n);
     }
-    return u;
   }
 
   private static void setStructCount(StructVector sv, int n) {
