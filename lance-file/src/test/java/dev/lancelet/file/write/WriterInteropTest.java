@@ -286,7 +286,7 @@ class WriterInteropTest {
     long seed = 500;
     for (ArrowType lt : List.of(ArrowType.List.INSTANCE, ArrowType.LargeList.INSTANCE)) {
       for (ArrowType item : List.of(I32, I64, ArrowType.Utf8.INSTANCE)) {
-        for (Nulls n : List.of(Nulls.NONE, Nulls.SOME)) {
+        for (Nulls n : Nulls.values()) {
           Schema s = new Schema(List.of(f("l", lt, true, f("item", item, true))));
           roundTrip(s, seed++, 5000, 2000, n, WriteOptions.defaults());
         }

@@ -144,16 +144,104 @@ public final class PageEncoder {
       return allNull(c, lv);
     }
     boolean wide = switch (c.valueKind) {
-      case FSL -> c.byteWidth >= MINIBLOCK_MAX_VALUE_BYTES || true;
+      case FSL -> true; // Lance writes every vector column full-zip
       case FIXED -> c.byteWidth >= MINIBLOCK_MAX_VALUE_BYTES;
       case BOOL -> false;
       case VARIABLE -> c.maxValueLength >= MINIBLOCK_MAX_VALUE_BYTES;
     };
-    return wide ? fullZip(c, lv) : miniBlock(c, lv);
+    if (c.valueKind == LeafColumn.ValueKind.VARIABLE) {
+      EncodedPage dict = maybeDictionary(c, lv);
+      if (dict != null) {
+        return dict;
+      }
+    }
+    if (wide) {
+      return fullZip(c, lv);
+    }
+    ValueChunks vc = switch (c.valueKind) {
+      case BOOL -> flatChunks(boolBits(c), 1, c.pageItems);
+      case FIXED -> fixedChunks(java.util.Arrays.copyOf(c.values.a, c.values.n), c.byteWidth, c.pageItems);
+      case VARIABLE -> variableChunks(c);
+      case FSL -> throw new IllegalStateException("FSL is written full-zip");
+    };
+    return miniBlock(c, lv, vc, null, null, 0);
+  }
+
+  /** Lance skips dictionaries for pages with fewer values than this. */
+  static final int DICT_MIN_VALUES = 100;
+  /** Lance dictionary-encodes when the estimated encoded size is below this share of the data. */
+  static final double DICT_SIZE_RATIO = 0.8;
+
+  /**
+   * Layout-level dictionary for low-cardinality variable-width pages, decided like Lance: the
+   * estimated size (distinct values at the average length, plus 4-byte dictionary offsets and
+   * 4-byte indices per value) must be under 80% of the value bytes. Indices are int32, compressed
+   * like any fixed-width mini-block values; the dictionary is one Variable(Flat(32)) block.
+   */
+  private EncodedPage maybeDictionary(LeafColumn c, Levels lv) {
+    int n = c.pageItems;
+    int ow = c.offsetBits / 8;
+    // Lance measures a variable-width block as its bytes plus its offsets.
+    long dataSize = c.values.n + (long) (n + 1) * ow;
+    if (n < DICT_MIN_VALUES) {
+      return null;
+    }
+    long avg = dataSize / n;
+    double budget = DICT_SIZE_RATIO * dataSize - (double) n * ow;
+    if (budget <= 0) {
+      return null;
+    }
+    long maxCard = (long) (budget / (avg + ow));
+    java.util.HashMap<java.nio.ByteBuffer, Integer> ids = new java.util.HashMap<>();
+    int[] indices = new int[n];
+    long[] off = c.offsets.a;
+    GrowBuf.Bytes dictBytes = new GrowBuf.Bytes();
+    GrowBuf.Longs dictOff = new GrowBuf.Longs();
+    dictOff.add(0);
+    for (int i = 0; i < n; i++) {
+      java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(c.values.a, (int) off[i], (int) (off[i + 1] - off[i]));
+      Integer id = ids.get(key);
+      if (id == null) {
+        if (ids.size() >= maxCard) {
+          return null;
+        }
+        id = ids.size();
+        ids.put(key, id);
+        dictBytes.put(c.values.a, (int) off[i], (int) (off[i + 1] - off[i]));
+        dictOff.add(dictBytes.n);
+      }
+      indices[i] = id;
+    }
+    int card = ids.size();
+    if (!((double) (card * avg + (long) card * ow + (long) n * ow) / dataSize < DICT_SIZE_RATIO)) {
+      return null;
+    }
+    if (dictBytes.n > 0x7FFFFFF0L) {
+      return null;
+    }
+    // Dictionary block, for offsets of W = 4 or 8 bytes (the page's own offset width):
+    // W-byte offset width in bits, W-byte start of the bytes, (card + 1) W-byte offsets from 0,
+    // then the bytes.
+    int start = 2 * ow + (card + 1) * ow;
+    byte[] dict = new byte[start + dictBytes.n];
+    LittleEndian.putUnsigned(dict, 0, ow, ow * 8L);
+    LittleEndian.putUnsigned(dict, ow, ow, start);
+    for (int i = 0; i <= card; i++) {
+      LittleEndian.putUnsigned(dict, 2 * ow + i * ow, ow, dictOff.a[i]);
+    }
+    System.arraycopy(dictBytes.a, 0, dict, start, dictBytes.n);
+    byte[] idx = new byte[n * 4];
+    LittleEndian.writeInts(indices, 0, idx, 0, n);
+    ValueChunks vc = fixedChunks(idx, 4, n);
+    CompressiveEncoding dictEnc = CompressiveEncoding.newBuilder()
+        .setVariable(Variable.newBuilder().setOffsets(flat(c.offsetBits)))
+        .build();
+    return miniBlock(c, lv, vc, dict, dictEnc, card);
   }
 
   private static EncodedPage allNull(LeafColumn c, Levels lv) {
     PageLayout.Builder pl = PageLayout.newBuilder();
+    // Tag 2 of PageLayout: AllNullLayout in 2.1, generalized to ConstantLayout (no inline value = all null).
     var an = dev.lancelet.format.proto.EncodingsV21Protos.ConstantLayout.newBuilder();
     List<byte[]> bufs = new ArrayList<>();
     if (lv.rep == null && lv.layers.size() == 1) {
@@ -171,13 +259,8 @@ public final class PageEncoder {
   /** Value chunks of a mini-block page: per chunk its value count and one slice per buffer. */
   private record ValueChunks(List<byte[][]> chunks, List<Integer> counts, CompressiveEncoding encoding) {}
 
-  private EncodedPage miniBlock(LeafColumn c, Levels lv) {
-    ValueChunks vc = switch (c.valueKind) {
-      case BOOL -> flatChunks(boolBits(c), 1, c.pageItems);
-      case FIXED -> fixedChunks(c);
-      case VARIABLE -> variableChunks(c);
-      case FSL -> throw new IllegalStateException("FSL is written full-zip");
-    };
+  private EncodedPage miniBlock(
+      LeafColumn c, Levels lv, ValueChunks vc, byte[] dict, CompressiveEncoding dictEnc, int dictItems) {
     int nChunks = vc.chunks.size();
     // Slice levels per chunk: each chunk takes levels up to its last visible item; invisible
     // levels (null/empty lists) that follow belong to the next chunk.
@@ -279,9 +362,15 @@ public final class PageEncoder {
     if (lv.def != null) {
       mb.setDefCompression(oolbp(defWidth));
     }
+    if (dict != null) {
+      mb.setDictionary(dictEnc).setNumDictionaryItems(dictItems);
+    }
     List<byte[]> buffers = new ArrayList<>();
     buffers.add(meta);
     buffers.add(data.toByteArray());
+    if (dict != null) {
+      buffers.add(dict);
+    }
     if (repIndex != null) {
       byte[] ri = new byte[repIndex.length * 8];
       for (int i = 0; i < repIndex.length; i++) {
@@ -371,10 +460,7 @@ public final class PageEncoder {
     return new ValueChunks(chunks, counts, flat(bits));
   }
 
-  private ValueChunks fixedChunks(LeafColumn c) {
-    int w = c.byteWidth;
-    int n = c.pageItems;
-    byte[] data = java.util.Arrays.copyOf(c.values.a, c.values.n);
+  private static ValueChunks fixedChunks(byte[] data, int w, int n) {
     if (w == 1 || w == 2 || w == 4 || w == 8) {
       int runs = Rle.countRuns(w, data, 0, n);
       if (runs < n * RLE_THRESHOLD) {
