@@ -33,6 +33,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,7 +91,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <ul>
  *   <li>{@code lancelet.fuzz.seed}: base seed (default fixed). Case {@code i} of sample {@code s}
  *       uses {@code new Random(seed * 31 + s * 1_000_003 + i)}, so any case can be rerun alone.
- *   <li>{@code lancelet.fuzz.iterations}: cases per sample (default 1000, with a 60 s total budget;
+ *   <li>{@code lancelet.fuzz.iterations}: cases per sample (default 2500, with a 60 s total budget;
  *       when set explicitly the budget is off unless {@code lancelet.fuzz.budgetSeconds} is set).
  *   <li>{@code lancelet.fuzz.case}: {@code sample:index} runs one case and prints its stack trace.
  *   <li>{@code lancelet.fuzz.caseTimeoutSeconds}: per-case timeout (default 20).
@@ -100,7 +102,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FuzzTest {
   static final long SEED = Long.getLong("lancelet.fuzz.seed", 0x1A2CE1E7L);
   static final boolean EXPLICIT_ITERATIONS = System.getProperty("lancelet.fuzz.iterations") != null;
-  static final int ITERATIONS = Integer.getInteger("lancelet.fuzz.iterations", 1000);
+  static final int ITERATIONS = Integer.getInteger("lancelet.fuzz.iterations", 2500);
   static final long BUDGET_MS = 1000L * Long.getLong("lancelet.fuzz.budgetSeconds", EXPLICIT_ITERATIONS ? Long.MAX_VALUE / 1000 : 60);
   static final long CASE_TIMEOUT_S = Long.getLong("lancelet.fuzz.caseTimeoutSeconds", 20);
   static final String ONLY = System.getProperty("lancelet.fuzz.case");
@@ -345,12 +347,30 @@ class FuzzTest {
     }
   }
 
-  static long caseSeed(int sample, int i) {
-    return SEED * 31 + sample * 1_000_003L + i;
+  static long caseSeed(long seed, int sample, int i) {
+    return seed * 31 + sample * 1_000_003L + i;
   }
 
   @Test
   void damagedFilesFailTypedOrReadCorrectly() throws Exception {
+    run(SEED, ITERATIONS, BUDGET_MS);
+  }
+
+  /**
+   * The long run: 25,000 cases per file (or {@code lancelet.fuzz.iterations}), a fresh seed each
+   * time unless {@code lancelet.fuzz.seed} is set, no time budget. Runs only with {@code
+   * -Dlancelet.fuzz.long=true} (and, where surefire excludes the tag, {@code
+   * -Dtest.excludedGroups=none}); see docs/robustness.md.
+   */
+  @Test
+  @Tag("fuzz-long")
+  @EnabledIfSystemProperty(named = "lancelet.fuzz.long", matches = "true")
+  void longRun() throws Exception {
+    long seed = Long.getLong("lancelet.fuzz.seed", System.nanoTime());
+    run(seed, Integer.getInteger("lancelet.fuzz.iterations", 25_000), 1000L * Long.getLong("lancelet.fuzz.budgetSeconds", Long.MAX_VALUE / 1000));
+  }
+
+  void run(long seed, int iterations, long budgetMs) throws Exception {
     Assumptions.assumeFalse(samples.isEmpty(), "no corpus file is readable yet: " + skipped);
     long t0 = System.nanoTime();
     Map<String, Integer> counts = new TreeMap<>();
@@ -364,16 +384,16 @@ class FuzzTest {
     outer:
     for (int si = 0; si < samples.size(); si++) {
       FuzzCorpus.Sample s = samples.get(si);
-      for (int i = 0; i < ITERATIONS; i++) {
+      for (int i = 0; i < iterations; i++) {
         String id = s.name().replace(".lance", "") + ":" + i;
         if (ONLY != null && !ONLY.equals(id)) {
           continue;
         }
-        if ((System.nanoTime() - t0) / 1_000_000 > BUDGET_MS) {
+        if ((System.nanoTime() - t0) / 1_000_000 > budgetMs) {
           outOfTime = true;
           break outer;
         }
-        Random r = new Random(caseSeed(si, i));
+        Random r = new Random(caseSeed(seed, si, i));
         Mutation m = Mutation.random(r, s.bytes(), layouts.get(si));
         Result res = runCase(s, m, r);
         ran++;
@@ -391,7 +411,7 @@ class FuzzTest {
           String key = res.detail().startsWith("hang") ? "hang" : res.detail() + (res.error() == null ? "" : " / " + signature(rootCause(res.error())));
           failureKinds.merge(key, 1, Integer::sum);
           if (failures.size() < 40) {
-            failures.put("case " + id + " (seed " + SEED + "): " + m,
+            failures.put("case " + id + " (seed " + seed + "): " + m,
                 res.detail() + (res.error() == null ? "" : "\n" + stack(res.error())));
           }
         }
@@ -403,7 +423,7 @@ class FuzzTest {
     }
     long ms = (System.nanoTime() - t0) / 1_000_000;
     StringBuilder sum = new StringBuilder();
-    sum.append("[fuzz] seed ").append(SEED).append(": ").append(ran).append(" cases over ").append(samples.size())
+    sum.append("[fuzz] seed ").append(seed).append(": ").append(ran).append(" cases over ").append(samples.size())
         .append(" files in ").append(ms).append(" ms").append(outOfTime ? " (time budget reached)" : "").append('\n');
     counts.forEach((k, v) -> sum.append("[fuzz]   ").append(k).append(": ").append(v).append('\n'));
     if (!wrapped.isEmpty()) {
@@ -424,7 +444,7 @@ class FuzzTest {
     System.out.println(sum);
     if (!failures.isEmpty()) {
       StringBuilder msg = new StringBuilder(sum).append("\nFirst failures (rerun one with -Dlancelet.fuzz.seed=")
-          .append(SEED).append(" -Dlancelet.fuzz.case=<sample:index>):\n");
+          .append(seed).append(" -Dlancelet.fuzz.case=<sample:index>):\n");
       failures.forEach((k, v) -> msg.append("\n* ").append(k).append("\n  ").append(v).append('\n'));
       throw new AssertionError(msg.toString());
     }
