@@ -213,8 +213,8 @@ final class Decompress {
   }
 
   private static Values fsst(byte[] table, Values inner) throws LanceFormatException {
-    Fsst.SymbolTable t = Fsst.SymbolTable.parse(table, 0, table.length);
-    Fsst.LargeStrings s = Fsst.decompress(t, inner.data, inner.offsets, 0, inner.count);
+    Fsst.LargeStrings s =
+        Fsst.decompress(Fsst.SymbolTable.parse(table, 0, table.length), inner.data, inner.offsets, 0, inner.count);
     return Values.variable(inner.count, s.offsets(), s.data());
   }
 

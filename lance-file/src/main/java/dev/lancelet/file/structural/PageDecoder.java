@@ -523,9 +523,12 @@ final class PageDecoder {
       case GENERAL:
         return Decompress.general(e.getGeneral().getCompression(), new Decompress.Slice(data, off, len));
       case FSST: {
-        byte[] tb = e.getFsst().getSymbolTable().toByteArray();
-        dev.lancelet.file.compression.Fsst.SymbolTable t = dev.lancelet.file.compression.Fsst.SymbolTable.parse(tb, 0, tb.length);
-        return dev.lancelet.file.compression.Fsst.decompress(t, java.util.Arrays.copyOfRange(data, off, off + len), new int[] {0, len}, 0, 1).data();
+        byte[] table = e.getFsst().getSymbolTable().toByteArray();
+        dev.lancelet.file.compression.Fsst.LargeStrings s =
+            dev.lancelet.file.compression.Fsst.decompress(
+                dev.lancelet.file.compression.Fsst.SymbolTable.parse(table, 0, table.length),
+                java.util.Arrays.copyOfRange(data, off, off + len), new long[] {0, len}, 0, 1);
+        return java.util.Arrays.copyOf(s.data(), (int) s.offsets()[1]);
       }
       default:
         throw Decompress.unsupported("full-zip variable-width", e);
