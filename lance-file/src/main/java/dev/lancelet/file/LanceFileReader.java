@@ -53,11 +53,12 @@ public final class LanceFileReader implements AutoCloseable {
     this.allocator = allocator;
     this.metadata = FileMetadata.read(object);
     try {
+      // Validated once here: ids, parent links, logical types, child counts.
       this.fields = LanceSchemaConverter.tree(metadata.descriptor().getSchema().getFieldsList());
-      this.schema = LanceSchemaConverter.toArrow(metadata.descriptor().getSchema().getFieldsList(), metadata.descriptor().getSchema().getMetadataMap());
-    } catch (IllegalArgumentException e) {
+    } catch (LanceFormatException e) {
       throw new LanceFormatException(object.location() + ": invalid schema: " + e.getMessage(), e);
     }
+    this.schema = LanceSchemaConverter.arrowSchema(fields, metadata.descriptor().getSchema().getMetadataMap());
     FileDecoder.Factory f = DECODERS.get(metadata.version());
     if (f == null) {
       throw LanceFormatException.at(object.location(), "reading Lance file version %s is not supported yet", metadata.version());

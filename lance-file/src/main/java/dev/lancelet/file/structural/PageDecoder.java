@@ -63,7 +63,13 @@ final class PageDecoder {
       if (!any.getTypeUrl().endsWith("lance.encodings21.PageLayout")) {
         throw new LanceFormatException(where + ": page encoding has type " + any.getTypeUrl() + ", expected /lance.encodings21.PageLayout");
       }
-      return PageLayout.parseFrom(any.getValue());
+      PageLayout layout = PageLayout.parseFrom(any.getValue());
+      try {
+        EncodingCheck.check(layout);
+      } catch (LanceFormatException e) {
+        throw new LanceFormatException(where + ": " + e.getMessage(), e);
+      }
+      return layout;
     } catch (InvalidProtocolBufferException e) {
       throw new LanceFormatException(where + ": page encoding is not a valid PageLayout: " + e.getMessage(), e);
     }

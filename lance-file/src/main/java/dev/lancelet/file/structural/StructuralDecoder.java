@@ -135,10 +135,11 @@ public final class StructuralDecoder implements FileDecoder {
     Run run;
     try {
       run = PageDecoder.decode(obj, leaf, leaf.meta().getPages(page), layouts[leaf.column()][page]);
+      LevelCheck.check(run, leaf.isList());
     } catch (LanceFormatException e) {
       throw new LanceFormatException(where(leaf, page) + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      throw new LanceFormatException(where(leaf, page) + ": corrupt page data (" + e + ")", e);
+      throw LanceFormatException.wrapUnexpected(where(leaf, page) + ": corrupt page data (" + e + ")", e);
     }
     // Checked here for scan and take alike: a take used to index rows the page did not have.
     long expected = leaf.pageStart()[page + 1] - leaf.pageStart()[page];
@@ -154,7 +155,7 @@ public final class StructuralDecoder implements FileDecoder {
     } catch (LanceFormatException e) {
       throw new LanceFormatException(location + ": field " + fields.get(fieldIdx).name() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      throw new LanceFormatException(location + ": field " + fields.get(fieldIdx).name() + ": inconsistent levels (" + e + ")", e);
+      throw LanceFormatException.wrapUnexpected(location + ": field " + fields.get(fieldIdx).name() + ": inconsistent levels (" + e + ")", e);
     }
   }
 

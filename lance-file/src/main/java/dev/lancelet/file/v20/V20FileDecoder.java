@@ -107,8 +107,8 @@ public final class V20FileDecoder implements FileDecoder {
     try {
       schema = LanceSchemaConverter.toArrow(
           meta.descriptor().getSchema().getFieldsList(), meta.descriptor().getSchema().getMetadataMap());
-    } catch (IllegalArgumentException e) {
-      throw new LanceFormatException(meta.location() + ": unreadable schema: " + e.getMessage(), e);
+    } catch (LanceFormatException e) {
+      throw new LanceFormatException(meta.location() + ": invalid schema: " + e.getMessage(), e);
     }
     long[] pos = new long[meta.numGlobalBuffers()];
     long[] size = new long[pos.length];
@@ -226,8 +226,8 @@ public final class V20FileDecoder implements FileDecoder {
         vectors.add(v);
         try {
           readers[fi].read(ranges, v);
-        } catch (IndexOutOfBoundsException | IllegalStateException | ArithmeticException e) {
-          throw new LanceFormatException(io.location() + ": field " + readers[fi].field.getName() + " is corrupt: " + e, e);
+        } catch (RuntimeException e) {
+          throw LanceFormatException.wrapUnexpected(io.location() + ": field " + readers[fi].field.getName() + " is corrupt: " + e, e);
         }
         count = v.getValueCount();
       }
@@ -255,8 +255,8 @@ public final class V20FileDecoder implements FileDecoder {
     }
     try {
       readers[fi].read(ranges, out);
-    } catch (IndexOutOfBoundsException | IllegalStateException | ArithmeticException e) {
-      throw new LanceFormatException(io.location() + ": field " + readers[fi].field.getName() + " is corrupt: " + e, e);
+    } catch (RuntimeException e) {
+      throw LanceFormatException.wrapUnexpected(io.location() + ": field " + readers[fi].field.getName() + " is corrupt: " + e, e);
     }
   }
 

@@ -4,6 +4,7 @@ import dev.lancelet.file.LanceFileReader;
 import dev.lancelet.file.LanceFileWriter;
 import dev.lancelet.file.ScanOptions;
 import dev.lancelet.file.WriteOptions;
+import dev.lancelet.format.LanceFileVersion;
 import dev.lancelet.io.MemoryObjectStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -210,12 +211,17 @@ final class FuzzCorpus {
 
   /** Writes {@code n} rows with Lancelet's writer, with small pages so there are many. */
   static byte[] writeWithLancelet(Schema schema, int n, long seed, long maxPageBytes) throws IOException {
+    return writeWithLancelet(schema, n, seed, maxPageBytes, WriteOptions.DEFAULT_VERSION);
+  }
+
+  /** As above, in file version {@code version}. */
+  static byte[] writeWithLancelet(Schema schema, int n, long seed, long maxPageBytes, LanceFileVersion version) throws IOException {
     MemoryObjectStore store = new MemoryObjectStore("corpus");
     try (BufferAllocator alloc = new RootAllocator()) {
       try (VectorSchemaRoot all = VectorSchemaRoot.create(schema, alloc)) {
         fill(all, n, seed);
         try (LanceFileWriter w = LanceFileWriter.create(store, "x.lance", schema, alloc,
-            WriteOptions.builder().maxPageBytes(maxPageBytes).build())) {
+            WriteOptions.builder().version(version).maxPageBytes(maxPageBytes).build())) {
           w.write(all);
         }
       }
