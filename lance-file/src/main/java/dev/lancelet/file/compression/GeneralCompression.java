@@ -35,7 +35,10 @@ import java.io.IOException;
  * <p>Where they apply: in mini-blocks, each chunk's first buffer is compressed on its own; in
  * full-zip, each value is compressed on its own; for block compression, the whole buffer.
  * Decompression refuses outputs larger than {@code maxOutput} bytes (and than the format's own
- * expansion bound) before allocating.
+ * expansion bound) before allocating, and allocates what a length prefix claims only up to
+ * {@link #trustedAllocation}; a larger claim is first checked against the data (LZ4: the block's
+ * sequence headers; zstd: the frame's content size, or a decode into a growing buffer). Every
+ * exception aircompressor throws on bad input becomes a {@link LanceFormatException}.
  */
 public final class GeneralCompression {
   /** Largest expansion zstd can produce: a 4-byte RLE block of up to 128 KiB. */

@@ -44,8 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * idea, adapted to a format without checksums).
  *
  * <p>The corpus ({@link FuzzCorpus}) is a handful of real files: lance-core 7.0 writes the mixed
- * schema as 2.1 and 2.2, and a 2.1 file with long strings and a 64-wide vector (full-zip pages);
- * Lancelet's writer adds a 2.1 file with many small pages. Each case damages one copy ({@link
+ * schema as 2.0, 2.1 and 2.2, and a 2.1 file with long strings and a 64-wide vector (full-zip
+ * pages); Lancelet's writer adds a 2.1 and a 2.0 file with many small pages. Each case damages one copy ({@link
  * Mutation}: truncation, 1-8 flipped bits in the metadata, 1-4 bits aimed at one region (footer,
  * either offset table, one column's metadata, global buffer 0, one page buffer), bits in the page
  * data, an 8-byte word overwritten with a huge value, a zeroed range), then opens it, reads
@@ -59,6 +59,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <ul>
  *   <li>Succeed, or throw {@link LanceFormatException}, or another {@link IOException} whose
  *       message names the file (an {@code EOFException} from the object store, for instance).
+ *   <li>In strict mode (the default, see {@link #STRICT}), the reader's catch-all is off, so the
+ *       error must come from an explicit check: a raw runtime exception fails, and so does a
+ *       {@code LanceFormatException} caused by one, unless aircompressor threw it.
  *   <li>Never: any other exception (ArrayIndexOutOfBounds, NegativeArraySize, BufferUnderflow,
  *       NullPointer, IllegalArgument/State, Arithmetic, ... escaping the reader), an {@code Error}
  *       (OutOfMemoryError above all), a hang (timeout), a leaked Arrow buffer, or more than {@link
@@ -96,6 +99,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       when set explicitly the budget is off unless {@code lancelet.fuzz.budgetSeconds} is set).
  *   <li>{@code lancelet.fuzz.case}: {@code sample:index} runs one case and prints its stack trace.
  *   <li>{@code lancelet.fuzz.caseTimeoutSeconds}: per-case timeout (default 20).
+ *   <li>{@code lancelet.fuzz.strict}: {@code false} runs with the reader's catch-all on.
  * </ul>
  *
  * See docs/robustness.md for the long run.
