@@ -81,7 +81,7 @@ final class BenchData {
 
     Generator(List<String> columns, long rows) {
       this.columns = List.copyOf(columns);
-      this.schema = schema(columns);
+      this.schema = BenchData.schema(columns);
       this.rows = rows;
       this.randoms = new SplittableRandom[columns.size()];
       for (int i = 0; i < randoms.length; i++) {
@@ -186,9 +186,25 @@ final class BenchData {
     SplittableRandom r = new SplittableRandom(seed);
     long[][] pool = new long[sets][];
     for (int s = 0; s < sets; s++) {
-      long[] ids = r.longs(size * 2L + 16, 0, rows).distinct().limit(size).toArray();
-      while (ids.length < size) { // only when size is close to rows
-        ids = r.longs(rows * 4, 0, rows).distinct().limit(size).toArray();
+      long[] ids;
+      if (size * 2L > rows) { // dense: partial Fisher-Yates over all rows
+        long[] all = java.util.stream.LongStream.range(0, rows).toArray();
+        for (int i = 0; i < size; i++) {
+          int j = i + r.nextInt((int) rows - i);
+          long t = all[i];
+          all[i] = all[j];
+          all[j] = t;
+        }
+        ids = Arrays.copyOf(all, size);
+      } else { // sparse: rejection sampling, expected < 2 draws per id
+        java.util.HashSet<Long> seen = new java.util.HashSet<>(size * 2);
+        ids = new long[size];
+        for (int i = 0; i < size; ) {
+          long id = r.nextLong(rows);
+          if (seen.add(id)) {
+            ids[i++] = id;
+          }
+        }
       }
       Arrays.sort(ids);
       pool[s] = ids;
