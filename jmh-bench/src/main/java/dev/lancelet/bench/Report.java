@@ -38,7 +38,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class Report {
   static final String PACKAGE = "dev.lancelet.bench.file.";
   static final List<String> FORK_JVM_ARGS =
-      List.of("--add-opens=java.base/java.nio=ALL-UNNAMED", "-Xmx8g", "-XX:MaxDirectMemorySize=8g", "-XX:+UseParallelGC");
+      List.of("--add-opens=java.base/java.nio=ALL-UNNAMED", "-Xmx8g", "-XX:MaxDirectMemorySize=8g",
+          // Lancelet depends on arrow-memory-unsafe; lance-core drags in arrow-memory-netty. Pin one for both engines.
+          "-Darrow.allocation.manager.type=Unsafe");
 
   private Report() {}
 
