@@ -1,14 +1,25 @@
 package dev.lancelet.file;
 
+import dev.lancelet.file.container.FileMetadata;
+import dev.lancelet.file.schema.LanceField;
+import dev.lancelet.file.schema.LanceSchemaConverter;
+import dev.lancelet.file.structural.StructuralDecoder;
 import dev.lancelet.format.LanceFileVersion;
 import dev.lancelet.io.ObjectStore;
 import dev.lancelet.io.ReadableObject;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -16,50 +27,132 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * in the common case) and validates them; data is read on demand by {@link #scan} and {@link
  * #take}. A reader is safe for concurrent use by several threads; every Arrow buffer it returns
  * comes from the allocator given at open and belongs to the caller.
+ *
+ * <p>Per-column decoding is pluggable by version ({@link FileDecoder}): 2.1, 2.2 and 2.3 use the
+ * structural decoder; a 2.0 decoder registers itself with {@link #registerDecoder}.
  */
 public final class LanceFileReader implements AutoCloseable {
+  private static final Map<LanceFileVersion, FileDecoder.Factory> DECODERS = Collections.synchronizedMap(new EnumMap<>(LanceFileVersion.class));
 
-  private LanceFileReader() {}
+  static {
+    DECODERS.put(LanceFileVersion.V2_1, StructuralDecoder.FACTORY);
+    DECODERS.put(LanceFileVersion.V2_2, StructuralDecoder.FACTORY);
+    DECODERS.put(LanceFileVersion.V2_3, StructuralDecoder.FACTORY);
+  }
+
+  private final ReadableObject object;
+  private final BufferAllocator allocator;
+  private final FileMetadata metadata;
+  private final List<LanceField> fields;
+  private final Schema schema;
+  private final FileDecoder decoder;
+
+  private LanceFileReader(ReadableObject object, BufferAllocator allocator) throws IOException {
+    this.object = object;
+    this.allocator = allocator;
+    this.metadata = FileMetadata.read(object);
+    try {
+      this.fields = LanceSchemaConverter.tree(metadata.descriptor().getSchema().getFieldsList());
+      this.schema = LanceSchemaConverter.toArrow(metadata.descriptor().getSchema().getFieldsList(), metadata.descriptor().getSchema().getMetadataMap());
+    } catch (IllegalArgumentException e) {
+      throw new LanceFormatException(object.location() + ": invalid schema: " + e.getMessage(), e);
+    }
+    FileDecoder.Factory f = DECODERS.get(metadata.version());
+    if (f == null) {
+      throw LanceFormatException.at(object.location(), "reading Lance file version %s is not supported yet", metadata.version());
+    }
+    this.decoder = f.open(new FileDecoder.Context(object, metadata, fields));
+  }
+
+  /** Registers the decoder used for files of {@code version} (the 2.0 reader plugs in here). */
+  public static void registerDecoder(LanceFileVersion version, FileDecoder.Factory factory) {
+    DECODERS.put(Objects.requireNonNull(version), Objects.requireNonNull(factory));
+  }
 
   /** Opens {@code path} in {@code store}. */
   public static LanceFileReader open(ObjectStore store, String path, BufferAllocator allocator)
       throws IOException {
-    throw new UnsupportedOperationException("LanceFileReader is not implemented yet");
+    return open(store.open(path), allocator);
   }
 
   /** Opens an already open object; the reader closes it when closed. */
   public static LanceFileReader open(ReadableObject object, BufferAllocator allocator)
       throws IOException {
-    throw new UnsupportedOperationException("LanceFileReader is not implemented yet");
+    boolean ok = false;
+    try {
+      LanceFileReader r = new LanceFileReader(object, allocator);
+      ok = true;
+      return r;
+    } finally {
+      if (!ok) {
+        object.close();
+      }
+    }
   }
 
   /** The file's location, as used in messages. */
   public String location() {
-    throw new UnsupportedOperationException();
+    return object.location();
   }
 
   /** The format version in the footer (a 0.3 footer reads as 2.0). */
   public LanceFileVersion version() {
-    throw new UnsupportedOperationException();
+    return metadata.version();
   }
 
   /** The file's Arrow schema, with its schema-level metadata. */
   public Schema schema() {
-    throw new UnsupportedOperationException();
+    return schema;
   }
 
   public long numRows() {
-    throw new UnsupportedOperationException();
+    return metadata.descriptor().getLength();
   }
 
   /** Schema-level key/value metadata. */
   public Map<String, String> metadata() {
-    throw new UnsupportedOperationException();
+    return schema.getCustomMetadata() == null ? Map.of() : schema.getCustomMetadata();
   }
 
   /** The physical layout: columns, pages, encodings and sizes. */
-  public FileInfo info() {
-    throw new UnsupportedOperationException();
+  public FileInfo info() throws IOException {
+    List<FileInfo.BufferInfo> gbs = new ArrayList<>();
+    for (int i = 0; i < metadata.numGlobalBuffers(); i++) {
+      gbs.add(new FileInfo.BufferInfo(metadata.globalBufferOffset(i), metadata.globalBufferSize(i)));
+    }
+    return new FileInfo(location(), version(), metadata.fileSize(), numRows(), metadata.metadataBytes(), gbs, decoder.columns());
+  }
+
+  private List<Integer> fieldIndexes(List<String> columns) throws IOException {
+    List<Integer> out = new ArrayList<>();
+    if (columns == null) {
+      for (int i = 0; i < fields.size(); i++) {
+        out.add(i);
+      }
+      return out;
+    }
+    for (String c : columns) {
+      int found = -1;
+      for (int i = 0; i < fields.size(); i++) {
+        if (fields.get(i).name().equals(c)) {
+          found = i;
+          break;
+        }
+      }
+      if (found < 0) {
+        throw new IllegalArgumentException("No column '" + c + "' in " + location() + "; columns are " + schema.getFields().stream().map(Field::getName).toList());
+      }
+      out.add(found);
+    }
+    return out;
+  }
+
+  private Schema projected(List<Integer> idx) {
+    List<Field> fs = new ArrayList<>();
+    for (int i : idx) {
+      fs.add(schema.getFields().get(i));
+    }
+    return new Schema(fs, schema.getCustomMetadata());
   }
 
   /**
@@ -68,18 +161,97 @@ public final class LanceFileReader implements AutoCloseable {
    * transfer it. Close the returned reader.
    */
   public ArrowReader scan(ScanOptions options) throws IOException {
-    throw new UnsupportedOperationException();
+    List<Integer> idx = fieldIndexes(options.columns());
+    long start = Math.min(options.rowStart(), numRows());
+    long end = options.rowEnd() < 0 ? numRows() : Math.min(options.rowEnd(), numRows());
+    Schema s = projected(idx);
+    FileDecoder.Cursor cursor = decoder.scan(idx, start, Math.max(start, end));
+    int batch = options.batchSize();
+    return new ArrowReader(allocator) {
+      long pos = start;
+
+      @Override
+      public boolean loadNextBatch() throws IOException {
+        if (pos >= end) {
+          return false;
+        }
+        int n = (int) Math.min(batch, end - pos);
+        VectorSchemaRoot root = getVectorSchemaRoot();
+        List<FieldVector> fresh = new ArrayList<>();
+        try {
+          for (Field f : s.getFields()) {
+            fresh.add(f.createVector(allocator));
+          }
+          cursor.next(n, fresh);
+          for (int i = 0; i < fresh.size(); i++) {
+            FieldVector target = root.getVector(i);
+            target.clear();
+            fresh.get(i).makeTransferPair(target).transfer();
+          }
+          root.setRowCount(n);
+        } finally {
+          for (FieldVector v : fresh) {
+            v.close();
+          }
+        }
+        pos += n;
+        return true;
+      }
+
+      @Override
+      public long bytesRead() {
+        return 0;
+      }
+
+      @Override
+      protected void closeReadSource() {
+        cursor.close();
+      }
+
+      @Override
+      protected Schema readSchema() {
+        return s;
+      }
+    };
   }
 
   /**
    * Reads the given rows (any order, duplicates allowed) of the given top-level columns (all when
-   * null), in the order asked. Only the pages, mini-blocks and byte ranges those rows need are
-   * read, coalesced into as few requests as the layout allows. The caller closes the result.
+   * null), in the order asked. The caller closes the result.
    */
   public VectorSchemaRoot take(long[] rows, List<String> columns) throws IOException {
-    throw new UnsupportedOperationException();
+    List<Integer> idx = fieldIndexes(columns);
+    for (long r : rows) {
+      if (r < 0 || r >= numRows()) {
+        throw new IndexOutOfBoundsException("Row " + r + " is outside [0, " + numRows() + ") of " + location());
+      }
+    }
+    Schema s = projected(idx);
+    List<FieldVector> vecs = new ArrayList<>();
+    boolean ok = false;
+    try {
+      for (Field f : s.getFields()) {
+        vecs.add(f.createVector(allocator));
+      }
+      decoder.take(rows, idx, vecs);
+      VectorSchemaRoot root = new VectorSchemaRoot(s.getFields(), vecs, rows.length);
+      ok = true;
+      return root;
+    } finally {
+      if (!ok) {
+        for (FieldVector v : vecs) {
+          v.close();
+        }
+      }
+    }
   }
 
   @Override
-  public void close() throws IOException {}
+  public void close() throws IOException {
+    object.close();
+  }
+
+  static Set<LanceFileVersion> registeredVersions() {
+    return DECODERS.keySet();
+  }
 }

@@ -1,0 +1,390 @@
+package dev.lancelet.file.structural;
+
+import dev.lancelet.file.LanceFormatException;
+import dev.lancelet.file.compression.ByteStreamSplit;
+import dev.lancelet.file.compression.Fsst;
+import dev.lancelet.file.compression.GeneralCompression;
+import dev.lancelet.file.compression.InlineBitpacking;
+import dev.lancelet.file.compression.OutOfLineBitpacking;
+import dev.lancelet.file.compression.Rle;
+import dev.lancelet.file.kernels.LittleEndian;
+import dev.lancelet.format.proto.EncodingsV21Protos.BufferCompression;
+import dev.lancelet.format.proto.EncodingsV21Protos.CompressionScheme;
+import dev.lancelet.format.proto.EncodingsV21Protos.CompressiveEncoding;
+import java.util.Arrays;
+
+/**
+ * Turns compressed buffers back into {@link Values}, following a {@code CompressiveEncoding}
+ * tree. Three contexts, as in Lance: mini-block chunks (several buffers per chunk), whole blocks
+ * (def/rep levels, dictionaries) and full-zip per-value data.
+ */
+final class Decompress {
+  /** Largest single decompressed buffer we accept. */
+  static final int MAX_BUFFER = Integer.MAX_VALUE - 64;
+
+  private Decompress() {}
+
+  /** A slice of a byte array. */
+  record Slice(byte[] a, int off, int len) {
+    byte[] copy() {
+      return Arrays.copyOfRange(a, off, off + len);
+    }
+  }
+
+  static String describe(CompressiveEncoding e) {
+    if (e == null) {
+      return "none";
+    }
+    switch (e.getCompressionCase()) {
+      case FLAT:
+        return "Flat(" + e.getFlat().getBitsPerValue() + ")";
+      case VARIABLE:
+        return "Variable(" + describe(e.getVariable().getOffsets()) + ")";
+      case CONSTANT:
+        return "Constant";
+      case OUT_OF_LINE_BITPACKING:
+        return "OutOfLineBitpacking(" + e.getOutOfLineBitpacking().getUncompressedBitsPerValue() + "->" + describe(e.getOutOfLineBitpacking().getValues()) + ")";
+      case INLINE_BITPACKING:
+        return "InlineBitpacking(" + e.getInlineBitpacking().getUncompressedBitsPerValue() + ")";
+      case FSST:
+        return "Fsst(" + describe(e.getFsst().getValues()) + ")";
+      case DICTIONARY:
+        return "Dictionary";
+      case RLE:
+        return "Rle(" + describe(e.getRle().getValues()) + ", " + describe(e.getRle().getRunLengths()) + ")";
+      case BYTE_STREAM_SPLIT:
+        return "ByteStreamSplit(" + describe(e.getByteStreamSplit().getValues()) + ")";
+      case GENERAL:
+        return "General(" + e.getGeneral().getCompression().getScheme().name().replace("COMPRESSION_ALGORITHM_", "") + ", " + describe(e.getGeneral().getValues()) + ")";
+      case FIXED_SIZE_LIST:
+        return "FixedSizeList(" + e.getFixedSizeList().getItemsPerValue() + ", " + describe(e.getFixedSizeList().getValues()) + ")";
+      case PACKED_STRUCT:
+        return "PackedStruct(" + e.getPackedStruct().getBitsPerValueList() + ")";
+      case VARIABLE_PACKED_STRUCT:
+        return "VariablePackedStruct";
+      default:
+        return "Unknown";
+    }
+  }
+
+  static LanceFormatException unsupported(String ctx, CompressiveEncoding e) {
+    return new LanceFormatException("Unsupported " + ctx + " encoding " + describe(e));
+  }
+
+  /** Fixed width in bits that a fixed-width encoding produces, or -1 for variable width. */
+  static long fixedBits(CompressiveEncoding e) {
+    switch (e.getCompressionCase()) {
+      case FLAT:
+        return e.getFlat().getBitsPerValue();
+      case INLINE_BITPACKING:
+        return e.getInlineBitpacking().getUncompressedBitsPerValue();
+      case OUT_OF_LINE_BITPACKING:
+        return e.getOutOfLineBitpacking().getUncompressedBitsPerValue();
+      case RLE:
+        return fixedBits(e.getRle().getValues());
+      case BYTE_STREAM_SPLIT:
+        return fixedBits(e.getByteStreamSplit().getValues());
+      case GENERAL:
+        return fixedBits(e.getGeneral().getValues());
+      case FIXED_SIZE_LIST:
+        return e.getFixedSizeList().getItemsPerValue() * fixedBits(e.getFixedSizeList().getValues());
+      case PACKED_STRUCT: {
+        long s = 0;
+        for (long b : e.getPackedStruct().getBitsPerValueList()) {
+          s += b;
+        }
+        return s;
+      }
+      default:
+        return -1;
+    }
+  }
+
+  private static int bytesOf(long bits, CompressiveEncoding e) throws LanceFormatException {
+    if (bits == 1) {
+      return 1;
+    }
+    if (bits <= 0 || bits % 8 != 0 || bits > 8L * (1 << 20)) {
+      throw new LanceFormatException("Unsupported value width of " + bits + " bits in " + describe(e));
+    }
+    return (int) (bits / 8);
+  }
+
+  /** Copies {@code n} fixed values (or unpacks {@code n} bits to one byte each when bits == 1). */
+  private static Values flat(long bits, Slice s, int n, CompressiveEncoding e) throws LanceFormatException {
+    if (bits == 1) {
+      if ((n + 7) / 8 > s.len) {
+        throw new LanceFormatException("Flat(1) buffer of " + s.len + " bytes is too short for " + n + " values");
+      }
+      byte[] out = new byte[n];
+      for (int i = 0; i < n; i++) {
+        out[i] = (byte) ((s.a[s.off + (i >>> 3)] >>> (i & 7)) & 1);
+      }
+      return Values.fixed(n, 1, out);
+    }
+    int w = bytesOf(bits, e);
+    long need = (long) n * w;
+    if (need > s.len) {
+      throw new LanceFormatException(describe(e) + " buffer of " + s.len + " bytes is too short for " + n + " values (" + need + " bytes)");
+    }
+    return Values.fixed(n, w, Arrays.copyOfRange(s.a, s.off, s.off + (int) need));
+  }
+
+  static byte[] general(BufferCompression c, Slice s) throws LanceFormatException {
+    CompressionScheme scheme = c.getScheme();
+    switch (scheme) {
+      case COMPRESSION_ALGORITHM_ZSTD:
+        return GeneralCompression.zstdDecompress(s.a, s.off, s.len, MAX_BUFFER);
+      case COMPRESSION_ALGORITHM_LZ4:
+        return GeneralCompression.lz4Decompress(s.a, s.off, s.len, MAX_BUFFER);
+      default:
+        throw new LanceFormatException("Unsupported general compression scheme " + scheme);
+    }
+  }
+
+  // ------------------------------------------------------------------ mini-block
+
+  /** Decodes one mini-block chunk's value buffers into {@code n} values. */
+  static Values miniBlock(CompressiveEncoding e, Slice[] bufs, int n) throws LanceFormatException {
+    switch (e.getCompressionCase()) {
+      case FLAT:
+        if (e.getFlat().hasData()) {
+          return flat(e.getFlat().getBitsPerValue(), wrap(general(e.getFlat().getData(), bufs[0])), n, e);
+        }
+        return flat(e.getFlat().getBitsPerValue(), bufs[0], n, e);
+      case FIXED_SIZE_LIST: {
+        if (e.getFixedSizeList().getHasValidity()) {
+          throw unsupported("mini-block (fixed-size list with item validity)", e);
+        }
+        long bits = fixedBits(e);
+        Values inner = miniBlock(e.getFixedSizeList().getValues(), bufs, Math.multiplyExact(n, (int) e.getFixedSizeList().getItemsPerValue()));
+        return Values.fixed(n, bytesOf(bits, e), inner.data);
+      }
+      case PACKED_STRUCT:
+        return flat(fixedBits(e), bufs[0], n, e);
+      case INLINE_BITPACKING: {
+        int ubits = (int) e.getInlineBitpacking().getUncompressedBitsPerValue();
+        int w = ubits / 8;
+        byte[] out = new byte[Math.multiplyExact(n, w)];
+        if (n > 0) {
+          if (n > InlineBitpacking.CHUNK_VALUES) {
+            throw new LanceFormatException("Inline bitpacking chunk cannot hold " + n + " values");
+          }
+          InlineBitpacking.decodeToBytes(ubits, bufs[0].a, bufs[0].off, bufs[0].len, n, out, 0);
+        }
+        return Values.fixed(n, w, out);
+      }
+      case RLE: {
+        int w = bytesOf(fixedBits(e.getRle().getValues()), e);
+        int lw = bytesOf(fixedBits(e.getRle().getRunLengths()), e);
+        byte[] out = new byte[Math.multiplyExact(n, w)];
+        if (bufs.length < 2) {
+          throw new LanceFormatException("RLE mini-block needs 2 buffers, got " + bufs.length);
+        }
+        Rle.decode(w, lw, bufs[0].a, bufs[0].off, bufs[0].len, bufs[1].a, bufs[1].off, bufs[1].len, n, out, 0);
+        return Values.fixed(n, w, out);
+      }
+      case BYTE_STREAM_SPLIT: {
+        int w = bytesOf(fixedBits(e), e);
+        byte[] out = new byte[Math.multiplyExact(n, w)];
+        ByteStreamSplit.decode(w, bufs[0].a, bufs[0].off, Math.min(bufs[0].len, n * w), n, out, 0);
+        return Values.fixed(n, w, out);
+      }
+      case VARIABLE: {
+        long obits = fixedBits(e.getVariable().getOffsets());
+        return variableChunk(bufs[0], n, obits);
+      }
+      case FSST: {
+        Values inner = miniBlock(e.getFsst().getValues(), bufs, n);
+        return fsst(e.getFsst().getSymbolTable().toByteArray(), inner);
+      }
+      case GENERAL: {
+        Slice[] copy = bufs.clone();
+        copy[0] = wrap(general(e.getGeneral().getCompression(), bufs[0]));
+        return miniBlock(e.getGeneral().getValues(), copy, n);
+      }
+      default:
+        throw unsupported("mini-block", e);
+    }
+  }
+
+  static Slice wrap(byte[] b) {
+    return new Slice(b, 0, b.length);
+  }
+
+  private static Values fsst(byte[] table, Values inner) throws LanceFormatException {
+    Fsst.LargeStrings s =
+        Fsst.decompress(Fsst.SymbolTable.parse(table, 0, table.length), inner.data, inner.offsets, 0, inner.count);
+    return Values.variable(inner.count, s.offsets(), s.data());
+  }
+
+  /** A mini-block Variable chunk: {@code n+1} absolute offsets (u32 or u64) then the bytes. */
+  private static Values variableChunk(Slice s, int n, long obits) throws LanceFormatException {
+    int ow = (int) (obits / 8);
+    if (ow != 4 && ow != 8) {
+      throw new LanceFormatException("Variable offsets must be 32 or 64 bits, got " + obits);
+    }
+    if ((long) (n + 1) * ow > s.len) {
+      throw new LanceFormatException("Variable chunk of " + s.len + " bytes cannot hold " + (n + 1) + " offsets");
+    }
+    long[] offs = new long[n + 1];
+    for (int i = 0; i <= n; i++) {
+      offs[i] = ow == 4 ? LittleEndian.getUnsignedInt(s.a, s.off + 4 * i) : LittleEndian.getLong(s.a, s.off + 8 * i);
+    }
+    long base = offs[0];
+    for (int i = 0; i <= n; i++) {
+      if (offs[i] < base || offs[i] > s.len || (i > 0 && offs[i] < offs[i - 1])) {
+        throw new LanceFormatException("Variable chunk offset " + i + " = " + offs[i] + " is out of order or past the " + s.len + "-byte chunk");
+      }
+      offs[i] -= base;
+    }
+    byte[] data = Arrays.copyOfRange(s.a, s.off + (int) base, s.off + (int) (base + offs[n]));
+    return Values.variable(n, offs, data);
+  }
+
+  // ------------------------------------------------------------------ block
+
+  /** Decodes a whole-buffer ("block") encoding of {@code n} values. */
+  static Values block(CompressiveEncoding e, Slice s, int n) throws LanceFormatException {
+    switch (e.getCompressionCase()) {
+      case FLAT:
+        if (e.getFlat().hasData()) {
+          return flat(e.getFlat().getBitsPerValue(), wrap(general(e.getFlat().getData(), s)), n, e);
+        }
+        return flat(e.getFlat().getBitsPerValue(), s, n, e);
+      case FIXED_SIZE_LIST:
+        return Values.fixed(n, bytesOf(fixedBits(e), e), block(e.getFixedSizeList().getValues(), s, Math.multiplyExact(n, (int) e.getFixedSizeList().getItemsPerValue())).data);
+      case OUT_OF_LINE_BITPACKING: {
+        int ubits = (int) e.getOutOfLineBitpacking().getUncompressedBitsPerValue();
+        int width = (int) fixedBits(e.getOutOfLineBitpacking().getValues());
+        int w = bytesOf(ubits, e);
+        byte[] out = new byte[Math.multiplyExact(n, w)];
+        switch (ubits) {
+          case 8 -> OutOfLineBitpacking.decode8(s.a, s.off, s.len, width, n, out, 0);
+          case 16 -> {
+            short[] v = new short[n];
+            OutOfLineBitpacking.decode16(s.a, s.off, s.len, width, n, v, 0);
+            LittleEndian.writeShorts(v, 0, out, 0, n);
+          }
+          case 32 -> {
+            int[] v = new int[n];
+            OutOfLineBitpacking.decode32(s.a, s.off, s.len, width, n, v, 0);
+            LittleEndian.writeInts(v, 0, out, 0, n);
+          }
+          case 64 -> {
+            long[] v = new long[n];
+            OutOfLineBitpacking.decode64(s.a, s.off, s.len, width, n, v, 0);
+            LittleEndian.writeLongs(v, 0, out, 0, n);
+          }
+          default -> throw unsupported("block", e);
+        }
+        return Values.fixed(n, w, out);
+      }
+      case RLE: {
+        int w = bytesOf(fixedBits(e.getRle().getValues()), e);
+        int lw = bytesOf(fixedBits(e.getRle().getRunLengths()), e);
+        byte[] out = new byte[Math.multiplyExact(n, w)];
+        Rle.decodeBlock(w, lw, s.a, s.off, s.len, n, out, 0);
+        return Values.fixed(n, w, out);
+      }
+      case CONSTANT: {
+        byte[] v = e.getConstant().getValue().toByteArray();
+        if (v.length == 0) {
+          throw unsupported("block (empty constant)", e);
+        }
+        byte[] out = new byte[Math.multiplyExact(n, v.length)];
+        for (int i = 0; i < n; i++) {
+          System.arraycopy(v, 0, out, i * v.length, v.length);
+        }
+        return Values.fixed(n, v.length, out);
+      }
+      case VARIABLE:
+        return variableBlock(s, n);
+      case GENERAL:
+        return block(e.getGeneral().getValues(), wrap(general(e.getGeneral().getCompression(), s)), n);
+      case FSST: {
+        Values inner = block(e.getFsst().getValues(), s, n);
+        return fsst(e.getFsst().getSymbolTable().toByteArray(), inner);
+      }
+      case INLINE_BITPACKING: {
+        // Consecutive chunks of 1024 values.
+        int ubits = (int) e.getInlineBitpacking().getUncompressedBitsPerValue();
+        int w = ubits / 8;
+        byte[] out = new byte[Math.multiplyExact(n, w)];
+        int pos = s.off;
+        int end = s.off + s.len;
+        for (int done = 0; done < n; done += InlineBitpacking.CHUNK_VALUES) {
+          int width = (int) LittleEndian.getUnsigned(s.a, pos, w);
+          int len = InlineBitpacking.chunkBytes(ubits, width);
+          if (pos + len > end) {
+            throw new LanceFormatException("Inline bitpacking block is truncated");
+          }
+          InlineBitpacking.decodeToBytes(ubits, s.a, pos, len, Math.min(InlineBitpacking.CHUNK_VALUES, n - done), out, done * w);
+          pos += len;
+        }
+        return Values.fixed(n, w, out);
+      }
+      default:
+        throw unsupported("block", e);
+    }
+  }
+
+  /**
+   * The block form of Variable: {@code [u32 bits_per_offset][u32 bytes_start]} (or u64 for 64-bit
+   * offsets), then {@code n+1} offsets relative to the first, then the bytes at {@code bytes_start}.
+   */
+  private static Values variableBlock(Slice s, int n) throws LanceFormatException {
+    if (s.len < 8) {
+      throw new LanceFormatException("Variable block of " + s.len + " bytes has no header");
+    }
+    int bits = LittleEndian.getInt(s.a, s.off);
+    int ow;
+    long bytesStart;
+    int offStart;
+    if (bits == 32) {
+      ow = 4;
+      bytesStart = LittleEndian.getUnsignedInt(s.a, s.off + 4);
+      offStart = 8;
+    } else if (bits == 64 && s.len >= 16) {
+      ow = 8;
+      bytesStart = LittleEndian.getLong(s.a, s.off + 8);
+      offStart = 16;
+    } else {
+      throw new LanceFormatException("Variable block has unsupported offset width " + bits + " (old-style header?)");
+    }
+    if (bytesStart < offStart || bytesStart > s.len || (bytesStart - offStart) / ow < n + 1) {
+      throw new LanceFormatException("Variable block data start " + bytesStart + " is inconsistent with " + n + " values in " + s.len + " bytes");
+    }
+    long[] offs = new long[n + 1];
+    for (int i = 0; i <= n; i++) {
+      int p = s.off + offStart + ow * i;
+      offs[i] = ow == 4 ? LittleEndian.getUnsignedInt(s.a, p) : LittleEndian.getLong(s.a, p);
+    }
+    long base = offs[0];
+    long dataLen = s.len - bytesStart;
+    for (int i = 0; i <= n; i++) {
+      offs[i] -= base;
+      if (offs[i] < 0 || offs[i] > dataLen || (i > 0 && offs[i] < offs[i - 1])) {
+        throw new LanceFormatException("Variable block offset " + i + " is out of order or past the data");
+      }
+    }
+    byte[] data = Arrays.copyOfRange(s.a, s.off + (int) bytesStart + (int) base, s.off + (int) bytesStart + (int) (base + offs[n]));
+    return Values.variable(n, offs, data);
+  }
+
+  /** Decodes {@code n} rep or def levels (16-bit values) from a block encoding. */
+  static short[] levels(CompressiveEncoding e, Slice s, int n) throws LanceFormatException {
+    Values v = block(e, s, n);
+    short[] out = new short[n];
+    if (v.bytesPerValue == 2) {
+      LittleEndian.readShorts(v.data, 0, out, 0, n);
+    } else if (v.bytesPerValue == 1) {
+      for (int i = 0; i < n; i++) {
+        out[i] = (short) (v.data[i] & 0xff);
+      }
+    } else {
+      throw new LanceFormatException("Levels must be 8 or 16 bits wide, got " + (8 * v.bytesPerValue));
+    }
+    return out;
+  }
+}

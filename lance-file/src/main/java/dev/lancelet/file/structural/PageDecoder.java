@@ -1,0 +1,587 @@
+package dev.lancelet.file.structural;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.lancelet.file.LanceFormatException;
+import dev.lancelet.file.kernels.LittleEndian;
+import dev.lancelet.format.proto.EncodingsV21Protos.BlobLayout;
+import dev.lancelet.format.proto.EncodingsV21Protos.CompressiveEncoding;
+import dev.lancelet.format.proto.EncodingsV21Protos.ConstantLayout;
+import dev.lancelet.format.proto.EncodingsV21Protos.FullZipLayout;
+import dev.lancelet.format.proto.EncodingsV21Protos.MiniBlockLayout;
+import dev.lancelet.format.proto.EncodingsV21Protos.PageLayout;
+import dev.lancelet.format.proto.EncodingsV21Protos.RepDefLayer;
+import dev.lancelet.format.proto.File2Protos.ColumnMetadata;
+import dev.lancelet.format.proto.File2Protos.Encoding;
+import dev.lancelet.io.ByteRange;
+import dev.lancelet.io.ReadableObject;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decodes whole pages of 2.1+ structural layouts into {@link Run}s.
+ *
+ * <h2>Mini-block page</h2>
+ *
+ * Buffers: 0 = chunk metadata, 1 = chunk data, then the dictionary (if {@code dictionary} is set)
+ * and the repetition index (if {@code repetition_index_depth > 0}). Chunk metadata has one
+ * little-endian word per chunk: u16, or u32 when {@code has_large_chunk}. The low 4 bits are log2
+ * of the chunk's value count (ignored for the last chunk, whose count is what is left of the
+ * page's {@code num_items}); the remaining high bits hold {@code chunk bytes / 8 - 1}. Chunks are
+ * stored back to back in buffer 1. A chunk is:
+ *
+ * <pre>
+ *   u16 number of levels
+ *   u16 size of the rep buffer     (only if rep_compression is set)
+ *   u16 size of the def buffer     (only if def_compression is set)
+ *   u16 (u32 if has_large_chunk) size of each of num_buffers value buffers
+ *   zero padding to 8 bytes
+ *   rep buffer, padding to 8; def buffer, padding to 8; each value buffer, padding to 8
+ * </pre>
+ *
+ * <h2>Full-zip page</h2>
+ *
+ * Buffer 0 holds, per item, a control word (1, 2 or 4 bytes; rep in the bits above {@code
+ * bits_def}, def in the low {@code bits_def} bits; absent when both widths are 0), then for a
+ * visible item either the fixed-width value ({@code bits_per_value}) or, for a valid
+ * variable-width item, a length of {@code bits_per_offset} bits and the (per-value compressed)
+ * bytes. Buffer 1, when present, has {@code rows + 1} byte offsets of 1, 2, 4 or 8 bytes: where
+ * each row starts in buffer 0.
+ */
+final class PageDecoder {
+  private PageDecoder() {}
+
+  static PageLayout layout(String where, ColumnMetadata.Page page) throws LanceFormatException {
+    Encoding enc = page.getEncoding();
+    if (!enc.hasDirect()) {
+      throw new LanceFormatException(where + ": page encoding is " + enc.getLocationCase() + ", only direct encodings are supported");
+    }
+    try {
+      Any any = Any.parseFrom(enc.getDirect().getEncoding());
+      if (!any.getTypeUrl().endsWith("lance.encodings21.PageLayout")) {
+        throw new LanceFormatException(where + ": page encoding has type " + any.getTypeUrl() + ", expected /lance.encodings21.PageLayout");
+      }
+      return PageLayout.parseFrom(any.getValue());
+    } catch (InvalidProtocolBufferException e) {
+      throw new LanceFormatException(where + ": page encoding is not a valid PageLayout: " + e.getMessage(), e);
+    }
+  }
+
+  static String describe(PageLayout l) {
+    switch (l.getLayoutCase()) {
+      case MINI_BLOCK_LAYOUT: {
+        MiniBlockLayout m = l.getMiniBlockLayout();
+        StringBuilder sb = new StringBuilder("MiniBlock(values=").append(Decompress.describe(m.getValueCompression()));
+        if (m.hasDefCompression()) {
+          sb.append(", def=").append(Decompress.describe(m.getDefCompression()));
+        }
+        if (m.hasRepCompression()) {
+          sb.append(", rep=").append(Decompress.describe(m.getRepCompression()));
+        }
+        if (m.hasDictionary()) {
+          sb.append(", dictionary=").append(Decompress.describe(m.getDictionary()));
+        }
+        return sb.append(")").toString();
+      }
+      case FULL_ZIP_LAYOUT:
+        return "FullZip(values=" + Decompress.describe(l.getFullZipLayout().getValueCompression()) + ", bits_rep=" + l.getFullZipLayout().getBitsRep() + ", bits_def=" + l.getFullZipLayout().getBitsDef() + ")";
+      case CONSTANT_LAYOUT:
+        return l.getConstantLayout().hasInlineValue() ? "Constant" : "AllNull";
+      case BLOB_LAYOUT:
+        return "Blob(" + describe(l.getBlobLayout().getInnerLayout()) + ")";
+      default:
+        return l.getLayoutCase().toString();
+    }
+  }
+
+  static String layoutName(PageLayout l) {
+    switch (l.getLayoutCase()) {
+      case MINI_BLOCK_LAYOUT:
+        return "MiniBlock";
+      case FULL_ZIP_LAYOUT:
+        return "FullZip";
+      case CONSTANT_LAYOUT:
+        return l.getConstantLayout().hasInlineValue() ? "Constant" : "AllNull";
+      case BLOB_LAYOUT:
+        return "Blob";
+      default:
+        return l.getLayoutCase().toString();
+    }
+  }
+
+  /** Reads and decodes all rows of {@code page}. */
+  static Run decode(ReadableObject obj, Leaf leaf, ColumnMetadata.Page page, PageLayout layout) throws IOException {
+    switch (layout.getLayoutCase()) {
+      case MINI_BLOCK_LAYOUT:
+        return miniBlock(obj, leaf, page, layout.getMiniBlockLayout());
+      case FULL_ZIP_LAYOUT:
+        return fullZip(obj, leaf, page, layout.getFullZipLayout());
+      case CONSTANT_LAYOUT:
+        return constant(obj, leaf, page, layout.getConstantLayout());
+      case BLOB_LAYOUT:
+        return blob(obj, leaf, page, layout.getBlobLayout());
+      default:
+        throw new LanceFormatException("Unsupported page layout " + layout.getLayoutCase());
+    }
+  }
+
+  private static List<byte[]> readBuffers(ReadableObject obj, ColumnMetadata.Page page, int... idx) throws IOException {
+    List<ByteRange> ranges = new ArrayList<>();
+    for (int i : idx) {
+      if (i >= page.getBufferOffsetsCount()) {
+        throw new LanceFormatException("Page has " + page.getBufferOffsetsCount() + " buffers, buffer " + i + " is missing");
+      }
+      ranges.add(new ByteRange(page.getBufferOffsets(i), page.getBufferSizes(i)));
+    }
+    List<ByteBuffer> bufs = obj.readRanges(ranges);
+    List<byte[]> out = new ArrayList<>(bufs.size());
+    for (ByteBuffer b : bufs) {
+      byte[] a = new byte[b.remaining()];
+      b.duplicate().get(a);
+      out.add(a);
+    }
+    return out;
+  }
+
+  private static int pad8(int off) {
+    return (off + 7) & ~7;
+  }
+
+  // ------------------------------------------------------------------ mini-block
+
+  static Run miniBlock(ReadableObject obj, Leaf leaf, ColumnMetadata.Page page, MiniBlockLayout m) throws IOException {
+    boolean hasDict = m.hasDictionary();
+    List<byte[]> bufs = hasDict ? readBuffers(obj, page, 0, 1, 2) : readBuffers(obj, page, 0, 1);
+    Values dict = null;
+    if (hasDict) {
+      long nd = m.getNumDictionaryItems();
+      if (nd < 0 || nd > Integer.MAX_VALUE - 8) {
+        throw new LanceFormatException("Dictionary of " + nd + " items is too large");
+      }
+      byte[] d = bufs.get(2);
+      dict = Decompress.block(m.getDictionary(), new Decompress.Slice(d, 0, d.length), (int) nd);
+    }
+    return decodeChunks(leaf, page, m, bufs.get(0), bufs.get(1), dict);
+  }
+
+  static Run decodeChunks(Leaf leaf, ColumnMetadata.Page page, MiniBlockLayout m, byte[] meta, byte[] data, Values dict) throws LanceFormatException {
+    boolean large = m.getHasLargeChunk();
+    int ww = large ? 4 : 2;
+    if (meta.length % ww != 0) {
+      throw new LanceFormatException("Chunk metadata of " + meta.length + " bytes is not a multiple of " + ww);
+    }
+    int numChunks = meta.length / ww;
+    long items = m.getNumItems() > 0 ? m.getNumItems() : page.getLength();
+    boolean hasRep = m.hasRepCompression();
+    boolean hasDef = m.hasDefCompression();
+    int nbuf = Math.toIntExact(m.getNumBuffers());
+    if (nbuf < 0 || nbuf > 64) {
+      throw new LanceFormatException("Mini-block num_buffers " + nbuf + " is out of range");
+    }
+    List<short[]> reps = new ArrayList<>();
+    List<short[]> defs = new ArrayList<>();
+    Values.Builder vb = new Values.Builder();
+    long counted = 0;
+    long pos = 0;
+    int totalLevels = 0;
+    for (int c = 0; c < numChunks; c++) {
+      long word = large ? LittleEndian.getUnsignedInt(meta, c * 4) : LittleEndian.getUnsignedShort(meta, c * 2);
+      int log = (int) (word & 0xF);
+      long bytes = ((word >>> 4) + 1) * 8;
+      long nvals;
+      if (c < numChunks - 1) {
+        if (log == 0) {
+          throw new LanceFormatException("Non-final chunk " + c + " of " + numChunks + " has log_num_values 0");
+        }
+        nvals = 1L << log;
+      } else {
+        nvals = items - counted;
+      }
+      counted += nvals;
+      if (nvals < 0 || counted > items) {
+        throw new LanceFormatException("Chunks hold more values (" + counted + ") than the page's " + items);
+      }
+      if (pos + bytes > data.length) {
+        throw new LanceFormatException("Chunk " + c + " at [" + pos + ", +" + bytes + ") runs past the " + data.length + "-byte data buffer");
+      }
+      int base = (int) pos;
+      int end = (int) (pos + bytes);
+      int off = base;
+      int numLevels = LittleEndian.getUnsignedShort(data, off);
+      off += 2;
+      int repSize = 0;
+      int defSize = 0;
+      if (hasRep) {
+        repSize = LittleEndian.getUnsignedShort(data, off);
+        off += 2;
+      }
+      if (hasDef) {
+        defSize = LittleEndian.getUnsignedShort(data, off);
+        off += 2;
+      }
+      int[] sizes = new int[nbuf];
+      for (int b = 0; b < nbuf; b++) {
+        sizes[b] = large ? (int) Math.min(Integer.MAX_VALUE, LittleEndian.getUnsignedInt(data, off)) : LittleEndian.getUnsignedShort(data, off);
+        off += large ? 4 : 2;
+      }
+      off = base + pad8(off - base);
+      Decompress.Slice repSlice = null;
+      Decompress.Slice defSlice = null;
+      if (hasRep) {
+        check(off, repSize, end, c);
+        repSlice = new Decompress.Slice(data, off, repSize);
+        off = base + pad8(off + repSize - base);
+      }
+      if (hasDef) {
+        check(off, defSize, end, c);
+        defSlice = new Decompress.Slice(data, off, defSize);
+        off = base + pad8(off + defSize - base);
+      }
+      Decompress.Slice[] vbufs = new Decompress.Slice[nbuf];
+      for (int b = 0; b < nbuf; b++) {
+        check(off, sizes[b], end, c);
+        vbufs[b] = new Decompress.Slice(data, off, sizes[b]);
+        off = base + pad8(off + sizes[b] - base);
+      }
+      Values v = Decompress.miniBlock(m.getValueCompression(), vbufs, (int) nvals);
+      vb.append(v, 0, v.count);
+      if (hasRep) {
+        reps.add(Decompress.levels(m.getRepCompression(), repSlice, numLevels));
+      }
+      if (hasDef) {
+        defs.add(Decompress.levels(m.getDefCompression(), defSlice, numLevels));
+      }
+      totalLevels += (hasRep || hasDef) ? numLevels : 0;
+      pos += bytes;
+    }
+    if (counted != items) {
+      throw new LanceFormatException("Chunks hold " + counted + " values, the page says " + items);
+    }
+    Values values = vb.build(leaf.width() >= 0 ? (dict != null ? 4 : leaf.width()) : -1);
+    if (dict != null) {
+      values = applyDictionary(values, dict);
+    }
+    short[] rep = hasRep ? concat(reps, totalLevels) : null;
+    short[] def = hasDef ? mapDefs(concat(defs, totalLevels), m.getLayersList(), leaf) : null;
+    if (!hasDef) {
+      LevelMap.map(m.getLayersList(), leaf.isList()); // validates the layer shape
+    }
+    return new Run(rep, def, values, leaf.maxRep(), leaf.maxVisibleDef());
+  }
+
+  private static void check(int off, int len, int end, int chunk) throws LanceFormatException {
+    if (len < 0 || off + len > end) {
+      throw new LanceFormatException("Buffer of " + len + " bytes at chunk offset " + off + " runs past the end of chunk " + chunk);
+    }
+  }
+
+  static short[] concat(List<short[]> parts, int total) {
+    short[] out = new short[total];
+    int p = 0;
+    for (short[] s : parts) {
+      System.arraycopy(s, 0, out, p, s.length);
+      p += s.length;
+    }
+    return p == total ? out : java.util.Arrays.copyOf(out, p);
+  }
+
+  static short[] mapDefs(short[] def, List<RepDefLayer> layers, Leaf leaf) throws LanceFormatException {
+    short[] map = LevelMap.map(layers, leaf.isList());
+    for (int i = 0; i < def.length; i++) {
+      int d = def[i];
+      if (d < 0 || d >= map.length) {
+        throw new LanceFormatException("Definition level " + d + " exceeds the page's maximum " + (map.length - 1));
+      }
+      def[i] = map[d];
+    }
+    return def;
+  }
+
+  /** Replaces dictionary indices (unsigned little-endian ints of any width) by the entries. */
+  static Values applyDictionary(Values idx, Values dict) throws LanceFormatException {
+    Values.Builder b = new Values.Builder();
+    int w = idx.bytesPerValue;
+    for (int i = 0; i < idx.count; i++) {
+      long k = LittleEndian.getUnsigned(idx.data, i * w, w);
+      if (k < 0 || k >= dict.count) {
+        // Null slots may carry any index; clamp them to an empty value.
+        if (dict.count == 0) {
+          b.appendNulls(dict.bytesPerValue, 1);
+          continue;
+        }
+        k = 0;
+      }
+      b.append(dict, (int) k, (int) k + 1);
+    }
+    return b.build(dict.bytesPerValue);
+  }
+
+  // ------------------------------------------------------------------ constant / all-null
+
+  static Run constant(ReadableObject obj, Leaf leaf, ColumnMetadata.Page page, ConstantLayout c) throws IOException {
+    long rowsL = page.getLength();
+    List<RepDefLayer> layers = c.getLayersList();
+    boolean hasBuffers = false;
+    for (int i = 0; i < page.getBufferSizesCount(); i++) {
+      hasBuffers |= page.getBufferSizes(i) > 0;
+    }
+    short[] rep = null;
+    short[] def;
+    int numValues;
+    if (!hasBuffers) {
+      int rows = Math.toIntExact(rowsL);
+      short[] map = LevelMap.map(layers, leaf.isList());
+      boolean allNull = !c.hasInlineValue();
+      def = new short[rows];
+      if (allNull) {
+        if (map.length < 2) {
+          throw new LanceFormatException("All-null page has no nullable layer in " + layers);
+        }
+        java.util.Arrays.fill(def, map[1]);
+      }
+      if (leaf.hasLists()) {
+        rep = new short[rows];
+        java.util.Arrays.fill(rep, (short) leaf.maxRep());
+      }
+      numValues = rows;
+    } else {
+      List<byte[]> bufs = readBuffers(obj, page, range(page.getBufferOffsetsCount()));
+      byte[] rb = bufs.size() > 0 ? bufs.get(0) : new byte[0];
+      byte[] db = bufs.size() > 1 ? bufs.get(1) : new byte[0];
+      if (rb.length > 0) {
+        rep = c.hasRepCompression()
+            ? Decompress.levels(c.getRepCompression(), Decompress.wrap(rb), Math.toIntExact(c.getNumRepValues()))
+            : raw16(rb);
+      }
+      if (db.length > 0) {
+        def = c.hasDefCompression()
+            ? Decompress.levels(c.getDefCompression(), Decompress.wrap(db), Math.toIntExact(c.getNumDefValues()))
+            : raw16(db);
+        def = mapDefs(def, layers, leaf);
+      } else {
+        def = null;
+      }
+      int n = rep != null ? rep.length : (def != null ? def.length : Math.toIntExact(rowsL));
+      int vis = 0;
+      for (int i = 0; i < n; i++) {
+        if (def == null || def[i] <= leaf.maxVisibleDef()) {
+          vis++;
+        }
+      }
+      numValues = vis;
+    }
+    Values values;
+    if (c.hasInlineValue()) {
+      byte[] v = c.getInlineValue().toByteArray();
+      if (leaf.width() >= 0 && v.length != leaf.width() && !(leaf.width() == 1 && v.length == 1)) {
+        throw new LanceFormatException("Constant value of " + v.length + " bytes does not match the " + leaf.width() + "-byte type");
+      }
+      byte[] data = new byte[Math.multiplyExact(numValues, v.length)];
+      for (int i = 0; i < numValues; i++) {
+        System.arraycopy(v, 0, data, i * v.length, v.length);
+      }
+      values = Values.fixed(numValues, v.length, data);
+    } else {
+      Values.Builder b = new Values.Builder();
+      b.appendNulls(leaf.width() >= 0 ? leaf.width() : -1, numValues);
+      values = b.build(leaf.width());
+    }
+    return new Run(rep, def, values, leaf.maxRep(), leaf.maxVisibleDef());
+  }
+
+  private static int[] range(int n) {
+    int[] r = new int[n];
+    for (int i = 0; i < n; i++) {
+      r[i] = i;
+    }
+    return r;
+  }
+
+  private static short[] raw16(byte[] b) {
+    short[] s = new short[b.length / 2];
+    LittleEndian.readShorts(b, 0, s, 0, s.length);
+    return s;
+  }
+
+  // ------------------------------------------------------------------ full-zip
+
+  static Run fullZip(ReadableObject obj, Leaf leaf, ColumnMetadata.Page page, FullZipLayout z) throws IOException {
+    byte[] data = readBuffers(obj, page, 0).get(0);
+    return unzip(leaf, z, data, 0, data.length);
+  }
+
+  static Run unzip(Leaf leaf, FullZipLayout z, byte[] data, int start, int end) throws LanceFormatException {
+    int bitsRep = z.getBitsRep();
+    int bitsDef = z.getBitsDef();
+    int total = bitsRep + bitsDef;
+    int cw = total == 0 ? 0 : total <= 8 ? 1 : total <= 16 ? 2 : 4;
+    int defMask = (1 << bitsDef) - 1;
+    List<RepDefLayer> layers = z.getLayersList();
+    // Highest page-level def that still has a value slot: levels of item layers before the first list.
+    int pageMaxVisible = 0;
+    for (RepDefLayer l : layers) {
+      if (LevelMap.isList(l)) {
+        break;
+      }
+      if (l == RepDefLayer.REPDEF_NULLABLE_ITEM) {
+        pageMaxVisible++;
+      }
+    }
+    boolean fixed = z.getDetailsCase() == FullZipLayout.DetailsCase.BITS_PER_VALUE;
+    CompressiveEncoding enc = z.getValueCompression();
+    int bpv = fixed ? Math.toIntExact(z.getBitsPerValue() / 8) : 0;
+    int lenBytes = fixed ? 0 : z.getBitsPerOffset() / 8;
+    if (fixed && (z.getBitsPerValue() % 8 != 0 || bpv <= 0)) {
+      throw new LanceFormatException("Full-zip values of " + z.getBitsPerValue() + " bits are not supported");
+    }
+    if (!fixed && lenBytes != 1 && lenBytes != 2 && lenBytes != 4 && lenBytes != 8) {
+      throw new LanceFormatException("Full-zip length width of " + z.getBitsPerOffset() + " bits is not supported");
+    }
+    short[] rep = new short[16];
+    short[] def = new short[16];
+    int n = 0;
+    Values.Builder vb = new Values.Builder();
+    java.io.ByteArrayOutputStream fixedOut = fixed ? new java.io.ByteArrayOutputStream() : null;
+    int nFixed = 0;
+    List<long[]> dummy = null;
+    long[] offs = fixed ? null : new long[17];
+    java.io.ByteArrayOutputStream varOut = fixed ? null : new java.io.ByteArrayOutputStream();
+    int nVar = 0;
+    int p = start;
+    while (p < end) {
+      int r = 0;
+      int d = 0;
+      if (cw > 0) {
+        if (p + cw > end) {
+          throw new LanceFormatException("Full-zip control word at " + p + " runs past the page");
+        }
+        long word = LittleEndian.getUnsigned(data, p, cw);
+        p += cw;
+        r = (int) (word >>> bitsDef);
+        d = (int) (word & defMask);
+      }
+      if (n == rep.length) {
+        rep = java.util.Arrays.copyOf(rep, n * 2);
+        def = java.util.Arrays.copyOf(def, n * 2);
+      }
+      rep[n] = (short) r;
+      def[n] = (short) d;
+      n++;
+      boolean visible = d <= pageMaxVisible;
+      if (!visible) {
+        continue;
+      }
+      if (fixed) {
+        if (p + bpv > end) {
+          throw new LanceFormatException("Full-zip value at " + p + " runs past the page");
+        }
+        fixedOut.write(data, p, bpv);
+        p += bpv;
+        nFixed++;
+      } else {
+        if (nVar + 2 > offs.length) {
+          offs = java.util.Arrays.copyOf(offs, offs.length * 2);
+        }
+        if (d == 0) {
+          if (p + lenBytes > end) {
+            throw new LanceFormatException("Full-zip length at " + p + " runs past the page");
+          }
+          long len = LittleEndian.getUnsigned(data, p, lenBytes);
+          p += lenBytes;
+          if (len < 0 || len > end - p) {
+            throw new LanceFormatException("Full-zip value of " + len + " bytes at " + p + " runs past the page");
+          }
+          byte[] value = perValue(enc, data, p, (int) len);
+          varOut.write(value, 0, value.length);
+          p += (int) len;
+        }
+        offs[nVar + 1] = varOut.size();
+        nVar++;
+      }
+    }
+    Values values = fixed
+        ? Values.fixed(nFixed, bpv, fixedOut.toByteArray())
+        : Values.variable(nVar, java.util.Arrays.copyOf(offs, nVar + 1), varOut.toByteArray());
+    short[] repOut = bitsRep > 0 ? java.util.Arrays.copyOf(rep, n) : null;
+    short[] defOut = bitsDef > 0 ? mapDefs(java.util.Arrays.copyOf(def, n), layers, leaf) : null;
+    if (bitsDef == 0) {
+      LevelMap.map(layers, leaf.isList());
+    }
+    if (!fixed && cw == 0) {
+      // no levels: one item per row
+    }
+    return new Run(repOut, defOut, values, leaf.maxRep(), leaf.maxVisibleDef());
+  }
+
+  /** Decompresses one full-zip variable-width value. */
+  private static byte[] perValue(CompressiveEncoding e, byte[] data, int off, int len) throws LanceFormatException {
+    switch (e.getCompressionCase()) {
+      case VARIABLE:
+        return java.util.Arrays.copyOfRange(data, off, off + len);
+      case GENERAL:
+        return Decompress.general(e.getGeneral().getCompression(), new Decompress.Slice(data, off, len));
+      case FSST: {
+        byte[] table = e.getFsst().getSymbolTable().toByteArray();
+        dev.lancelet.file.compression.Fsst.LargeStrings s =
+            dev.lancelet.file.compression.Fsst.decompress(
+                dev.lancelet.file.compression.Fsst.SymbolTable.parse(table, 0, table.length),
+                java.util.Arrays.copyOfRange(data, off, off + len), new long[] {0, len}, 0, 1);
+        return java.util.Arrays.copyOf(s.data(), (int) s.offsets()[1]);
+      }
+      default:
+        throw Decompress.unsupported("full-zip variable-width", e);
+    }
+  }
+
+  // ------------------------------------------------------------------ blob (legacy)
+
+  static Run blob(ReadableObject obj, Leaf leaf, ColumnMetadata.Page page, BlobLayout b) throws IOException {
+    PageLayout inner = b.getInnerLayout();
+    Leaf descLeaf = new Leaf(leaf.column(), leaf.path(), leaf.field(), new boolean[] {false}, 16, leaf.meta(), leaf.pageStart());
+    Run desc = decode(obj, descLeaf, page, inner);
+    if (desc.values.bytesPerValue != 16) {
+      throw new LanceFormatException("Blob descriptions must be 16 bytes (position, size), got " + desc.values.bytesPerValue);
+    }
+    int n = desc.values.count;
+    short[] def = new short[n];
+    boolean anyDef = false;
+    List<ByteRange> ranges = new ArrayList<>();
+    int[] which = new int[n];
+    for (int i = 0; i < n; i++) {
+      long position = LittleEndian.getLong(desc.values.data, 16 * i);
+      long size = LittleEndian.getLong(desc.values.data, 16 * i + 8);
+      which[i] = -1;
+      if (size == 0) {
+        if (position != 0) {
+          def[i] = (short) position;
+          anyDef = true;
+        }
+      } else {
+        if (position < 0 || size < 0 || size > Integer.MAX_VALUE - 16) {
+          throw new LanceFormatException("Blob " + i + " at [" + position + ", +" + size + ") is out of range");
+        }
+        which[i] = ranges.size();
+        ranges.add(new ByteRange(position, size));
+      }
+    }
+    List<ByteBuffer> payloads = obj.readRanges(ranges);
+    Values.Builder vb = new Values.Builder();
+    for (int i = 0; i < n; i++) {
+      if (which[i] < 0) {
+        vb.appendNulls(-1, 1);
+      } else {
+        ByteBuffer bb = payloads.get(which[i]);
+        byte[] a = new byte[bb.remaining()];
+        bb.duplicate().get(a);
+        vb.append(Values.variable(1, new long[] {0, a.length}, a), 0, 1);
+      }
+    }
+    short[] mapped = anyDef ? mapDefs(def, b.getLayersList(), leaf) : null;
+    if (leaf.hasLists()) {
+      throw new LanceFormatException("Blob columns inside lists are not supported");
+    }
+    return new Run(null, mapped, vb.build(-1), leaf.maxRep(), leaf.maxVisibleDef());
+  }
+}

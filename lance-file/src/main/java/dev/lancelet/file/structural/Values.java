@@ -1,0 +1,111 @@
+package dev.lancelet.file.structural;
+
+import java.util.Arrays;
+
+/**
+ * Decoded values of one leaf: either fixed-width ({@code bytesPerValue} little-endian bytes per
+ * value; booleans are widened to one byte per value) or variable-width ({@code offsets} into
+ * {@code data}, {@code count + 1} entries starting at 0).
+ */
+final class Values {
+  final int count;
+  final int bytesPerValue; // -1 for variable width
+  final byte[] data;
+  final long[] offsets; // variable width only
+
+  private Values(int count, int bytesPerValue, byte[] data, long[] offsets) {
+    this.count = count;
+    this.bytesPerValue = bytesPerValue;
+    this.data = data;
+    this.offsets = offsets;
+  }
+
+  static Values fixed(int count, int bytesPerValue, byte[] data) {
+    return new Values(count, bytesPerValue, data, null);
+  }
+
+  static Values variable(int count, long[] offsets, byte[] data) {
+    return new Values(count, -1, data, offsets);
+  }
+
+  boolean isVariable() {
+    return bytesPerValue < 0;
+  }
+
+  /** Appends slices of several blocks of the same kind. */
+  static final class Builder {
+    private int count;
+    private int bytesPerValue = Integer.MIN_VALUE;
+    private byte[] data = new byte[64];
+    private int dataLen;
+    private long[] offsets = new long[17];
+
+    void append(Values v, int from, int to) {
+      if (bytesPerValue == Integer.MIN_VALUE) {
+        bytesPerValue = v.bytesPerValue;
+      } else if (bytesPerValue != v.bytesPerValue) {
+        throw new IllegalStateException("Cannot join value blocks of widths " + bytesPerValue + " and " + v.bytesPerValue);
+      }
+      int n = to - from;
+      if (v.isVariable()) {
+        long start = v.offsets[from];
+        long end = v.offsets[to];
+        int bytes = Math.toIntExact(end - start);
+        ensureData(bytes);
+        System.arraycopy(v.data, (int) start, data, dataLen, bytes);
+        if (offsets.length < count + n + 1) {
+          offsets = Arrays.copyOf(offsets, Math.max(offsets.length * 2, count + n + 1));
+        }
+        long base = offsets[count] - start;
+        for (int i = 1; i <= n; i++) {
+          offsets[count + i] = v.offsets[from + i] + base;
+        }
+        dataLen += bytes;
+      } else {
+        int bytes = Math.multiplyExact(n, v.bytesPerValue);
+        ensureData(bytes);
+        System.arraycopy(v.data, from * v.bytesPerValue, data, dataLen, bytes);
+        dataLen += bytes;
+      }
+      count += n;
+    }
+
+    /** Appends {@code n} zero (null placeholder) values of the given width. */
+    void appendNulls(int width, int n) {
+      if (bytesPerValue == Integer.MIN_VALUE) {
+        bytesPerValue = width;
+      }
+      if (bytesPerValue < 0) {
+        if (offsets.length < count + n + 1) {
+          offsets = Arrays.copyOf(offsets, Math.max(offsets.length * 2, count + n + 1));
+        }
+        for (int i = 1; i <= n; i++) {
+          offsets[count + i] = offsets[count];
+        }
+      } else {
+        int bytes = Math.multiplyExact(n, bytesPerValue);
+        ensureData(bytes);
+        dataLen += bytes;
+      }
+      count += n;
+    }
+
+    private void ensureData(int more) {
+      if (data.length - dataLen < more) {
+        data = Arrays.copyOf(data, Math.max(data.length * 2, Math.addExact(dataLen, more)));
+      }
+    }
+
+    int count() {
+      return count;
+    }
+
+    Values build(int defaultWidth) {
+      int w = bytesPerValue == Integer.MIN_VALUE ? defaultWidth : bytesPerValue;
+      if (w < 0) {
+        return Values.variable(count, Arrays.copyOf(offsets, count + 1), Arrays.copyOf(data, dataLen));
+      }
+      return Values.fixed(count, w, Arrays.copyOf(data, dataLen));
+    }
+  }
+}
