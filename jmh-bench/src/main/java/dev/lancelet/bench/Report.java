@@ -135,13 +135,13 @@ public final class Report {
   }
 
   /**
-   * One line per benchmark, parameter set and non-Lancelet method: both scores and the speed
-   * ratio against {@code lancelet} (Lancelet on its own file) and, where present, against {@code
-   * lanceletOnLanceCoreFile} (Lancelet on the bytes lance-core wrote).
+   * One line per benchmark, parameter set and non-Lancelet method: the scores and the speed ratio
+   * against {@code lancelet} and ({@code ratio*}) against the benchmark's Lancelet variant, if it
+   * has one: {@code lanceletOnLanceCoreFile} (Lancelet reading the bytes lance-core wrote) or
+   * {@code lanceletNoFsync} (Lancelet writing without the fsyncs lance-core does not do either).
    */
   static String table(Collection<RunResult> results) {
-    // group -> method -> result
-    Map<String, Map<String, Result<?>>> groups = new TreeMap<>();
+    Map<String, Map<String, Result<?>>> groups = new TreeMap<>(); // group -> method -> result
     Map<String, String> modes = new TreeMap<>();
     for (RunResult r : results) {
       BenchmarkParams p = r.getParams();
@@ -157,37 +157,44 @@ public final class Report {
       modes.put(key.toString(), p.getMode().shortLabel());
     }
     StringBuilder sb = new StringBuilder();
-    String fmt = "%-44s %-24s %16s %16s %9s %9s%n";
-    sb.append(String.format(Locale.ROOT, fmt, "benchmark", "other engine", "lancelet", "other", "ratio", "ratio*"));
+    String fmt = "%-40s %-17s %18s %-24s %18s %18s %8s %8s%n";
+    sb.append(String.format(Locale.ROOT, fmt, "benchmark", "other engine", "other", "lancelet variant", "variant", "lancelet", "ratio", "ratio*"));
     for (var g : groups.entrySet()) {
       Map<String, Result<?>> m = g.getValue();
       Result<?> ours = m.get("lancelet");
-      Result<?> oursOnRef = m.get("lanceletOnLanceCoreFile");
+      String variant = m.keySet().stream().filter(k -> k.startsWith("lancelet") && !k.equals("lancelet")).findFirst().orElse(null);
+      Result<?> oursVariant = variant == null ? null : m.get(variant);
       boolean throughput = modes.get(g.getKey()).equals("thrpt");
+      boolean any = false;
       for (var e : m.entrySet()) {
         if (e.getKey().startsWith("lancelet")) {
           continue;
         }
+        any = true;
         Result<?> other = e.getValue();
+        boolean variantApplies = variant != null && (!variant.equals("lanceletOnLanceCoreFile") || e.getKey().startsWith("lanceCore"));
         sb.append(
             String.format(
                 Locale.ROOT,
                 fmt,
                 g.getKey(),
                 e.getKey(),
-                score(ours),
                 score(other),
+                variant == null ? "" : variant,
+                variant == null ? "" : score(oursVariant),
+                score(ours),
                 ratio(ours, other, throughput),
-                oursOnRef == null || !e.getKey().startsWith("lanceCore") ? "" : ratio(oursOnRef, other, throughput)));
+                variantApplies ? ratio(oursVariant, other, throughput) : ""));
       }
-      if (m.keySet().stream().allMatch(k -> k.startsWith("lancelet"))) {
-        sb.append(String.format(Locale.ROOT, fmt, g.getKey(), "-", score(ours), "", "", ""));
+      if (!any) {
+        sb.append(String.format(Locale.ROOT, fmt, g.getKey(), "-", "", variant == null ? "" : variant, variant == null ? "" : score(oursVariant), score(ours), "", ""));
       }
     }
     sb.append(
         "\nratio = Lancelet speed / other engine's speed (> 1: Lancelet faster). Scores are time per operation,\n"
-            + "so ratio = other time / Lancelet time. ratio* compares Lancelet reading the file lance-core wrote\n"
-            + "(identical bytes) with lance-core. n/a: that side did not run (not implemented yet, or failed).\n");
+            + "so ratio = other time / Lancelet time. ratio* = the same for the Lancelet variant: lanceletOnLanceCoreFile\n"
+            + "reads the file lance-core wrote (identical bytes); lanceletNoFsync writes without fsync, as lance-core does.\n"
+            + "n/a: that side did not run (not implemented yet, or failed: see the JMH log).\n");
     return sb.toString();
   }
 
