@@ -113,10 +113,14 @@ public final class Report {
       opts.warmupIterations(warmup == null ? 1 : warmup)
           .warmupTime(TimeValue.seconds(seconds == null ? 1 : seconds))
           .measurementIterations(iterations == null ? 3 : iterations)
-          .measurementTime(TimeValue.seconds(seconds == null ? 1 : seconds))
-          .param("rows", rows == null ? "200000" : rows)
-          .param("columns", "all")
-          .param("n", "1", "100", "10000");
+          .measurementTime(TimeValue.seconds(seconds == null ? 1 : seconds));
+      if (!params.containsKey("rows")) {
+        opts.param("rows", rows == null ? "200000" : rows);
+      }
+      // JMH accumulates values given twice for a @Param, so a -p overrides these defaults by omission.
+      if (!params.containsKey("columns")) {
+        opts.param("columns", "all");
+      }
     } else {
       opts.warmupIterations(warmup == null ? 3 : warmup)
           .warmupTime(TimeValue.seconds(seconds == null ? 2 : seconds))
@@ -125,6 +129,9 @@ public final class Report {
       if (rows != null) {
         opts.param("rows", rows);
       }
+    }
+    if (rows != null && params.containsKey("rows")) {
+      throw new IllegalArgumentException("Give the row count once: --rows or -p rows=");
     }
     params.forEach(opts::param);
 
