@@ -26,6 +26,7 @@ public final class LanceFileWriter implements AutoCloseable {
   private final ObjectWriter out;
   private final ContainerWriter container;
   private final ColumnWriters columns;
+  private final dev.lancelet.file.v20.V20FileEncoder v20;
   private final Map<String, String> metadata = new LinkedHashMap<>();
   private long rows;
   private boolean closed;
@@ -37,9 +38,11 @@ public final class LanceFileWriter implements AutoCloseable {
     if (schema.getCustomMetadata() != null) {
       metadata.putAll(schema.getCustomMetadata());
     }
-    int numColumns = ColumnWriters.numColumns(schema.getFields());
+    boolean v20 = options.version() == LanceFileVersion.V2_0;
+    int numColumns = v20 ? dev.lancelet.file.v20.V20FileEncoder.numColumns(schema.getFields()) : ColumnWriters.numColumns(schema.getFields());
     this.container = new ContainerWriter(out, options.version(), numColumns);
-    this.columns = new ColumnWriters(schema.getFields(), options.version(), container, options.maxPageBytes());
+    this.columns = v20 ? null : new ColumnWriters(schema.getFields(), options.version(), container, options.maxPageBytes());
+    this.v20 = v20 ? new dev.lancelet.file.v20.V20FileEncoder(schema.getFields(), container, options.maxPageBytes()) : null;
   }
 
   /** Starts a file at {@code path} in {@code store} for batches of {@code schema}. */
@@ -48,12 +51,16 @@ public final class LanceFileWriter implements AutoCloseable {
       throws IOException {
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(options, "options");
-    if (options.version() != LanceFileVersion.V2_1) {
+    if (options.version() != LanceFileVersion.V2_1 && options.version() != LanceFileVersion.V2_0) {
       throw new UnsupportedOperationException(
-          "Lancelet writes Lance file version 2.1 only for now, not " + options.version());
+          "Lancelet writes Lance file versions 2.0 and 2.1 only for now, not " + options.version());
     }
     // Validate the schema (unsupported types fail here) before creating anything.
-    ColumnWriters.numColumns(schema.getFields());
+    if (options.version() == LanceFileVersion.V2_0) {
+      dev.lancelet.file.v20.V20FileEncoder.numColumns(schema.getFields());
+    } else {
+      ColumnWriters.numColumns(schema.getFields());
+    }
     LanceSchemaConverter.toLance(schema);
     ObjectWriter w = store.create(path);
     boolean ok = false;
@@ -79,7 +86,11 @@ public final class LanceFileWriter implements AutoCloseable {
     if (batch.getRowCount() == 0) {
       return;
     }
-    columns.write(batch, rows);
+    if (v20 != null) {
+      v20.write(batch, rows);
+    } else {
+      columns.write(batch, rows);
+    }
     rows += batch.getRowCount();
   }
 
@@ -103,7 +114,11 @@ public final class LanceFileWriter implements AutoCloseable {
     closed = true;
     boolean ok = false;
     try {
-      columns.finish();
+      if (v20 != null) {
+        v20.finish();
+      } else {
+        columns.finish();
+      }
       container.finish(LanceSchemaConverter.toLance(schema), metadata, rows);
       out.close();
       ok = true;

@@ -132,13 +132,20 @@ public final class StructuralDecoder implements FileDecoder {
   }
 
   private Run decodePage(Leaf leaf, int page) throws IOException {
+    Run run;
     try {
-      return PageDecoder.decode(obj, leaf, leaf.meta().getPages(page), layouts[leaf.column()][page]);
+      run = PageDecoder.decode(obj, leaf, leaf.meta().getPages(page), layouts[leaf.column()][page]);
     } catch (LanceFormatException e) {
       throw new LanceFormatException(where(leaf, page) + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       throw new LanceFormatException(where(leaf, page) + ": corrupt page data (" + e + ")", e);
     }
+    // Checked here for scan and take alike: a take used to index rows the page did not have.
+    long expected = leaf.pageStart()[page + 1] - leaf.pageStart()[page];
+    if (run.numRows != expected) {
+      throw new LanceFormatException(where(leaf, page) + ": decoded " + run.numRows + " rows, the page says " + expected);
+    }
+    return run;
   }
 
   private void fill(int fieldIdx, List<VectorFill.Decoded> decoded, FieldVector out) throws LanceFormatException {
@@ -176,10 +183,6 @@ public final class StructuralDecoder implements FileDecoder {
           run = null; // release the previous page before decoding the next
           run = decodePage(leaf, p);
           page = p;
-          long expected = leaf.pageStart()[p + 1] - leaf.pageStart()[p];
-          if (run.numRows != expected) {
-            throw new LanceFormatException(where(leaf, p) + ": decoded " + run.numRows + " rows, the page says " + expected);
-          }
         }
         long pageFirst = leaf.pageStart()[p];
         long pageEnd = leaf.pageStart()[p + 1];

@@ -64,7 +64,7 @@ class WriterBadInputTest {
   void unsupportedVersionIsRejected() {
     Schema s = new Schema(List.of(WriterInteropTest.f("a", WriterInteropTest.I32, false)));
     assertThatThrownBy(() -> LanceFileWriter.create(store, "z.lance", s, alloc,
-            WriteOptions.builder().version(LanceFileVersion.V2_0).build()))
+            WriteOptions.builder().version(LanceFileVersion.V2_2).build()))
         .isInstanceOf(UnsupportedOperationException.class)
         .hasMessageContaining("2.1");
   }
