@@ -43,7 +43,17 @@ public class ScanBenchmark {
       files = new TableFiles(rows);
       projection = BenchData.columns(columns);
     }
-    files.prepare(method);
+    try {
+      files.prepare(method);
+    } catch (Throwable t) {
+      // JMH skips @TearDown when @Setup throws: do not leave the table behind.
+      try {
+        tearDown();
+      } catch (Throwable suppressed) {
+        t.addSuppressed(suppressed);
+      }
+      throw t;
+    }
   }
 
   @TearDown(Level.Trial)

@@ -57,7 +57,17 @@ public class TakeBenchmark {
       boxedPool = java.util.Arrays.stream(pool).map(Engines::boxed).toList();
       rangePool = java.util.Arrays.stream(pool).map(Engines::singleRowRanges).toList();
     }
-    files.prepare(method);
+    try {
+      files.prepare(method);
+    } catch (Throwable t) {
+      // JMH skips @TearDown when @Setup throws: do not leave the table behind.
+      try {
+        tearDown();
+      } catch (Throwable suppressed) {
+        t.addSuppressed(suppressed);
+      }
+      throw t;
+    }
   }
 
   @TearDown(Level.Trial)

@@ -51,9 +51,14 @@ public class WriteBenchmark {
     dir = Engines.tempDir("lancelet-bench-write");
     store = new LocalObjectStore(dir);
     noSyncStore = new NoSyncLocalStore(dir);
-    BenchData.Generator g = new BenchData.Generator(BenchData.columns(columns), rows);
-    schema = g.schema();
-    batches = g.all(allocator, BenchData.WRITE_BATCH_ROWS);
+    try {
+      BenchData.Generator g = new BenchData.Generator(BenchData.columns(columns), rows);
+      schema = g.schema();
+      batches = g.all(allocator, BenchData.WRITE_BATCH_ROWS);
+    } catch (RuntimeException e) {
+      tearDown(); // JMH skips @TearDown when @Setup throws
+      throw e;
+    }
   }
 
   @TearDown(Level.Invocation)
