@@ -20,6 +20,7 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -54,7 +55,8 @@ public final class LanceFileReader implements AutoCloseable {
     this.metadata = FileMetadata.read(object);
     try {
       this.fields = LanceSchemaConverter.tree(metadata.descriptor().getSchema().getFieldsList());
-      this.schema = LanceSchemaConverter.toArrow(metadata.descriptor().getSchema().getFieldsList(), metadata.descriptor().getSchema().getMetadataMap());
+      Schema stored = LanceSchemaConverter.toArrow(metadata.descriptor().getSchema().getFieldsList(), metadata.descriptor().getSchema().getMetadataMap());
+      this.schema = new Schema(stored.getFields().stream().map(LanceFileReader::decodedDictionaries).toList(), stored.getCustomMetadata());
     } catch (IllegalArgumentException e) {
       throw new LanceFormatException(object.location() + ": invalid schema: " + e.getMessage(), e);
     }
@@ -63,6 +65,19 @@ public final class LanceFileReader implements AutoCloseable {
       throw LanceFormatException.at(object.location(), "reading Lance file version %s is not supported yet", metadata.version());
     }
     this.decoder = f.open(new FileDecoder.Context(object, metadata, fields));
+  }
+
+  /**
+   * {@code f} with every dictionary-encoded field replaced by a plain field of its value type: the
+   * decoders return dictionary columns decoded (Arrow would otherwise create index vectors).
+   */
+  private static Field decodedDictionaries(Field f) {
+    List<Field> children = f.getChildren().stream().map(LanceFileReader::decodedDictionaries).toList();
+    FieldType t = f.getFieldType();
+    if (t.getDictionary() == null && children.equals(f.getChildren())) {
+      return f;
+    }
+    return new Field(f.getName(), new FieldType(t.isNullable(), t.getType(), null, t.getMetadata()), children);
   }
 
   /** Registers the decoder used for files of {@code version} (the 2.0 reader plugs in here). */
