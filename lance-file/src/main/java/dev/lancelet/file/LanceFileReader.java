@@ -20,6 +20,7 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -58,12 +59,26 @@ public final class LanceFileReader implements AutoCloseable {
     } catch (LanceFormatException e) {
       throw new LanceFormatException(object.location() + ": invalid schema: " + e.getMessage(), e);
     }
-    this.schema = LanceSchemaConverter.arrowSchema(fields, metadata.descriptor().getSchema().getMetadataMap());
+    Schema stored = LanceSchemaConverter.arrowSchema(fields, metadata.descriptor().getSchema().getMetadataMap());
+    this.schema = new Schema(stored.getFields().stream().map(LanceFileReader::decodedDictionaries).toList(), stored.getCustomMetadata());
     FileDecoder.Factory f = DECODERS.get(metadata.version());
     if (f == null) {
       throw LanceFormatException.at(object.location(), "reading Lance file version %s is not supported yet", metadata.version());
     }
     this.decoder = f.open(new FileDecoder.Context(object, metadata, fields));
+  }
+
+  /**
+   * {@code f} with every dictionary-encoded field replaced by a plain field of its value type: the
+   * decoders return dictionary columns decoded (Arrow would otherwise create index vectors).
+   */
+  private static Field decodedDictionaries(Field f) {
+    List<Field> children = f.getChildren().stream().map(LanceFileReader::decodedDictionaries).toList();
+    FieldType t = f.getFieldType();
+    if (t.getDictionary() == null && children.equals(f.getChildren())) {
+      return f;
+    }
+    return new Field(f.getName(), new FieldType(t.isNullable(), t.getType(), null, t.getMetadata()), children);
   }
 
   /** Registers the decoder used for files of {@code version} (the 2.0 reader plugs in here). */

@@ -131,6 +131,74 @@ public final class ArrowAssert {
     }
   }
 
+  /**
+   * Asserts that row {@code i} of {@code actual} equals global row {@code rows[i]} of the
+   * concatenation of {@code expected}, for every {@code i}: the check for a take (rows in any
+   * order, duplicates allowed) or a row range. Schemas are compared as in {@link
+   * #assertBatchesEqual(List, DictionaryProvider, List, DictionaryProvider, String)}.
+   */
+  public static void assertRowsEqual(
+      List<VectorSchemaRoot> expected, DictionaryProvider expectedDictionaries, long[] rows,
+      VectorSchemaRoot actual, DictionaryProvider actualDictionaries, String context) {
+    Objects.requireNonNull(expected, "expected");
+    Objects.requireNonNull(actual, "actual");
+    if (actual.getRowCount() != rows.length) {
+      fail(context, "Row count differs: asked for " + rows.length + " rows but got " + actual.getRowCount());
+    }
+    if (rows.length == 0) {
+      return;
+    }
+    long[] starts = new long[expected.size() + 1];
+    for (int b = 0; b < expected.size(); b++) {
+      starts[b + 1] = starts[b] + expected.get(b).getRowCount();
+    }
+    List<Field> eFields = expected.get(0).getSchema().getFields();
+    List<Field> aFields = actual.getSchema().getFields();
+    if (eFields.size() != aFields.size()) {
+      fail(context, "Column count differs: expected " + names(eFields) + " but was " + names(aFields));
+    }
+    for (int c = 0; c < eFields.size(); c++) {
+      String diff = compareFields(
+          eFields.get(c), expectedDictionaries, aFields.get(c), actualDictionaries, eFields.get(c).getName());
+      if (diff != null) {
+        fail(context, "Schema differs in column " + c + ": " + diff);
+      }
+    }
+    StringBuilder report = new StringBuilder();
+    for (int c = 0; c < eFields.size(); c++) {
+      long mismatches = 0;
+      String first = null;
+      for (int i = 0; i < rows.length; i++) {
+        long g = rows[i];
+        if (g < 0 || g >= starts[expected.size()]) {
+          fail(context, "Row " + g + " (position " + i + ") is outside the expected " + starts[expected.size()] + " rows");
+        }
+        int b = java.util.Arrays.binarySearch(starts, g);
+        b = b >= 0 ? b : -b - 2;
+        while (starts[b + 1] <= g) {
+          b++; // skip empty batches
+        }
+        FieldVector ev = expected.get(b).getVector(c);
+        FieldVector av = actual.getVector(c);
+        String diff = compareCell(ev, (int) (g - starts[b]), expectedDictionaries, av, i, actualDictionaries,
+            ev.getField().getName());
+        if (diff != null) {
+          if (first == null) {
+            first = "column '" + ev.getField().getName() + "', position " + i + " (row " + g + "): " + diff;
+          }
+          mismatches++;
+        }
+      }
+      if (first != null) {
+        report.append(report.isEmpty() ? "" : "\n  also ").append(first)
+            .append(" [").append(mismatches).append(" mismatching rows in this column]");
+      }
+    }
+    if (!report.isEmpty()) {
+      fail(context, "Values differ in " + report);
+    }
+  }
+
   /** Canonical description of one value, for messages (dictionary decoded when possible). */
   public static String describe(FieldVector v, int row, DictionaryProvider dictionaries) {
     Resolved r = resolve(v, row, dictionaries);

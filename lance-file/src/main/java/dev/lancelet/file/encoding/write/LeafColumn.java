@@ -297,7 +297,10 @@ public final class LeafColumn {
     if (v.isNull(idx)) {
       nullSeen[d] = true;
       emitLevel(repLevel, canonNull[d]);
-      if (kinds[d] != NodeKind.LIST) {
+      // A null gets a value slot only if no list lies at or below it: a null struct or list above
+      // a list hides the list's items entirely (as does a null list), and readers count only
+      // levels below the innermost list as visible.
+      if (!listAtOrBelow(d)) {
         placeholder();
       }
       return;
@@ -329,6 +332,15 @@ public final class LeafColumn {
         value(v, idx);
       }
     }
+  }
+
+  private boolean listAtOrBelow(int d) {
+    for (int k = d; k < kinds.length; k++) {
+      if (kinds[k] == NodeKind.LIST) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void emitLevel(int repLevel, int defLevel) {
