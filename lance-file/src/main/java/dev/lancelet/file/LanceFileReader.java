@@ -53,7 +53,7 @@ public final class LanceFileReader implements AutoCloseable {
     this.metadata = FileMetadata.read(object);
     try {
       this.fields = LanceSchemaConverter.tree(metadata.descriptor().getSchema().getFieldsList());
-      this.schema = LanceSchemaConverter.toArrow(metadata.descriptor().getSchema().getFieldsList(), metadata.descriptor().getSchema().getMetadataMap());
+      this.schema = decodedForm(LanceSchemaConverter.toArrow(metadata.descriptor().getSchema().getFieldsList(), metadata.descriptor().getSchema().getMetadataMap()));
     } catch (IllegalArgumentException e) {
       throw new LanceFormatException(object.location() + ": invalid schema: " + e.getMessage(), e);
     }
@@ -62,6 +62,37 @@ public final class LanceFileReader implements AutoCloseable {
       throw LanceFormatException.at(object.location(), "reading Lance file version %s is not supported yet", metadata.version());
     }
     this.decoder = f.open(new FileDecoder.Context(object, metadata, fields));
+  }
+
+  /** Field metadata key that keeps the Lance logical type of a dictionary column read as values. */
+  public static final String DICTIONARY_TYPE_KEY = "lancelet:dictionary";
+
+  /**
+   * The schema as the reader produces batches. Dictionary-typed columns ({@code dict:<value>:<index>:
+   * <ordered>}) are read as their value type: Lance keeps one dictionary per page, and a {@link
+   * VectorSchemaRoot} cannot carry dictionaries, so batches hold the values and the schema says so.
+   * The original logical type is kept in the field metadata under {@link #DICTIONARY_TYPE_KEY}.
+   */
+  private static Schema decodedForm(Schema s) {
+    List<Field> out = new ArrayList<>();
+    for (Field f : s.getFields()) {
+      out.add(decodedForm(f));
+    }
+    return new Schema(out, s.getCustomMetadata());
+  }
+
+  private static Field decodedForm(Field f) {
+    List<Field> kids = new ArrayList<>();
+    for (Field c : f.getChildren()) {
+      kids.add(decodedForm(c));
+    }
+    org.apache.arrow.vector.types.pojo.DictionaryEncoding enc = f.getDictionary();
+    if (enc == null) {
+      return new Field(f.getName(), f.getFieldType(), kids);
+    }
+    Map<String, String> md = new java.util.LinkedHashMap<>(f.getMetadata() == null ? Map.of() : f.getMetadata());
+    md.put(DICTIONARY_TYPE_KEY, "dict:" + f.getType() + ":" + enc.getIndexType() + ":" + enc.isOrdered());
+    return new Field(f.getName(), new org.apache.arrow.vector.types.pojo.FieldType(f.isNullable(), f.getType(), null, md), kids);
   }
 
   /** Registers the decoder used for files of {@code version} (the 2.0 reader plugs in here). */

@@ -109,7 +109,7 @@ final class PageIndex {
     PageIndex ix = new PageIndex(layout, page);
     switch (layout.getLayoutCase()) {
       case MINI_BLOCK_LAYOUT -> ix.buildMini(leaf, layout.getMiniBlockLayout(), page, bufs);
-      case FULL_ZIP_LAYOUT -> ix.buildZip(layout.getFullZipLayout(), page);
+      case FULL_ZIP_LAYOUT -> ix.buildZip(leaf, layout.getFullZipLayout(), page);
       case CONSTANT_LAYOUT -> ix.buildConstant(leaf, layout.getConstantLayout(), page, bufs);
       case BLOB_LAYOUT -> {
         Leaf desc = PageDecoder.descriptorLeaf(leaf);
@@ -133,6 +133,7 @@ final class PageIndex {
   }
 
   private void buildMini(Leaf leaf, MiniBlockLayout m, ColumnMetadata.Page page, List<ByteBuffer> bufs) throws LanceFormatException {
+    Decompress.checkSupported(m.getValueCompression(), "Column " + leaf.path());
     this.mini = m;
     ByteRange data = buffer(page, 1);
     this.dataPos = data.offset();
@@ -218,7 +219,8 @@ final class PageIndex {
     }
   }
 
-  private void buildZip(FullZipLayout z, ColumnMetadata.Page page) throws LanceFormatException {
+  private void buildZip(Leaf leaf, FullZipLayout z, ColumnMetadata.Page page) throws LanceFormatException {
+    Decompress.checkSupported(z.getValueCompression(), "Column " + leaf.path());
     this.zip = z;
     ByteRange data = buffer(page, 0);
     this.dataPos = data.offset();

@@ -36,6 +36,8 @@ public final class StructuralDecoder implements FileDecoder {
   private final PageLayout[][] layouts;
   /** Search cache: per column, the index of each page; filled on first use, kept until close. */
   private final AtomicReferenceArray<PageIndex[]> indexes;
+  /** Columns this reader cannot decode yet, with the reason; reading them throws. */
+  private final java.util.Map<Integer, String> unsupported = new java.util.HashMap<>();
 
   private StructuralDecoder(Context ctx) throws IOException {
     this.obj = ctx.object();
@@ -71,7 +73,8 @@ public final class StructuralDecoder implements FileDecoder {
       throws LanceFormatException {
     List<Boolean> layers = new ArrayList<>(outer);
     layers.add(0, f.isList()); // innermost first
-    if (f.isLeaf()) {
+    boolean packed = f.isStruct() && "true".equals(f.metadata().get("lance-encoding:packed"));
+    if (f.isLeaf() || packed) {
       int col = next[0]++;
       if (col >= cols.size()) {
         throw LanceFormatException.at(location, "field %s needs column %d but the file has only %d columns", path, col, cols.size());
@@ -89,6 +92,11 @@ public final class StructuralDecoder implements FileDecoder {
         throw LanceFormatException.at(location, "column %d (%s) pages hold %d rows but the file has %d", col, path, starts[cm.getPagesCount()], numRows);
       }
       out.add(new Leaf(col, path, f, isList, width(f.arrow()), cm, starts));
+      if (packed) {
+        unsupported.put(col, "Column " + path + " is a packed struct" + ("true".equals(f.metadata().get("lance-encoding:blob")) ? " of blob v2 descriptors (lance.blob.v2)" : "") + ", which this reader does not decode yet");
+      } else if (f.arrow().getType() instanceof ArrowType.FixedSizeList && width(f.arrow()) < 0) {
+        unsupported.put(col, "Column " + path + " is a fixed-size list of " + f.arrow().getChildren().get(0).getType() + ", only fixed-size lists of fixed-width values are supported");
+      }
       return;
     }
     for (LanceField c : f.children()) {
@@ -154,6 +162,12 @@ public final class StructuralDecoder implements FileDecoder {
    * metadata buffers they need (chunk metadata, dictionaries, repetition indexes) in one call.
    */
   private void loadIndexes(List<Leaf> leaves) throws IOException {
+    for (Leaf l : leaves) {
+      String why = unsupported.get(l.column());
+      if (why != null) {
+        throw new UnsupportedOperationException(location + ": " + why);
+      }
+    }
     List<Leaf> missing = new ArrayList<>();
     List<ByteRange> ranges = new ArrayList<>();
     List<int[]> counts = new ArrayList<>();
@@ -190,6 +204,8 @@ public final class StructuralDecoder implements FileDecoder {
           ix[p] = PageIndex.build(l, layouts[l.column()][p], l.meta().getPages(p), bufs.subList(pos, pos + n));
         } catch (LanceFormatException e) {
           throw new LanceFormatException(where(l, p) + ": " + e.getMessage(), e);
+        } catch (UnsupportedOperationException e) {
+          throw new UnsupportedOperationException(location + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
           throw new LanceFormatException(where(l, p) + ": corrupt page metadata (" + e + ")", e);
         }
@@ -205,6 +221,8 @@ public final class StructuralDecoder implements FileDecoder {
       RowFetch.execute(obj, fetches);
     } catch (LanceFormatException e) {
       throw new LanceFormatException(location + ": " + fetchWhere(fetches) + e.getMessage(), e);
+    } catch (UnsupportedOperationException e) {
+      throw e;
     } catch (RuntimeException e) {
       throw new LanceFormatException(location + ": " + fetchWhere(fetches) + "corrupt page data (" + e + ")", e);
     }
