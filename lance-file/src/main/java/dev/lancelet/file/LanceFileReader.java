@@ -35,6 +35,7 @@ public final class LanceFileReader implements AutoCloseable {
   private static final Map<LanceFileVersion, FileDecoder.Factory> DECODERS = Collections.synchronizedMap(new EnumMap<>(LanceFileVersion.class));
 
   static {
+    DECODERS.put(LanceFileVersion.V2_0, dev.lancelet.file.v20.V20FileDecoder.FACTORY);
     DECODERS.put(LanceFileVersion.V2_1, StructuralDecoder.FACTORY);
     DECODERS.put(LanceFileVersion.V2_2, StructuralDecoder.FACTORY);
     DECODERS.put(LanceFileVersion.V2_3, StructuralDecoder.FACTORY);

@@ -1,8 +1,15 @@
 package dev.lancelet.file;
 
+import dev.lancelet.file.container.ContainerWriter;
+import dev.lancelet.file.encoding.write.ColumnWriters;
+import dev.lancelet.file.schema.LanceSchemaConverter;
+import dev.lancelet.format.LanceFileVersion;
 import dev.lancelet.io.ObjectStore;
+import dev.lancelet.io.ObjectWriter;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -14,34 +21,126 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 public final class LanceFileWriter implements AutoCloseable {
 
-  private LanceFileWriter() {}
+  private final String path;
+  private final Schema schema;
+  private final ObjectWriter out;
+  private final ContainerWriter container;
+  private final ColumnWriters columns;
+  private final dev.lancelet.file.v20.V20FileEncoder v20;
+  private final Map<String, String> metadata = new LinkedHashMap<>();
+  private long rows;
+  private boolean closed;
+
+  private LanceFileWriter(String path, Schema schema, ObjectWriter out, WriteOptions options) {
+    this.path = path;
+    this.schema = schema;
+    this.out = out;
+    if (schema.getCustomMetadata() != null) {
+      metadata.putAll(schema.getCustomMetadata());
+    }
+    boolean v20 = options.version() == LanceFileVersion.V2_0;
+    int numColumns = v20 ? dev.lancelet.file.v20.V20FileEncoder.numColumns(schema.getFields()) : ColumnWriters.numColumns(schema.getFields());
+    this.container = new ContainerWriter(out, options.version(), numColumns);
+    this.columns = v20 ? null : new ColumnWriters(schema.getFields(), options.version(), container, options.maxPageBytes());
+    this.v20 = v20 ? new dev.lancelet.file.v20.V20FileEncoder(schema.getFields(), container, options.maxPageBytes()) : null;
+  }
 
   /** Starts a file at {@code path} in {@code store} for batches of {@code schema}. */
   public static LanceFileWriter create(
       ObjectStore store, String path, Schema schema, BufferAllocator allocator, WriteOptions options)
       throws IOException {
-    throw new UnsupportedOperationException("LanceFileWriter is not implemented yet");
+    Objects.requireNonNull(schema, "schema");
+    Objects.requireNonNull(options, "options");
+    if (options.version() != LanceFileVersion.V2_1 && options.version() != LanceFileVersion.V2_0) {
+      throw new UnsupportedOperationException(
+          "Lancelet writes Lance file versions 2.0 and 2.1 only for now, not " + options.version());
+    }
+    // Validate the schema (unsupported types fail here) before creating anything.
+    if (options.version() == LanceFileVersion.V2_0) {
+      dev.lancelet.file.v20.V20FileEncoder.numColumns(schema.getFields());
+    } else {
+      ColumnWriters.numColumns(schema.getFields());
+    }
+    LanceSchemaConverter.toLance(schema);
+    ObjectWriter w = store.create(path);
+    boolean ok = false;
+    try {
+      LanceFileWriter writer = new LanceFileWriter(path, schema, w, options);
+      ok = true;
+      return writer;
+    } finally {
+      if (!ok) {
+        w.abort();
+      }
+    }
   }
 
   /** Appends a batch; its schema must equal the writer's. The batch is not retained. */
   public void write(VectorSchemaRoot batch) throws IOException {
-    throw new UnsupportedOperationException();
+    checkOpen();
+    if (!batch.getSchema().getFields().equals(schema.getFields())) {
+      throw new IllegalArgumentException(
+          "Batch schema does not match the writer's schema for " + path + ": expected "
+              + schema.getFields() + ", got " + batch.getSchema().getFields());
+    }
+    if (batch.getRowCount() == 0) {
+      return;
+    }
+    if (v20 != null) {
+      v20.write(batch, rows);
+    } else {
+      columns.write(batch, rows);
+    }
+    rows += batch.getRowCount();
   }
 
   /** Adds schema-level metadata written into the file's schema. */
   public void addMetadata(Map<String, String> metadata) {
-    throw new UnsupportedOperationException();
+    checkOpen();
+    this.metadata.putAll(metadata);
   }
 
   /** Rows written so far. */
   public long rowsWritten() {
-    throw new UnsupportedOperationException();
+    return rows;
   }
 
   /** Flushes remaining pages, writes metadata and footer, and publishes the file. */
   @Override
-  public void close() throws IOException {}
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    boolean ok = false;
+    try {
+      if (v20 != null) {
+        v20.finish();
+      } else {
+        columns.finish();
+      }
+      container.finish(LanceSchemaConverter.toLance(schema), metadata, rows);
+      out.close();
+      ok = true;
+    } finally {
+      if (!ok) {
+        out.abort();
+      }
+    }
+  }
 
   /** Discards the file. */
-  public void abort() throws IOException {}
+  public void abort() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    out.abort();
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("LanceFileWriter for " + path + " is closed");
+    }
+  }
 }

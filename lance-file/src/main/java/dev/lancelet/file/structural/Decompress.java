@@ -258,6 +258,9 @@ final class Decompress {
       if (offs[i] < base || offs[i] > s.len || (i > 0 && offs[i] < offs[i - 1])) {
         throw new LanceFormatException("Variable chunk offset " + i + " = " + offs[i] + " is out of order or past the " + s.len + "-byte chunk");
       }
+    }
+    // Rebase only after checking: comparing a rebased offset with a raw one let decreasing offsets through.
+    for (int i = 0; i <= n; i++) {
       offs[i] -= base;
     }
     byte[] data = Arrays.copyOfRange(s.a, s.off + (int) base, s.off + (int) (base + offs[n]));

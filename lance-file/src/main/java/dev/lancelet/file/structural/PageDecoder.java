@@ -460,42 +460,48 @@ final class PageDecoder {
 
   // ------------------------------------------------------------------ constant / all-null
 
+  /**
+   * A constant page (2.2+; in 2.1 only the all-null form). What the page holds depends on
+   * whether the layout carries an inline value and on the number of page buffers:
+   *
+   * <pre>
+   *   inline value, 0 buffers   the value in every row, no levels
+   *   inline value, 2 buffers   the value; buffer 0 = rep levels, buffer 1 = def levels
+   *   no inline,    1 buffer    buffer 0 = the value's bytes (variable-width or wider than 32 B)
+   *   no inline,    3 buffers   buffer 0 = the value; buffer 1 = rep, buffer 2 = def
+   *   no inline,    0 buffers   all null (no levels: every row null at the first nullable layer)
+   *   no inline,    2 buffers   all null, with rep and def levels (lists with nulls and empties)
+   * </pre>
+   *
+   * Levels without a compression are raw u16, one per level.
+   */
   static Run constant(ReadableObject obj, Leaf leaf, ColumnMetadata.Page page, ConstantLayout c) throws IOException {
-    boolean hasBuffers = false;
-    for (int i = 0; i < page.getBufferSizesCount(); i++) {
-      hasBuffers |= page.getBufferSizes(i) > 0;
-    }
-    if (!hasBuffers) {
-      return constantRows(leaf, c, Math.toIntExact(page.getLength()));
-    }
-    List<byte[]> bufs = readBuffers(obj, page, range(page.getBufferOffsetsCount()));
-    byte[] rb = bufs.size() > 0 ? bufs.get(0) : new byte[0];
-    byte[] db = bufs.size() > 1 ? bufs.get(1) : new byte[0];
-    return constantFromLevels(leaf, page, c, rb, db);
+    int numBuffers = page.getBufferOffsetsCount();
+    List<byte[]> bufs = numBuffers == 0 ? List.of() : readBuffers(obj, page, range(numBuffers));
+    return constant(leaf, page, c, bufs);
   }
 
-  /** {@code rows} rows of a constant or all-null page that stores no levels. */
-  static Run constantRows(Leaf leaf, ConstantLayout c, int rows) throws LanceFormatException {
-    short[] map = LevelMap.map(c.getLayersList(), leaf.isList());
-    boolean allNull = !c.hasInlineValue();
-    short[] rep = null;
-    short[] def = null;
-    if (allNull) {
-      if (map.length < 2) {
-        throw new LanceFormatException("All-null page has no nullable layer in " + c.getLayersList());
-      }
-      def = new short[rows];
-      java.util.Arrays.fill(def, map[1]);
+  /** A constant page from all its buffers (none for the plain constant and all-null forms). */
+  static Run constant(Leaf leaf, ColumnMetadata.Page page, ConstantLayout c, List<byte[]> bufs) throws LanceFormatException {
+    int numBuffers = page.getBufferOffsetsCount();
+    boolean inline = c.hasInlineValue();
+    boolean bufferValue = !inline && (numBuffers == 1 || numBuffers == 3);
+    if (!inline && !bufferValue && numBuffers != 0 && numBuffers != 2) {
+      throw new LanceFormatException("Constant page without an inline value has " + numBuffers
+          + " buffers; expected 0 or 2 (all null) or 1 or 3 (value in buffer 0)");
     }
-    if (leaf.hasLists()) {
-      rep = new short[rows];
-      java.util.Arrays.fill(rep, (short) leaf.maxRep());
+    if (inline && numBuffers != 0 && numBuffers != 2) {
+      throw new LanceFormatException("Constant page with an inline value has " + numBuffers + " buffers; expected 0 or 2");
     }
-    return new Run(rep, def, constantValues(leaf, c, rows), leaf.maxRep(), leaf.maxVisibleDef());
-  }
-
-  /** A constant or all-null page whose rep ({@code rb}) and def ({@code db}) levels are stored. */
-  static Run constantFromLevels(Leaf leaf, ColumnMetadata.Page page, ConstantLayout c, byte[] rb, byte[] db) throws LanceFormatException {
+    byte[] value = inline ? c.getInlineValue().toByteArray() : bufferValue ? bufferedConstant(bufs.get(0), leaf) : null;
+    int levelBase = bufferValue ? 1 : 0;
+    boolean hasLevels = numBuffers - levelBase == 2
+        && (bufs.get(levelBase).length > 0 || bufs.get(levelBase + 1).length > 0);
+    if (!hasLevels) {
+      return constantRows(leaf, c, value, Math.toIntExact(page.getLength()));
+    }
+    byte[] rb = bufs.get(levelBase);
+    byte[] db = bufs.get(levelBase + 1);
     short[] rep = null;
     short[] def = null;
     if (rb.length > 0) {
@@ -516,33 +522,101 @@ final class PageDecoder {
         vis++;
       }
     }
-    return new Run(rep, def, constantValues(leaf, c, vis), leaf.maxRep(), leaf.maxVisibleDef());
+    return new Run(rep, def, constantValues(leaf, value, vis), leaf.maxRep(), leaf.maxVisibleDef());
   }
 
-  private static Values constantValues(Leaf leaf, ConstantLayout c, int numValues) throws LanceFormatException {
-    if (c.hasInlineValue()) {
-      byte[] v = c.getInlineValue().toByteArray();
-      if (leaf.width() >= 0 && v.length != leaf.width() && !(leaf.width() == 1 && v.length == 1)) {
-        throw new LanceFormatException("Constant value of " + v.length + " bytes does not match the " + leaf.width() + "-byte type");
+  /**
+   * {@code rows} rows of a constant page that stores no levels: {@code value} in each (null
+   * {@code value}: every row null at the first nullable layer).
+   */
+  static Run constantRows(Leaf leaf, ConstantLayout c, byte[] value, int rows) throws LanceFormatException {
+    short[] map = LevelMap.map(c.getLayersList(), leaf.isList());
+    short[] rep = null;
+    short[] def = null;
+    if (value == null) {
+      if (map.length < 2) {
+        throw new LanceFormatException("All-null page has no nullable layer in " + c.getLayersList());
       }
-      if (leaf.width() < 0) {
-        long[] offs = new long[numValues + 1];
-        byte[] data = new byte[Math.multiplyExact(numValues, v.length)];
-        for (int i = 0; i < numValues; i++) {
-          System.arraycopy(v, 0, data, i * v.length, v.length);
-          offs[i + 1] = (long) (i + 1) * v.length;
-        }
-        return Values.variable(numValues, offs, data);
-      }
-      byte[] data = new byte[Math.multiplyExact(numValues, v.length)];
+      def = new short[rows];
+      java.util.Arrays.fill(def, map[1]);
+    }
+    if (leaf.hasLists()) {
+      rep = new short[rows];
+      java.util.Arrays.fill(rep, (short) leaf.maxRep());
+    }
+    return new Run(rep, def, constantValues(leaf, value, rows), leaf.maxRep(), leaf.maxVisibleDef());
+  }
+
+  private static Values constantValues(Leaf leaf, byte[] value, int numValues) throws LanceFormatException {
+    if (value != null && leaf.width() < 0) {
+      long[] offsets = new long[numValues + 1];
+      byte[] data = new byte[Math.multiplyExact(numValues, value.length)];
       for (int i = 0; i < numValues; i++) {
-        System.arraycopy(v, 0, data, i * v.length, v.length);
+        System.arraycopy(value, 0, data, i * value.length, value.length);
+        offsets[i + 1] = (long) (i + 1) * value.length;
       }
-      return Values.fixed(numValues, v.length, data);
+      return Values.variable(numValues, offsets, data);
+    }
+    if (value != null) {
+      if (badWidth(value, leaf)) {
+        throw new LanceFormatException("Constant value of " + value.length + " bytes does not match the " + leaf.width() + "-byte type");
+      }
+      byte[] data = new byte[Math.multiplyExact(numValues, value.length)];
+      for (int i = 0; i < numValues; i++) {
+        System.arraycopy(value, 0, data, i * value.length, value.length);
+      }
+      return Values.fixed(numValues, value.length, data);
     }
     Values.Builder b = new Values.Builder();
     b.appendNulls(leaf.width() >= 0 ? leaf.width() : -1, numValues);
     return b.build(leaf.width());
+  }
+
+  /**
+   * The value of a constant page kept in buffer 0: a one-value array serialized as {@code u32 n},
+   * {@code n x u32} buffer lengths, then the n buffers back to back. A variable-width value has
+   * two buffers, offsets {@code [start, end]} (u32 or u64 each) and the bytes; a fixed-width value
+   * has one buffer of the value's width.
+   */
+  static byte[] bufferedConstant(byte[] b, Leaf leaf) throws LanceFormatException {
+    java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    if (b.length < 4) {
+      throw new LanceFormatException("Constant value buffer of " + b.length + " bytes is too short");
+    }
+    long n = Integer.toUnsignedLong(bb.getInt(0));
+    if (n < 1 || n > 2 || 4 + 4 * n > b.length) {
+      throw new LanceFormatException("Constant value buffer says it holds " + n + " buffers in " + b.length + " bytes");
+    }
+    int[] lens = new int[(int) n];
+    long total = 4 + 4 * n;
+    for (int i = 0; i < n; i++) {
+      lens[i] = bb.getInt(4 + 4 * i);
+      total += Integer.toUnsignedLong(lens[i]);
+      if (lens[i] < 0 || total > b.length) {
+        throw new LanceFormatException("Constant value buffer lengths exceed its " + b.length + " bytes");
+      }
+    }
+    int pos = (int) (4 + 4 * n);
+    if (leaf.width() >= 0) {
+      if (n != 1 || lens[0] != leaf.width()) {
+        throw new LanceFormatException("Constant value of a " + leaf.width() + "-byte type has buffers of " + java.util.Arrays.toString(lens) + " bytes");
+      }
+      return java.util.Arrays.copyOfRange(b, pos, pos + lens[0]);
+    }
+    if (n != 2 || (lens[0] != 8 && lens[0] != 16)) {
+      throw new LanceFormatException("Variable-width constant value has buffers of " + java.util.Arrays.toString(lens) + " bytes; expected offsets of 8 or 16 bytes and data");
+    }
+    long start = lens[0] == 8 ? Integer.toUnsignedLong(bb.getInt(pos)) : bb.getLong(pos);
+    long end = lens[0] == 8 ? Integer.toUnsignedLong(bb.getInt(pos + 4)) : bb.getLong(pos + 8);
+    if (start < 0 || end < start || end > lens[1]) {
+      throw new LanceFormatException("Variable-width constant value has offsets [" + start + ", " + end + ") outside its " + lens[1] + " data bytes");
+    }
+    int data = pos + lens[0];
+    return java.util.Arrays.copyOfRange(b, data + (int) start, data + (int) end);
+  }
+
+  private static boolean badWidth(byte[] value, Leaf leaf) {
+    return value.length != leaf.width() && !(leaf.width() == 1 && value.length == 1);
   }
 
   private static int[] range(int n) {

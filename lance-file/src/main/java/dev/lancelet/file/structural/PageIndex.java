@@ -55,7 +55,8 @@ final class PageIndex {
   long repPos;
   int repWidth;
 
-  // constant / all-null with levels, or pages read whole
+  // constant / all-null: the value when the page stores nothing else, or the whole decoded page
+  byte[] constantValue;
   Run whole;
 
   // blob: the index of the inner (descriptor) layout
@@ -252,14 +253,19 @@ final class PageIndex {
   }
 
   private void buildConstant(Leaf leaf, ConstantLayout c, ColumnMetadata.Page page, List<ByteBuffer> bufs) throws LanceFormatException {
-    boolean hasBuffers = false;
-    for (int i = 0; i < page.getBufferSizesCount(); i++) {
-      hasBuffers |= page.getBufferSizes(i) > 0;
+    if (page.getBufferOffsetsCount() == 0) {
+      if (c.hasInlineValue()) {
+        constantValue = c.getInlineValue().toByteArray();
+      }
+      return; // rows are made on demand, as many as asked
     }
-    if (hasBuffers) {
-      byte[] rb = bufs.size() > 0 ? bytes(bufs.get(0)) : new byte[0];
-      byte[] db = bufs.size() > 1 ? bytes(bufs.get(1)) : new byte[0];
-      whole = PageDecoder.constantFromLevels(leaf, page, c, rb, db);
+    List<byte[]> raw = new java.util.ArrayList<>(bufs.size());
+    for (ByteBuffer b : bufs) {
+      raw.add(bytes(b));
+    }
+    whole = PageDecoder.constant(leaf, page, c, raw);
+    if (whole.numRows != rows) {
+      throw new LanceFormatException("Constant page decoded " + whole.numRows + " rows, the page says " + rows);
     }
   }
 }

@@ -325,7 +325,7 @@ abstract class RowFetch {
         }
         return;
       }
-      Run run = PageDecoder.constantRows(leaf, ix.layout.getConstantLayout(), count);
+      Run run = PageDecoder.constantRows(leaf, ix.layout.getConstantLayout(), ix.constantValue, count);
       for (int i = 0; i < count; i++) {
         runOf[at + i] = run;
         rowIn[at + i] = i;

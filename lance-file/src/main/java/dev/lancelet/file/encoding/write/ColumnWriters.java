@@ -1,0 +1,91 @@
+package dev.lancelet.file.encoding.write;
+
+import dev.lancelet.file.container.ContainerWriter;
+import dev.lancelet.format.LanceFileVersion;
+import java.io.IOException;
+import java.util.List;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
+
+/**
+ * Drives the leaf columns of a file: shreds each batch, row block by row block, and flushes a
+ * column's page to the container as soon as its buffered bytes pass the page limit. Memory is
+ * bounded by about one page (plus one row block) per column.
+ */
+public final class ColumnWriters {
+  private static final int MAX_BLOCK_ROWS = 1024;
+
+  private final List<Field> topFields;
+  private final List<LeafColumn> leaves;
+  private final int[] leafStart; // first leaf index of each top-level field
+  private final PageEncoder encoder;
+  private final ContainerWriter container;
+  private final long maxPageBytes;
+
+  public ColumnWriters(List<Field> topFields, LanceFileVersion version, ContainerWriter container, long maxPageBytes) {
+    this.topFields = topFields;
+    this.leaves = LeafColumn.forSchema(topFields);
+    this.leafStart = new int[topFields.size() + 1];
+    int k = 0;
+    for (int i = 0; i < topFields.size(); i++) {
+      leafStart[i] = k;
+      k += LeafColumn.forSchema(List.of(topFields.get(i))).size();
+    }
+    leafStart[topFields.size()] = k;
+    this.encoder = new PageEncoder(version);
+    this.container = container;
+    this.maxPageBytes = maxPageBytes;
+  }
+
+  /** Number of Lance columns (leaves). */
+  public static int numColumns(List<Field> topFields) {
+    return LeafColumn.forSchema(topFields).size();
+  }
+
+  /** Shreds rows of {@code batch}; {@code firstRow} is the file row number of its row 0. */
+  public void write(VectorSchemaRoot batch, long firstRow) throws IOException {
+    int rows = batch.getRowCount();
+    for (int f = 0; f < topFields.size(); f++) {
+      FieldVector v = batch.getVector(f);
+      for (int li = leafStart[f]; li < leafStart[f + 1]; li++) {
+        LeafColumn c = leaves.get(li);
+        c.bind(v);
+        int r = 0;
+        int block = 64;
+        while (r < rows) {
+          int n = Math.min(block, rows - r);
+          if (c.pageRows == 0) {
+            c.pageFirstRow = firstRow + r;
+          }
+          c.shred(r, r + n);
+          r += n;
+          long buffered = c.bufferedBytes();
+          if (buffered > maxPageBytes) {
+            flush(c);
+            block = 64;
+          } else {
+            long perRow = Math.max(1, buffered / Math.max(1, c.pageRows));
+            block = (int) Math.max(1, Math.min(MAX_BLOCK_ROWS, (maxPageBytes - buffered) / perRow + 1));
+          }
+        }
+      }
+    }
+  }
+
+  private void flush(LeafColumn c) throws IOException {
+    if (c.pageRows == 0) {
+      return;
+    }
+    PageEncoder.EncodedPage p = encoder.encode(c);
+    container.writePage(c.index, p.buffers(), p.layout(), c.pageFirstRow, c.pageRows);
+    c.resetPage(c.pageFirstRow + c.pageRows);
+  }
+
+  /** Flushes every column's partial page. */
+  public void finish() throws IOException {
+    for (LeafColumn c : leaves) {
+      flush(c);
+    }
+  }
+}

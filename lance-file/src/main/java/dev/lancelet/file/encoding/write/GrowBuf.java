@@ -1,0 +1,92 @@
+package dev.lancelet.file.encoding.write;
+
+import java.util.Arrays;
+
+/** Growable primitive buffers used while a page accumulates. Package-private scratch types. */
+final class GrowBuf {
+  private GrowBuf() {}
+
+  /** A growable little-endian byte buffer. */
+  static final class Bytes {
+    byte[] a = new byte[256];
+    int n;
+
+    void ensure(int extra) {
+      if (n + extra > a.length) {
+        long want = Math.max((long) a.length * 2, (long) n + extra);
+        if (want > Integer.MAX_VALUE - 16) {
+          throw new IllegalStateException("Page buffer exceeds 2 GiB; lower maxPageBytes");
+        }
+        a = Arrays.copyOf(a, (int) want);
+      }
+    }
+
+    void zeros(int k) {
+      ensure(k);
+      Arrays.fill(a, n, n + k, (byte) 0);
+      n += k;
+    }
+
+    void put(byte[] src, int off, int len) {
+      ensure(len);
+      System.arraycopy(src, off, a, n, len);
+      n += len;
+    }
+
+    void put(byte b) {
+      ensure(1);
+      a[n++] = b;
+    }
+
+    byte[] toArray() {
+      return Arrays.copyOf(a, n);
+    }
+
+    void clear() {
+      n = 0;
+      if (a.length > (1 << 20)) {
+        a = new byte[256];
+      }
+    }
+  }
+
+  /** A growable short buffer (rep/def levels). */
+  static final class Shorts {
+    short[] a = new short[256];
+    int n;
+
+    void add(int v) {
+      if (n == a.length) {
+        a = Arrays.copyOf(a, a.length * 2);
+      }
+      a[n++] = (short) v;
+    }
+
+    void clear() {
+      n = 0;
+      if (a.length > (1 << 20)) {
+        a = new short[256];
+      }
+    }
+  }
+
+  /** A growable long buffer (offsets). */
+  static final class Longs {
+    long[] a = new long[256];
+    int n;
+
+    void add(long v) {
+      if (n == a.length) {
+        a = Arrays.copyOf(a, a.length * 2);
+      }
+      a[n++] = v;
+    }
+
+    void clear() {
+      n = 0;
+      if (a.length > (1 << 20)) {
+        a = new long[256];
+      }
+    }
+  }
+}

@@ -1,0 +1,426 @@
+package dev.lancelet.file.encoding.write;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BaseLargeVariableWidthVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.ValueVector;
+import org.apache.arrow.vector.complex.FixedSizeListVector;
+import org.apache.arrow.vector.complex.LargeListVector;
+import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.complex.StructVector;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+
+/**
+ * One Lance column: a leaf of the Arrow schema together with the chain of struct and list
+ * ancestors above it. Shreds Arrow rows into this column's page accumulator.
+ *
+ * <h2>Levels</h2>
+ *
+ * While a page accumulates, definition levels are recorded in a <em>canonical</em> numbering that
+ * assumes every ancestor may be null (and every list may also be empty): walking from the leaf
+ * upwards, an item or struct layer takes one level (null) and a list layer two (null, then
+ * empty); 0 means "valid everywhere". When the page is flushed the numbering is compacted to the
+ * layers that actually held nulls or empty lists, which is what Lance records in the page's
+ * layer list. Repetition levels follow Lance: with {@code L} list ancestors a new top-level row
+ * has level {@code L}, and a further item of the list at depth {@code p} (1 = outermost) has
+ * level {@code L - p}.
+ */
+public final class LeafColumn {
+  /** What kind of value the leaf holds. */
+  enum ValueKind {
+    FIXED,
+    BOOL,
+    VARIABLE,
+    FSL
+  }
+
+  enum NodeKind {
+    STRUCT,
+    LIST,
+    LEAF
+  }
+
+  final int index;
+  final Field leafField;
+  final List<Field> pathFields; // top-level first, leaf last
+  final NodeKind[] kinds;
+  final int[] canonNull; // canonical def level of a null at each depth
+  final int[] contRep; // rep level for a non-first item of the list at each depth
+  final int numLists;
+  final ValueKind valueKind;
+  final int byteWidth; // FIXED/FSL: bytes per value
+  final int bitsPerValue; // FIXED/BOOL/FSL: bits per value
+  final int offsetBits; // VARIABLE: 32 or 64
+  final int fslDim; // FSL only
+  final int fslItemBits;
+  final boolean tracksLevels;
+
+  // Page accumulator
+  final GrowBuf.Bytes values = new GrowBuf.Bytes();
+  final GrowBuf.Longs offsets = new GrowBuf.Longs();
+  final GrowBuf.Shorts rep = new GrowBuf.Shorts();
+  final GrowBuf.Shorts def = new GrowBuf.Shorts();
+  final boolean[] nullSeen;
+  final boolean[] emptySeen;
+  long pageFirstRow;
+  long pageRows;
+  int pageItems; // visible values
+  long maxValueLength;
+
+  // Vectors of the current batch, per depth
+  private final ValueVector[] vecs;
+
+  LeafColumn(int index, List<Field> pathFields) {
+    this.index = index;
+    this.pathFields = List.copyOf(pathFields);
+    int depth = pathFields.size();
+    this.kinds = new NodeKind[depth];
+    this.vecs = new ValueVector[depth];
+    this.nullSeen = new boolean[depth];
+    this.emptySeen = new boolean[depth];
+    this.leafField = pathFields.get(depth - 1);
+    int lists = 0;
+    boolean anyNullable = false;
+    for (int d = 0; d < depth; d++) {
+      ArrowType t = pathFields.get(d).getType();
+      anyNullable |= pathFields.get(d).isNullable();
+      if (d == depth - 1) {
+        kinds[d] = NodeKind.LEAF;
+      } else if (t instanceof ArrowType.Struct) {
+        kinds[d] = NodeKind.STRUCT;
+      } else {
+        kinds[d] = NodeKind.LIST;
+        lists++;
+      }
+    }
+    this.numLists = lists;
+    this.canonNull = new int[depth];
+    int slots = 0;
+    for (int d = depth - 1; d >= 0; d--) {
+      canonNull[d] = slots + 1;
+      slots += kinds[d] == NodeKind.LIST ? 2 : 1;
+    }
+    this.contRep = new int[depth];
+    int p = 0;
+    for (int d = 0; d < depth; d++) {
+      if (kinds[d] == NodeKind.LIST) {
+        p++;
+        contRep[d] = lists - p;
+      }
+    }
+    this.tracksLevels = anyNullable || lists > 0;
+
+    ArrowType t = leafField.getType();
+    int bw = 0;
+    int bits = 0;
+    int offBits = 0;
+    int dim = 0;
+    int itemBits = 0;
+    ValueKind vk;
+    switch (t.getTypeID()) {
+      case Int -> {
+        bw = ((ArrowType.Int) t).getBitWidth() / 8;
+        vk = ValueKind.FIXED;
+      }
+      case FloatingPoint -> {
+        bw = switch (((ArrowType.FloatingPoint) t).getPrecision()) {
+          case HALF -> 2;
+          case SINGLE -> 4;
+          case DOUBLE -> 8;
+        };
+        vk = ValueKind.FIXED;
+      }
+      case Date -> {
+        bw = ((ArrowType.Date) t).getUnit() == org.apache.arrow.vector.types.DateUnit.DAY ? 4 : 8;
+        vk = ValueKind.FIXED;
+      }
+      case Time -> {
+        bw = ((ArrowType.Time) t).getBitWidth() / 8;
+        vk = ValueKind.FIXED;
+      }
+      case Timestamp, Duration -> {
+        bw = 8;
+        vk = ValueKind.FIXED;
+      }
+      case Decimal -> {
+        bw = ((ArrowType.Decimal) t).getBitWidth() / 8;
+        vk = ValueKind.FIXED;
+      }
+      case FixedSizeBinary -> {
+        bw = ((ArrowType.FixedSizeBinary) t).getByteWidth();
+        vk = ValueKind.FIXED;
+      }
+      case Bool -> vk = ValueKind.BOOL;
+      case Utf8, Binary -> {
+        offBits = 32;
+        vk = ValueKind.VARIABLE;
+      }
+      case LargeUtf8, LargeBinary -> {
+        offBits = 64;
+        vk = ValueKind.VARIABLE;
+      }
+      case FixedSizeList -> {
+        dim = ((ArrowType.FixedSizeList) t).getListSize();
+        Field item = leafField.getChildren().get(0);
+        int ib = fixedItemBytes(item.getType());
+        if (ib <= 0) {
+          throw new UnsupportedOperationException(
+              "Lancelet cannot write fixed_size_list of " + item.getType() + " yet (field " + leafField.getName() + ")");
+        }
+        itemBits = ib * 8;
+        bw = ib * dim;
+        vk = ValueKind.FSL;
+      }
+      default -> throw new UnsupportedOperationException(
+          "Lancelet cannot write Arrow type " + t + " yet (field " + leafField.getName() + ")");
+    }
+    if (leafField.getDictionary() != null) {
+      throw new UnsupportedOperationException(
+          "Lancelet cannot write dictionary-encoded Arrow input yet (field " + leafField.getName() + ")");
+    }
+    this.valueKind = vk;
+    this.byteWidth = bw;
+    this.bitsPerValue = vk == ValueKind.BOOL ? 1 : bw * 8;
+    this.offsetBits = offBits;
+    this.fslDim = dim;
+    this.fslItemBits = itemBits;
+    offsets.add(0);
+  }
+
+  private static int fixedItemBytes(ArrowType t) {
+    return switch (t.getTypeID()) {
+      case Int -> ((ArrowType.Int) t).getBitWidth() / 8;
+      case FloatingPoint -> switch (((ArrowType.FloatingPoint) t).getPrecision()) {
+        case HALF -> 2;
+        case SINGLE -> 4;
+        case DOUBLE -> 8;
+      };
+      default -> -1;
+    };
+  }
+
+  /** Lists one {@link LeafColumn} per leaf of {@code fields}, depth first, as Lance numbers columns. */
+  public static List<LeafColumn> forSchema(List<Field> fields) {
+    List<LeafColumn> out = new ArrayList<>();
+    for (Field f : fields) {
+      collect(f, new ArrayList<>(), out);
+    }
+    return out;
+  }
+
+  private static void collect(Field f, List<Field> path, List<LeafColumn> out) {
+    path.add(f);
+    ArrowType t = f.getType();
+    if (t instanceof ArrowType.Struct) {
+      if (f.getChildren().isEmpty()) {
+        throw new UnsupportedOperationException("Lancelet cannot write empty structs yet (field " + f.getName() + ")");
+      }
+      for (Field c : f.getChildren()) {
+        collect(c, path, out);
+      }
+    } else if (t instanceof ArrowType.List || t instanceof ArrowType.LargeList) {
+      collect(f.getChildren().get(0), path, out);
+    } else if (t instanceof ArrowType.Map || t instanceof ArrowType.Union || t instanceof ArrowType.ListView
+        || t instanceof ArrowType.LargeListView || t instanceof ArrowType.Utf8View || t instanceof ArrowType.BinaryView
+        || t instanceof ArrowType.Null || t instanceof ArrowType.Interval || t instanceof ArrowType.RunEndEncoded) {
+      throw new UnsupportedOperationException("Lancelet cannot write Arrow type " + t + " yet (field " + f.getName() + ")");
+    } else {
+      out.add(new LeafColumn(out.size(), path));
+    }
+    path.remove(path.size() - 1);
+  }
+
+  /** Binds the vectors of a new batch, given the batch's top-level vector for this column. */
+  void bind(FieldVector top) {
+    ValueVector v = top;
+    for (int d = 0; d < kinds.length; d++) {
+      vecs[d] = v;
+      if (d + 1 < kinds.length) {
+        Field child = pathFields.get(d + 1);
+        if (kinds[d] == NodeKind.STRUCT) {
+          v = ((StructVector) v).getChild(child.getName());
+        } else if (v instanceof ListVector lv) {
+          v = lv.getDataVector();
+        } else {
+          v = ((LargeListVector) v).getDataVector();
+        }
+      }
+    }
+  }
+
+  /** Bytes buffered in the current page. */
+  long bufferedBytes() {
+    long b = values.n + (long) rep.n * 2 + (long) def.n * 2;
+    if (valueKind == ValueKind.VARIABLE) {
+      b += (long) pageItems * (offsetBits / 8);
+    }
+    return b;
+  }
+
+  /** Shreds top-level rows {@code [from, to)} of the bound batch into the page. */
+  void shred(int from, int to) {
+    if (!tracksLevels && kinds.length == 1 && valueKind != ValueKind.VARIABLE && valueKind != ValueKind.BOOL) {
+      // Fast path: non-nullable flat fixed-width column. Copy the data buffer directly.
+      ArrowBuf data;
+      if (valueKind == ValueKind.FSL) {
+        FieldVector items = ((FixedSizeListVector) vecs[0]).getDataVector();
+        if (items.getNullCount() > 0) {
+          throw new UnsupportedOperationException(
+              "Lancelet cannot write null items inside a fixed_size_list yet (field " + leafField.getName() + ")");
+        }
+        data = items.getDataBuffer();
+      } else {
+        data = ((FieldVector) vecs[0]).getDataBuffer();
+      }
+      int len = (to - from) * byteWidth;
+      values.ensure(len);
+      data.getBytes((long) from * byteWidth, values.a, values.n, len);
+      values.n += len;
+      pageItems += to - from;
+      pageRows += to - from;
+      return;
+    }
+    for (int r = from; r < to; r++) {
+      visit(0, r, numLists);
+    }
+    pageRows += to - from;
+  }
+
+  private void visit(int d, int idx, int repLevel) {
+    ValueVector v = vecs[d];
+    if (v.isNull(idx)) {
+      nullSeen[d] = true;
+      emitLevel(repLevel, canonNull[d]);
+      // A null gets a value slot only if no list lies at or below it: a null struct or list above
+      // a list hides the list's items entirely (as does a null list), and readers count only
+      // levels below the innermost list as visible.
+      if (!listAtOrBelow(d)) {
+        placeholder();
+      }
+      return;
+    }
+    switch (kinds[d]) {
+      case STRUCT -> visit(d + 1, idx, repLevel);
+      case LIST -> {
+        long s;
+        long e;
+        if (v instanceof ListVector lv) {
+          s = lv.getOffsetBuffer().getInt((long) idx * 4);
+          e = lv.getOffsetBuffer().getInt((long) (idx + 1) * 4);
+        } else {
+          LargeListVector lv = (LargeListVector) v;
+          s = lv.getOffsetBuffer().getLong((long) idx * 8);
+          e = lv.getOffsetBuffer().getLong((long) (idx + 1) * 8);
+        }
+        if (s == e) {
+          emptySeen[d] = true;
+          emitLevel(repLevel, canonNull[d] + 1);
+        } else {
+          for (long j = s; j < e; j++) {
+            visit(d + 1, (int) j, j == s ? repLevel : contRep[d]);
+          }
+        }
+      }
+      case LEAF -> {
+        emitLevel(repLevel, 0);
+        value(v, idx);
+      }
+    }
+  }
+
+  private boolean listAtOrBelow(int d) {
+    for (int k = d; k < kinds.length; k++) {
+      if (kinds[k] == NodeKind.LIST) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void emitLevel(int repLevel, int defLevel) {
+    if (numLists > 0) {
+      rep.add(repLevel);
+    }
+    if (tracksLevels) {
+      def.add(defLevel);
+    }
+  }
+
+  private void placeholder() {
+    pageItems++;
+    switch (valueKind) {
+      case FIXED, FSL -> values.zeros(byteWidth);
+      case BOOL -> values.put((byte) 0);
+      case VARIABLE -> offsets.add(values.n);
+    }
+  }
+
+  private void value(ValueVector v, int idx) {
+    pageItems++;
+    switch (valueKind) {
+      case FIXED -> {
+        values.ensure(byteWidth);
+        ((BaseFixedWidthVector) v).getDataBuffer().getBytes((long) idx * byteWidth, values.a, values.n, byteWidth);
+        values.n += byteWidth;
+      }
+      case FSL -> {
+        FixedSizeListVector fv = (FixedSizeListVector) v;
+        FieldVector items = fv.getDataVector();
+        if (items.getNullCount() > 0) {
+          for (int k = 0; k < fslDim; k++) {
+            if (items.isNull(idx * fslDim + k)) {
+              throw new UnsupportedOperationException(
+                  "Lancelet cannot write null items inside a fixed_size_list yet (field " + leafField.getName() + ")");
+            }
+          }
+        }
+        values.ensure(byteWidth);
+        items.getDataBuffer().getBytes((long) idx * byteWidth, values.a, values.n, byteWidth);
+        values.n += byteWidth;
+      }
+      case BOOL -> values.put((byte) (((BitVector) v).get(idx)));
+      case VARIABLE -> {
+        long s;
+        long e;
+        ArrowBuf data;
+        if (v instanceof BaseVariableWidthVector bv) {
+          s = bv.getOffsetBuffer().getInt((long) idx * 4);
+          e = bv.getOffsetBuffer().getInt((long) (idx + 1) * 4);
+          data = bv.getDataBuffer();
+        } else {
+          BaseLargeVariableWidthVector bv = (BaseLargeVariableWidthVector) v;
+          s = bv.getOffsetBuffer().getLong((long) idx * 8);
+          e = bv.getOffsetBuffer().getLong((long) (idx + 1) * 8);
+          data = bv.getDataBuffer();
+        }
+        int len = Math.toIntExact(e - s);
+        values.ensure(len);
+        data.getBytes(s, values.a, values.n, len);
+        values.n += len;
+        offsets.add(values.n);
+        maxValueLength = Math.max(maxValueLength, len);
+      }
+    }
+  }
+
+  /** Clears the page accumulator after a flush; the next page starts at {@code nextRow}. */
+  void resetPage(long nextRow) {
+    values.clear();
+    offsets.clear();
+    offsets.add(0);
+    rep.clear();
+    def.clear();
+    java.util.Arrays.fill(nullSeen, false);
+    java.util.Arrays.fill(emptySeen, false);
+    pageFirstRow = nextRow;
+    pageRows = 0;
+    pageItems = 0;
+    maxValueLength = 0;
+  }
+}

@@ -1,0 +1,736 @@
+package dev.lancelet.file.encoding.write;
+
+import dev.lancelet.file.compression.GeneralCompression;
+import dev.lancelet.file.compression.InlineBitpacking;
+import dev.lancelet.file.compression.OutOfLineBitpacking;
+import dev.lancelet.file.compression.Rle;
+import dev.lancelet.file.kernels.FastLanes;
+import dev.lancelet.file.kernels.LittleEndian;
+import dev.lancelet.format.LanceFileVersion;
+import dev.lancelet.format.proto.EncodingsV21Protos.BufferCompression;
+import dev.lancelet.format.proto.EncodingsV21Protos.CompressionScheme;
+import dev.lancelet.format.proto.EncodingsV21Protos.CompressiveEncoding;
+import dev.lancelet.format.proto.EncodingsV21Protos.FixedSizeList;
+import dev.lancelet.format.proto.EncodingsV21Protos.Flat;
+import dev.lancelet.format.proto.EncodingsV21Protos.FullZipLayout;
+import dev.lancelet.format.proto.EncodingsV21Protos.General;
+import dev.lancelet.format.proto.EncodingsV21Protos.InlineBitpacking.Builder;
+import dev.lancelet.format.proto.EncodingsV21Protos.MiniBlockLayout;
+import dev.lancelet.format.proto.EncodingsV21Protos.PageLayout;
+import dev.lancelet.format.proto.EncodingsV21Protos.RepDefLayer;
+import dev.lancelet.format.proto.EncodingsV21Protos.Variable;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns one accumulated page of a {@link LeafColumn} into page buffers plus a {@code
+ * lance.encodings21.PageLayout}, choosing layout and compression the way Lance 7.0 does (see
+ * docs/writer.md).
+ */
+public final class PageEncoder {
+  /** An encoded page: buffers in on-disk order and the layout describing them. */
+  public record EncodedPage(List<byte[]> buffers, PageLayout layout) {}
+
+  /** Values at least this wide (bytes) go to full-zip instead of mini-block, as in Lance. */
+  static final int MINIBLOCK_MAX_VALUE_BYTES = 256;
+  /** Per-value zstd is used for variable values longer than this, as in Lance. */
+  static final int PER_VALUE_COMPRESSION_MIN_LENGTH = 32 * 1024;
+  /** Lance's cap on a mini-block chunk's value data (bytes). */
+  static final int MAX_MINIBLOCK_BYTES = 8 * 1024 - 6;
+  static final int MAX_MINIBLOCK_VALUES = 4096;
+  /** Variable-width mini-block chunks aim at this many bytes. */
+  static final int AIM_VARIABLE_CHUNK_BYTES = 4 * 1024;
+  /** Lance picks RLE when runs are fewer than this fraction of the values. */
+  static final double RLE_THRESHOLD = 0.5;
+
+  private final LanceFileVersion version;
+
+  public PageEncoder(LanceFileVersion version) {
+    this.version = version;
+  }
+
+  // ---------------------------------------------------------------- levels
+
+  /** Levels of a page after compaction to the layers that occur. */
+  static final class Levels {
+    short[] rep; // null when the column has no list ancestor
+    short[] def; // null when every level is 0
+    int numLevels;
+    int maxRep;
+    int maxDef;
+    int maxVisibleDef;
+    List<RepDefLayer> layers = new ArrayList<>();
+  }
+
+  static Levels levels(LeafColumn c) {
+    Levels l = new Levels();
+    int depth = c.kinds.length;
+    // Canonical -> actual def level, walking from the leaf (innermost) upwards.
+    int maxCanon = 0;
+    for (int d = 0; d < depth; d++) {
+      maxCanon = Math.max(maxCanon, c.canonNull[d] + (c.kinds[d] == LeafColumn.NodeKind.LIST ? 1 : 0));
+    }
+    int[] map = new int[maxCanon + 1];
+    int next = 1;
+    boolean seenList = false;
+    int maxVisible = 0;
+    for (int d = depth - 1; d >= 0; d--) {
+      boolean isList = c.kinds[d] == LeafColumn.NodeKind.LIST;
+      boolean nul = c.nullSeen[d];
+      if (!isList) {
+        if (nul) {
+          map[c.canonNull[d]] = next++;
+          l.layers.add(RepDefLayer.REPDEF_NULLABLE_ITEM);
+        } else {
+          l.layers.add(RepDefLayer.REPDEF_ALL_VALID_ITEM);
+        }
+        if (!seenList) {
+          maxVisible = next - 1;
+        }
+      } else {
+        seenList = true;
+        boolean emp = c.emptySeen[d];
+        if (nul) {
+          map[c.canonNull[d]] = next++;
+        }
+        if (emp) {
+          map[c.canonNull[d] + 1] = next++;
+        }
+        l.layers.add(nul && emp ? RepDefLayer.REPDEF_NULL_AND_EMPTY_LIST
+            : nul ? RepDefLayer.REPDEF_NULLABLE_LIST
+            : emp ? RepDefLayer.REPDEF_EMPTYABLE_LIST
+            : RepDefLayer.REPDEF_ALL_VALID_LIST);
+      }
+    }
+    l.maxVisibleDef = maxVisible;
+    l.numLevels = c.numLists > 0 ? c.rep.n : c.tracksLevels ? c.def.n : c.pageItems;
+    if (c.tracksLevels && next > 1) {
+      short[] def = new short[c.def.n];
+      int max = 0;
+      for (int i = 0; i < def.length; i++) {
+        int v = map[c.def.a[i]];
+        def[i] = (short) v;
+        max = Math.max(max, v);
+      }
+      if (max > 0) {
+        l.def = def;
+        l.maxDef = max;
+      }
+    }
+    if (c.numLists > 0) {
+      l.rep = java.util.Arrays.copyOf(c.rep.a, c.rep.n);
+      l.maxRep = c.numLists;
+    }
+    return l;
+  }
+
+  // ---------------------------------------------------------------- dispatch
+
+  public EncodedPage encode(LeafColumn c) {
+    Levels lv = levels(c);
+    boolean anyValid = false;
+    if (lv.def == null) {
+      anyValid = c.pageItems > 0;
+    } else {
+      for (short d : lv.def) {
+        if (d == 0) {
+          anyValid = true;
+          break;
+        }
+      }
+    }
+    if (!anyValid) {
+      return allNull(c, lv);
+    }
+    boolean wide = switch (c.valueKind) {
+      case FSL -> true; // Lance writes every vector column full-zip
+      case FIXED -> c.byteWidth >= MINIBLOCK_MAX_VALUE_BYTES;
+      case BOOL -> false;
+      case VARIABLE -> c.maxValueLength >= MINIBLOCK_MAX_VALUE_BYTES;
+    };
+    if (c.valueKind == LeafColumn.ValueKind.VARIABLE) {
+      EncodedPage dict = maybeDictionary(c, lv);
+      if (dict != null) {
+        return dict;
+      }
+    }
+    if (wide) {
+      return fullZip(c, lv);
+    }
+    ValueChunks vc = switch (c.valueKind) {
+      case BOOL -> flatChunks(boolBits(c), 1, c.pageItems);
+      case FIXED -> fixedChunks(java.util.Arrays.copyOf(c.values.a, c.values.n), c.byteWidth, c.pageItems);
+      case VARIABLE -> variableChunks(c);
+      case FSL -> throw new IllegalStateException("FSL is written full-zip");
+    };
+    return miniBlock(c, lv, vc, null, null, 0);
+  }
+
+  /** Lance skips dictionaries for pages with fewer values than this. */
+  static final int DICT_MIN_VALUES = 100;
+  /** Lance dictionary-encodes when the estimated encoded size is below this share of the data. */
+  static final double DICT_SIZE_RATIO = 0.8;
+
+  /**
+   * Layout-level dictionary for low-cardinality variable-width pages, decided like Lance: the
+   * estimated size (distinct values at the average length, plus 4-byte dictionary offsets and
+   * 4-byte indices per value) must be under 80% of the value bytes. Indices are int32, compressed
+   * like any fixed-width mini-block values; the dictionary is one Variable(Flat(32)) block.
+   */
+  private EncodedPage maybeDictionary(LeafColumn c, Levels lv) {
+    int n = c.pageItems;
+    int ow = c.offsetBits / 8;
+    // Lance measures a variable-width block as its bytes plus its offsets.
+    long dataSize = c.values.n + (long) (n + 1) * ow;
+    if (n < DICT_MIN_VALUES) {
+      return null;
+    }
+    long avg = dataSize / n;
+    double budget = DICT_SIZE_RATIO * dataSize - (double) n * ow;
+    if (budget <= 0) {
+      return null;
+    }
+    long maxCard = (long) (budget / (avg + ow));
+    java.util.HashMap<java.nio.ByteBuffer, Integer> ids = new java.util.HashMap<>();
+    int[] indices = new int[n];
+    long[] off = c.offsets.a;
+    GrowBuf.Bytes dictBytes = new GrowBuf.Bytes();
+    GrowBuf.Longs dictOff = new GrowBuf.Longs();
+    dictOff.add(0);
+    for (int i = 0; i < n; i++) {
+      java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(c.values.a, (int) off[i], (int) (off[i + 1] - off[i]));
+      Integer id = ids.get(key);
+      if (id == null) {
+        if (ids.size() >= maxCard) {
+          return null;
+        }
+        id = ids.size();
+        ids.put(key, id);
+        dictBytes.put(c.values.a, (int) off[i], (int) (off[i + 1] - off[i]));
+        dictOff.add(dictBytes.n);
+      }
+      indices[i] = id;
+    }
+    int card = ids.size();
+    if (!((double) (card * avg + (long) card * ow + (long) n * ow) / dataSize < DICT_SIZE_RATIO)) {
+      return null;
+    }
+    if (dictBytes.n > 0x7FFFFFF0L) {
+      return null;
+    }
+    // Dictionary block, for offsets of W = 4 or 8 bytes (the page's own offset width):
+    // W-byte offset width in bits, W-byte start of the bytes, (card + 1) W-byte offsets from 0,
+    // then the bytes.
+    int start = 2 * ow + (card + 1) * ow;
+    byte[] dict = new byte[start + dictBytes.n];
+    LittleEndian.putUnsigned(dict, 0, ow, ow * 8L);
+    LittleEndian.putUnsigned(dict, ow, ow, start);
+    for (int i = 0; i <= card; i++) {
+      LittleEndian.putUnsigned(dict, 2 * ow + i * ow, ow, dictOff.a[i]);
+    }
+    System.arraycopy(dictBytes.a, 0, dict, start, dictBytes.n);
+    byte[] idx = new byte[n * 4];
+    LittleEndian.writeInts(indices, 0, idx, 0, n);
+    ValueChunks vc = fixedChunks(idx, 4, n);
+    CompressiveEncoding dictEnc = CompressiveEncoding.newBuilder()
+        .setVariable(Variable.newBuilder().setOffsets(flat(c.offsetBits)))
+        .build();
+    return miniBlock(c, lv, vc, dict, dictEnc, card);
+  }
+
+  private static EncodedPage allNull(LeafColumn c, Levels lv) {
+    PageLayout.Builder pl = PageLayout.newBuilder();
+    // Tag 2 of PageLayout: AllNullLayout in 2.1, generalized to ConstantLayout (no inline value = all null).
+    var an = dev.lancelet.format.proto.EncodingsV21Protos.ConstantLayout.newBuilder();
+    List<byte[]> bufs = new ArrayList<>();
+    if (lv.rep == null && lv.layers.size() == 1) {
+      an.addLayers(RepDefLayer.REPDEF_NULLABLE_ITEM);
+    } else {
+      an.addAllLayers(lv.layers);
+      bufs.add(lv.rep == null ? new byte[0] : shortsToBytes(lv.rep, lv.rep.length));
+      bufs.add(lv.def == null ? new byte[0] : shortsToBytes(lv.def, lv.def.length));
+    }
+    return new EncodedPage(bufs, pl.setConstantLayout(an).build());
+  }
+
+  // ---------------------------------------------------------------- mini-block
+
+  /** Value chunks of a mini-block page: per chunk its value count and one slice per buffer. */
+  private record ValueChunks(List<byte[][]> chunks, List<Integer> counts, CompressiveEncoding encoding) {}
+
+  private EncodedPage miniBlock(
+      LeafColumn c, Levels lv, ValueChunks vc, byte[] dict, CompressiveEncoding dictEnc, int dictItems) {
+    int nChunks = vc.chunks.size();
+    // Slice levels per chunk: each chunk takes levels up to its last visible item; invisible
+    // levels (null/empty lists) that follow belong to the next chunk.
+    int[] levelStart = new int[nChunks + 1];
+    if (lv.rep == null && lv.def == null) {
+      int pos = 0;
+      for (int i = 0; i < nChunks; i++) {
+        levelStart[i] = pos;
+        pos += vc.counts.get(i);
+      }
+      levelStart[nChunks] = pos;
+    } else {
+      int pos = 0;
+      for (int i = 0; i < nChunks; i++) {
+        levelStart[i] = pos;
+        if (i == nChunks - 1) {
+          pos = lv.numLevels;
+        } else {
+          int need = vc.counts.get(i);
+          int taken = 0;
+          while (taken < need) {
+            boolean visible = lv.def == null || lv.def[pos] <= lv.maxVisibleDef;
+            if (visible) {
+              taken++;
+            }
+            pos++;
+          }
+        }
+      }
+      levelStart[nChunks] = lv.numLevels;
+    }
+    int repWidth = lv.rep == null ? 0 : bitWidth(lv.maxRep);
+    int defWidth = lv.def == null ? 0 : bitWidth(lv.maxDef);
+
+    ByteArrayOutputStream data = new ByteArrayOutputStream();
+    byte[] meta = new byte[nChunks * 2];
+    long[] repIndex = lv.rep == null ? null : new long[nChunks * 2];
+    byte[] header = new byte[2 + 2 * (2 + vc.chunks.get(0).length)];
+    for (int i = 0; i < nChunks; i++) {
+      int l0 = levelStart[i];
+      int l1 = levelStart[i + 1];
+      byte[] repBytes = lv.rep == null ? null : OutOfLineBitpacking.encode16(lv.rep, l0, l1 - l0, repWidth);
+      byte[] defBytes = lv.def == null ? null : OutOfLineBitpacking.encode16(lv.def, l0, l1 - l0, defWidth);
+      byte[][] bufs = vc.chunks.get(i);
+      int start = data.size();
+      int h = 0;
+      int numLevels = (lv.rep == null && lv.def == null) ? 0 : l1 - l0;
+      if (numLevels > 0xFFFF) {
+        throw new IllegalStateException("Mini-block chunk has more than 65535 levels");
+      }
+      LittleEndian.putShort(header, h, numLevels);
+      h += 2;
+      if (repBytes != null) {
+        LittleEndian.putShort(header, h, repBytes.length);
+        h += 2;
+      }
+      if (defBytes != null) {
+        LittleEndian.putShort(header, h, defBytes.length);
+        h += 2;
+      }
+      for (byte[] b : bufs) {
+        LittleEndian.putShort(header, h, b.length);
+        h += 2;
+      }
+      data.write(header, 0, h);
+      pad8(data);
+      if (repBytes != null) {
+        data.write(repBytes, 0, repBytes.length);
+        pad8(data);
+      }
+      if (defBytes != null) {
+        data.write(defBytes, 0, defBytes.length);
+        pad8(data);
+      }
+      for (byte[] b : bufs) {
+        data.write(b, 0, b.length);
+        pad8(data);
+      }
+      int chunkBytes = data.size() - start;
+      if (chunkBytes > 32 * 1024) {
+        throw new IllegalStateException("Mini-block chunk of " + chunkBytes + " bytes exceeds 32 KiB");
+      }
+      int log = i == nChunks - 1 ? 0 : Integer.numberOfTrailingZeros(vc.counts.get(i));
+      LittleEndian.putShort(meta, 2 * i, ((chunkBytes / 8 - 1) << 4) | log);
+      if (repIndex != null) {
+        fillRepIndex(lv.rep, l0, l1, lv.maxRep, i, nChunks, repIndex);
+      }
+    }
+
+    MiniBlockLayout.Builder mb = MiniBlockLayout.newBuilder()
+        .setValueCompression(vc.encoding)
+        .addAllLayers(lv.layers)
+        .setNumBuffers(vc.chunks.get(0).length)
+        .setNumItems(c.pageItems);
+    if (lv.rep != null) {
+      mb.setRepCompression(oolbp(repWidth));
+      mb.setRepetitionIndexDepth(1);
+    }
+    if (lv.def != null) {
+      mb.setDefCompression(oolbp(defWidth));
+    }
+    if (dict != null) {
+      mb.setDictionary(dictEnc).setNumDictionaryItems(dictItems);
+    }
+    List<byte[]> buffers = new ArrayList<>();
+    buffers.add(meta);
+    buffers.add(data.toByteArray());
+    if (dict != null) {
+      buffers.add(dict);
+    }
+    if (repIndex != null) {
+      byte[] ri = new byte[repIndex.length * 8];
+      for (int i = 0; i < repIndex.length; i++) {
+        LittleEndian.putLong(ri, i * 8, repIndex[i]);
+      }
+      buffers.add(ri);
+    }
+    return new EncodedPage(buffers, PageLayout.newBuilder().setMiniBlockLayout(mb).build());
+  }
+
+  /**
+   * Repetition index entry of chunk {@code i}: rows that finish inside the chunk, then the
+   * levels left over after the last row start (which continue into the next chunk).
+   */
+  private static void fillRepIndex(short[] rep, int l0, int l1, int maxRep, int i, int nChunks, long[] idx) {
+    long rows = 0;
+    for (int k = l0 + 1; k < l1; k++) {
+      if (rep[k] == maxRep) {
+        rows++;
+      }
+    }
+    long leftovers;
+    if (i < nChunks - 1) {
+      int k = l1 - 1;
+      while (k >= l0 && rep[k] != maxRep) {
+        k--;
+      }
+      leftovers = k < l0 ? (l1 - l0) : (l1 - k);
+    } else {
+      leftovers = 0;
+    }
+    if (i > 0 && l1 > l0 && rep[l0] == maxRep && idx[2 * i - 1] != 0) {
+      // The previous chunk's leftovers were in fact a complete row.
+      idx[2 * i - 2] += 1;
+      idx[2 * i - 1] = 0;
+    }
+    if (i == nChunks - 1) {
+      rows++;
+    }
+    idx[2 * i] = rows;
+    idx[2 * i + 1] = leftovers;
+  }
+
+  private static CompressiveEncoding oolbp(int width) {
+    return CompressiveEncoding.newBuilder()
+        .setOutOfLineBitpacking(dev.lancelet.format.proto.EncodingsV21Protos.OutOfLineBitpacking.newBuilder()
+            .setUncompressedBitsPerValue(16)
+            .setValues(flat(width)))
+        .build();
+  }
+
+  static CompressiveEncoding flat(int bits) {
+    return CompressiveEncoding.newBuilder().setFlat(Flat.newBuilder().setBitsPerValue(bits)).build();
+  }
+
+  private static byte[] boolBits(LeafColumn c) {
+    byte[] out = new byte[(c.pageItems + 7) / 8];
+    for (int i = 0; i < c.pageItems; i++) {
+      if (c.values.a[i] != 0) {
+        out[i >>> 3] |= (byte) (1 << (i & 7));
+      }
+    }
+    return out;
+  }
+
+  /** Flat values cut into the largest power-of-two chunks under about 4 KiB, as Lance does. */
+  private static ValueChunks flatChunks(byte[] data, int bits, int n) {
+    int bytesPerWord = bits % 8 == 0 ? bits / 8 : bits;
+    int valuesPerWord = bits % 8 == 0 ? 1 : 8;
+    int size = 2 * bytesPerWord;
+    int log = valuesPerWord == 1 ? 1 : 3;
+    int vals = valuesPerWord == 1 ? 2 : 8;
+    while (2 * size < MAX_MINIBLOCK_BYTES && 2 * vals <= MAX_MINIBLOCK_VALUES) {
+      log++;
+      size *= 2;
+      vals *= 2;
+    }
+    List<byte[][]> chunks = new ArrayList<>();
+    List<Integer> counts = new ArrayList<>();
+    for (int start = 0; start < n; start += vals) {
+      int cnt = Math.min(vals, n - start);
+      int b0 = (int) ((long) start * bits / 8);
+      int b1 = start + cnt == n ? data.length : (int) ((long) (start + cnt) * bits / 8);
+      chunks.add(new byte[][] {java.util.Arrays.copyOfRange(data, b0, b1)});
+      counts.add(cnt);
+    }
+    return new ValueChunks(chunks, counts, flat(bits));
+  }
+
+  private static ValueChunks fixedChunks(byte[] data, int w, int n) {
+    if (w == 1 || w == 2 || w == 4 || w == 8) {
+      int runs = Rle.countRuns(w, data, 0, n);
+      if (runs < n * RLE_THRESHOLD) {
+        Rle.MiniBlockEncoded r = Rle.encodeMiniBlock(w, data, 0, n);
+        List<byte[][]> chunks = new ArrayList<>();
+        List<Integer> counts = new ArrayList<>();
+        int vo = 0;
+        int lo = 0;
+        for (int i = 0; i < r.numChunks(); i++) {
+          chunks.add(new byte[][] {
+              java.util.Arrays.copyOfRange(r.values(), vo, vo + r.chunkValuesBytes()[i]),
+              java.util.Arrays.copyOfRange(r.lengths(), lo, lo + r.chunkLengthsBytes()[i])});
+          vo += r.chunkValuesBytes()[i];
+          lo += r.chunkLengthsBytes()[i];
+          counts.add(r.chunkNumValues()[i]);
+        }
+        CompressiveEncoding enc = CompressiveEncoding.newBuilder()
+            .setRle(dev.lancelet.format.proto.EncodingsV21Protos.Rle.newBuilder()
+                .setValues(flat(w * 8)).setRunLengths(flat(8)))
+            .build();
+        return new ValueChunks(chunks, counts, enc);
+      }
+      ValueChunks ibp = inlineBitpack(data, w, n);
+      if (ibp != null) {
+        return ibp;
+      }
+    }
+    return flatChunks(data, w * 8, n);
+  }
+
+  /** Inline bit packing in 1024-value chunks, or null when it would not save space. */
+  private static ValueChunks inlineBitpack(byte[] data, int w, int n) {
+    int bits = w * 8;
+    int numChunks = (n + FastLanes.BLOCK - 1) / FastLanes.BLOCK;
+    long packed = 0;
+    int[] widths = new int[numChunks];
+    for (int ch = 0; ch < numChunks; ch++) {
+      int s = ch * FastLanes.BLOCK;
+      int cnt = Math.min(FastLanes.BLOCK, n - s);
+      long or = 0;
+      for (int i = 0; i < cnt; i++) {
+        or |= LittleEndian.getUnsigned(data, (s + i) * w, w);
+      }
+      widths[ch] = 64 - Long.numberOfLeadingZeros(or);
+      packed += InlineBitpacking.chunkBytes(bits, widths[ch]);
+    }
+    if (packed >= (long) n * w) {
+      return null;
+    }
+    List<byte[][]> chunks = new ArrayList<>();
+    List<Integer> counts = new ArrayList<>();
+    for (int ch = 0; ch < numChunks; ch++) {
+      int s = ch * FastLanes.BLOCK;
+      int cnt = Math.min(FastLanes.BLOCK, n - s);
+      byte[] out = new byte[InlineBitpacking.chunkBytes(bits, bits)];
+      int len = switch (w) {
+        case 1 -> InlineBitpacking.encode8(java.util.Arrays.copyOfRange(data, s, s + cnt), 0, cnt, out, 0);
+        case 2 -> {
+          short[] v = new short[cnt];
+          LittleEndian.readShorts(data, s * 2, v, 0, cnt);
+          yield InlineBitpacking.encode16(v, 0, cnt, out, 0);
+        }
+        case 4 -> {
+          int[] v = new int[cnt];
+          LittleEndian.readInts(data, s * 4, v, 0, cnt);
+          yield InlineBitpacking.encode32(v, 0, cnt, out, 0);
+        }
+        default -> {
+          long[] v = new long[cnt];
+          LittleEndian.readLongs(data, s * 8, v, 0, cnt);
+          yield InlineBitpacking.encode64(v, 0, cnt, out, 0);
+        }
+      };
+      chunks.add(new byte[][] {java.util.Arrays.copyOf(out, len)});
+      counts.add(cnt);
+    }
+    CompressiveEncoding enc = CompressiveEncoding.newBuilder()
+        .setInlineBitpacking(dev.lancelet.format.proto.EncodingsV21Protos.InlineBitpacking.newBuilder()
+            .setUncompressedBitsPerValue(bits))
+        .build();
+    return new ValueChunks(chunks, counts, enc);
+  }
+
+  /**
+   * Variable-width values in chunks of a power-of-two count (the last takes the rest) of about 4
+   * KiB: {@code n+1} offsets relative to the chunk start (the first equals the offsets' size),
+   * then the bytes, padded to the offset width.
+   */
+  private static ValueChunks variableChunks(LeafColumn c) {
+    int ow = c.offsetBits / 8;
+    long[] off = c.offsets.a;
+    int n = c.pageItems;
+    List<byte[][]> chunks = new ArrayList<>();
+    List<Integer> counts = new ArrayList<>();
+    int start = 0;
+    while (start < n) {
+      int remaining = n - start;
+      int cnt;
+      if (remaining <= MAX_MINIBLOCK_VALUES && chunkSize(off, start, remaining, ow) <= AIM_VARIABLE_CHUNK_BYTES) {
+        cnt = remaining;
+      } else {
+        cnt = 1;
+        while (cnt * 2 <= Math.min(remaining, MAX_MINIBLOCK_VALUES)
+            && chunkSize(off, start, cnt * 2, ow) <= AIM_VARIABLE_CHUNK_BYTES) {
+          cnt *= 2;
+        }
+        if (cnt == remaining) {
+          // A power-of-two chunk that is the last must still be marked as last; fine either way.
+        }
+      }
+      long size = chunkSize(off, start, cnt, ow);
+      int padded = (int) ((size + ow - 1) / ow * ow);
+      byte[] buf = new byte[padded];
+      long base = (long) (cnt + 1) * ow;
+      for (int i = 0; i <= cnt; i++) {
+        long v = off[start + i] - off[start] + base;
+        if (ow == 4) {
+          LittleEndian.putInt(buf, i * 4, (int) v);
+        } else {
+          LittleEndian.putLong(buf, i * 8, v);
+        }
+      }
+      int bytes = (int) (off[start + cnt] - off[start]);
+      System.arraycopy(c.values.a, (int) off[start], buf, (int) base, bytes);
+      java.util.Arrays.fill(buf, (int) (base + bytes), padded, (byte) 0x48);
+      chunks.add(new byte[][] {buf});
+      counts.add(cnt);
+      start += cnt;
+    }
+    CompressiveEncoding enc = CompressiveEncoding.newBuilder()
+        .setVariable(Variable.newBuilder().setOffsets(flat(c.offsetBits)))
+        .build();
+    return new ValueChunks(chunks, counts, enc);
+  }
+
+  private static long chunkSize(long[] off, int start, int cnt, int ow) {
+    return (long) (cnt + 1) * ow + (off[start + cnt] - off[start]);
+  }
+
+  // ---------------------------------------------------------------- full-zip
+
+  private EncodedPage fullZip(LeafColumn c, Levels lv) {
+    int repWidth = lv.rep == null ? 0 : bitWidth(lv.maxRep);
+    int defWidth = lv.def == null ? 0 : bitWidth(lv.maxDef);
+    int totalWidth = repWidth + defWidth;
+    int cw = totalWidth == 0 ? 0 : totalWidth <= 8 ? 1 : totalWidth <= 16 ? 2 : 4;
+    int numLevels = lv.rep != null || lv.def != null ? lv.numLevels : c.pageItems;
+
+    FullZipLayout.Builder fz = FullZipLayout.newBuilder()
+        .setBitsRep(repWidth)
+        .setBitsDef(defWidth)
+        .setNumItems(numLevels)
+        .setNumVisibleItems(c.pageItems)
+        .addAllLayers(lv.layers);
+
+    GrowBuf.Bytes zipped = new GrowBuf.Bytes();
+    List<Long> rowStarts = new ArrayList<>();
+    boolean variable = c.valueKind == LeafColumn.ValueKind.VARIABLE;
+    long[] off = c.offsets.a;
+    byte[] vals = c.values.a;
+    byte[][] compressed = null;
+    int lengthBytes = c.offsetBits / 8;
+    if (variable) {
+      long dataSize = c.values.n;
+      if (c.maxValueLength > PER_VALUE_COMPRESSION_MIN_LENGTH && dataSize >= PER_VALUE_COMPRESSION_MIN_LENGTH) {
+        compressed = new byte[c.pageItems][];
+        for (int i = 0; i < c.pageItems; i++) {
+          compressed[i] = GeneralCompression.zstdCompress(vals, (int) off[i], (int) (off[i + 1] - off[i]));
+        }
+        fz.setValueCompression(CompressiveEncoding.newBuilder()
+            .setGeneral(General.newBuilder()
+                .setCompression(BufferCompression.newBuilder().setScheme(CompressionScheme.COMPRESSION_ALGORITHM_ZSTD).setLevel(0))
+                .setValues(CompressiveEncoding.newBuilder().setVariable(Variable.newBuilder().setOffsets(flat(c.offsetBits))))));
+      } else {
+        fz.setValueCompression(CompressiveEncoding.newBuilder()
+            .setVariable(Variable.newBuilder().setOffsets(flat(c.offsetBits))));
+      }
+      fz.setBitsPerOffset(c.offsetBits);
+    } else if (c.valueKind == LeafColumn.ValueKind.FSL) {
+      fz.setBitsPerValue(c.bitsPerValue);
+      fz.setValueCompression(CompressiveEncoding.newBuilder()
+          .setFixedSizeList(FixedSizeList.newBuilder().setItemsPerValue(c.fslDim).setValues(flat(c.fslItemBits))));
+    } else {
+      fz.setBitsPerValue(c.bitsPerValue);
+      fz.setValueCompression(flat(c.bitsPerValue));
+    }
+
+    int item = 0;
+    byte[] lenBuf = new byte[8];
+    for (int k = 0; k < numLevels; k++) {
+      int r = lv.rep == null ? 0 : lv.rep[k];
+      int d = lv.def == null ? 0 : lv.def[k];
+      boolean newRow = lv.rep == null || r == lv.maxRep;
+      if (newRow) {
+        rowStarts.add((long) zipped.n);
+      }
+      if (cw > 0) {
+        long word = ((long) r << defWidth) | d;
+        for (int b = 0; b < cw; b++) {
+          zipped.put((byte) (word >>> (8 * b)));
+        }
+      }
+      boolean visible = lv.def == null || d <= lv.maxVisibleDef;
+      if (!visible) {
+        continue;
+      }
+      if (variable) {
+        if (d == 0) {
+          byte[] src;
+          int so;
+          int len;
+          if (compressed != null) {
+            src = compressed[item];
+            so = 0;
+            len = src.length;
+          } else {
+            src = vals;
+            so = (int) off[item];
+            len = (int) (off[item + 1] - off[item]);
+          }
+          LittleEndian.putLong(lenBuf, 0, len);
+          zipped.put(lenBuf, 0, lengthBytes);
+          zipped.put(src, so, len);
+        }
+      } else {
+        zipped.put(vals, item * c.byteWidth, c.byteWidth);
+      }
+      item++;
+    }
+    List<byte[]> buffers = new ArrayList<>();
+    buffers.add(zipped.toArray());
+    if (variable || lv.rep != null) {
+      rowStarts.add((long) zipped.n);
+      // Lance sizes the index entries from an upper bound of the zipped length.
+      long bound = variable
+          ? c.values.n + (long) cw * numLevels + (long) lengthBytes * c.pageItems
+          : zipped.n;
+      if (compressed != null) {
+        long sum = 0;
+        for (byte[] b : compressed) {
+          sum += b.length;
+        }
+        bound = Math.max(bound, sum + (long) cw * numLevels + (long) lengthBytes * c.pageItems);
+      }
+      int iw = bound <= 0xFF ? 1 : bound <= 0xFFFF ? 2 : bound <= 0xFFFFFFFFL ? 4 : 8;
+      byte[] idx = new byte[rowStarts.size() * iw];
+      for (int i = 0; i < rowStarts.size(); i++) {
+        LittleEndian.putUnsigned(idx, i * iw, iw, rowStarts.get(i));
+      }
+      buffers.add(idx);
+    }
+    return new EncodedPage(buffers, PageLayout.newBuilder().setFullZipLayout(fz).build());
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  static int bitWidth(int max) {
+    return 32 - Integer.numberOfLeadingZeros(max);
+  }
+
+  private static void pad8(ByteArrayOutputStream out) {
+    int pad = (8 - out.size() % 8) % 8;
+    for (int i = 0; i < pad; i++) {
+      out.write(0x48);
+    }
+  }
+
+  private static byte[] shortsToBytes(short[] s, int n) {
+    byte[] b = new byte[n * 2];
+    LittleEndian.writeShorts(s, 0, b, 0, n);
+    return b;
+  }
+}
