@@ -20,7 +20,6 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Field;
-import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -60,7 +59,7 @@ public final class LanceFileReader implements AutoCloseable {
       throw new LanceFormatException(object.location() + ": invalid schema: " + e.getMessage(), e);
     }
     Schema stored = LanceSchemaConverter.arrowSchema(fields, metadata.descriptor().getSchema().getMetadataMap());
-    this.schema = new Schema(stored.getFields().stream().map(LanceFileReader::decodedDictionaries).toList(), stored.getCustomMetadata());
+    this.schema = decodedForm(stored);
     FileDecoder.Factory f = DECODERS.get(metadata.version());
     if (f == null) {
       throw LanceFormatException.at(object.location(), "reading Lance file version %s is not supported yet", metadata.version());
@@ -68,17 +67,35 @@ public final class LanceFileReader implements AutoCloseable {
     this.decoder = f.open(new FileDecoder.Context(object, metadata, fields));
   }
 
+  /** Field metadata key that keeps the Lance logical type of a dictionary column read as values. */
+  public static final String DICTIONARY_TYPE_KEY = "lancelet:dictionary";
+
   /**
-   * {@code f} with every dictionary-encoded field replaced by a plain field of its value type: the
-   * decoders return dictionary columns decoded (Arrow would otherwise create index vectors).
+   * The schema as the reader produces batches. Dictionary-typed columns ({@code dict:<value>:<index>:
+   * <ordered>}) are read as their value type: Lance keeps one dictionary per page, and a {@link
+   * VectorSchemaRoot} cannot carry dictionaries, so batches hold the values and the schema says so.
+   * The original logical type is kept in the field metadata under {@link #DICTIONARY_TYPE_KEY}.
    */
-  private static Field decodedDictionaries(Field f) {
-    List<Field> children = f.getChildren().stream().map(LanceFileReader::decodedDictionaries).toList();
-    FieldType t = f.getFieldType();
-    if (t.getDictionary() == null && children.equals(f.getChildren())) {
-      return f;
+  private static Schema decodedForm(Schema s) {
+    List<Field> out = new ArrayList<>();
+    for (Field f : s.getFields()) {
+      out.add(decodedForm(f));
     }
-    return new Field(f.getName(), new FieldType(t.isNullable(), t.getType(), null, t.getMetadata()), children);
+    return new Schema(out, s.getCustomMetadata());
+  }
+
+  private static Field decodedForm(Field f) {
+    List<Field> kids = new ArrayList<>();
+    for (Field c : f.getChildren()) {
+      kids.add(decodedForm(c));
+    }
+    org.apache.arrow.vector.types.pojo.DictionaryEncoding enc = f.getDictionary();
+    if (enc == null) {
+      return new Field(f.getName(), f.getFieldType(), kids);
+    }
+    Map<String, String> md = new java.util.LinkedHashMap<>(f.getMetadata() == null ? Map.of() : f.getMetadata());
+    md.put(DICTIONARY_TYPE_KEY, "dict:" + f.getType() + ":" + enc.getIndexType() + ":" + enc.isOrdered());
+    return new Field(f.getName(), new org.apache.arrow.vector.types.pojo.FieldType(f.isNullable(), f.getType(), null, md), kids);
   }
 
   /** Registers the decoder used for files of {@code version} (the 2.0 reader plugs in here). */

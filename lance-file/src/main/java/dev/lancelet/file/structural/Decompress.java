@@ -67,6 +67,28 @@ final class Decompress {
     }
   }
 
+  /**
+   * Throws {@link UnsupportedOperationException} for encodings that are valid Lance but that this
+   * reader does not decode yet (so they are never mistaken for corruption, nor decoded wrongly).
+   */
+  static void checkSupported(CompressiveEncoding e, String where) {
+    if (e == null) {
+      return;
+    }
+    switch (e.getCompressionCase()) {
+      case FIXED_SIZE_LIST -> {
+        if (e.getFixedSizeList().getHasValidity()) {
+          throw new UnsupportedOperationException(where + ": fixed-size lists with nullable items (FixedSizeList has_validity) are not supported yet");
+        }
+        checkSupported(e.getFixedSizeList().getValues(), where);
+      }
+      case VARIABLE_PACKED_STRUCT -> throw new UnsupportedOperationException(where + ": variable packed structs (blob v2 descriptors, lance.blob.v2) are not supported yet");
+      case GENERAL -> checkSupported(e.getGeneral().getValues(), where);
+      case FSST -> checkSupported(e.getFsst().getValues(), where);
+      default -> { }
+    }
+  }
+
   static LanceFormatException unsupported(String ctx, CompressiveEncoding e) {
     return new LanceFormatException("Unsupported " + ctx + " encoding " + describe(e));
   }

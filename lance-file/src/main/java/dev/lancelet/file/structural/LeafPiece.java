@@ -18,7 +18,7 @@ final class LeafPiece {
     this.defaultWidth = defaultWidth;
   }
 
-  void append(Run run, int fromRow, int toRow) {
+  void append(Run run, int fromRow, int toRow) throws dev.lancelet.file.LanceFormatException {
     int ls = run.levelStart(fromRow);
     int le = run.levelStart(toRow);
     int n = le - ls;

@@ -277,6 +277,146 @@ final class PageDecoder {
     return new Run(rep, def, values, leaf.maxRep(), leaf.maxVisibleDef());
   }
 
+  /**
+   * Decodes chunks {@code c0..c1} of a mini-block page whose bytes (contiguous, as in the data
+   * buffer) start at {@code a[off]}. For list columns the levels and values of a row begun before
+   * {@code c0} (preamble) and of a row continuing after {@code c1} (trailer) are dropped, so the
+   * run holds exactly the rows {@code ix.firstRow[c0]} onwards that end inside the span.
+   */
+  static Run decodeSpan(Leaf leaf, PageIndex ix, int c0, int c1, byte[] a, int off) throws LanceFormatException {
+    MiniBlockLayout m = ix.mini;
+    boolean large = m.getHasLargeChunk();
+    boolean hasRep = m.hasRepCompression();
+    boolean hasDef = m.hasDefCompression();
+    int nbuf = Math.toIntExact(m.getNumBuffers());
+    if (nbuf < 0 || nbuf > 64) {
+      throw new LanceFormatException("Mini-block num_buffers " + nbuf + " is out of range");
+    }
+    int nchunks = c1 - c0 + 1;
+    Values single = null;
+    Values.Builder vb = nchunks > 1 ? new Values.Builder() : null;
+    short[][] reps = hasRep ? new short[nchunks][] : null;
+    short[][] defs = hasDef ? new short[nchunks][] : null;
+    int totalLevels = 0;
+    int[] sizes = new int[nbuf];
+    Decompress.Slice[] vbufs = new Decompress.Slice[nbuf];
+    for (int c = c0; c <= c1; c++) {
+      int base = off + (int) (ix.chunkStart[c] - ix.chunkStart[c0]);
+      int end = off + (int) (ix.chunkStart[c + 1] - ix.chunkStart[c0]);
+      int nvals = ix.chunkValues[c];
+      int p = base;
+      int numLevels = LittleEndian.getUnsignedShort(a, p);
+      p += 2;
+      int repSize = 0;
+      int defSize = 0;
+      if (hasRep) {
+        repSize = LittleEndian.getUnsignedShort(a, p);
+        p += 2;
+      }
+      if (hasDef) {
+        defSize = LittleEndian.getUnsignedShort(a, p);
+        p += 2;
+      }
+      for (int b = 0; b < nbuf; b++) {
+        sizes[b] = large ? (int) Math.min(Integer.MAX_VALUE, LittleEndian.getUnsignedInt(a, p)) : LittleEndian.getUnsignedShort(a, p);
+        p += large ? 4 : 2;
+      }
+      p = base + pad8(p - base);
+      Decompress.Slice repSlice = null;
+      Decompress.Slice defSlice = null;
+      if (hasRep) {
+        check(p, repSize, end, c);
+        repSlice = new Decompress.Slice(a, p, repSize);
+        p = base + pad8(p + repSize - base);
+      }
+      if (hasDef) {
+        check(p, defSize, end, c);
+        defSlice = new Decompress.Slice(a, p, defSize);
+        p = base + pad8(p + defSize - base);
+      }
+      for (int b = 0; b < nbuf; b++) {
+        check(p, sizes[b], end, c);
+        vbufs[b] = new Decompress.Slice(a, p, sizes[b]);
+        p = base + pad8(p + sizes[b] - base);
+      }
+      Values v = Decompress.miniBlock(m.getValueCompression(), vbufs, nvals);
+      if (vb != null) {
+        vb.append(v, 0, v.count);
+      } else {
+        single = v;
+      }
+      if (hasRep) {
+        reps[c - c0] = Decompress.levels(m.getRepCompression(), repSlice, numLevels);
+      }
+      if (hasDef) {
+        defs[c - c0] = Decompress.levels(m.getDefCompression(), defSlice, numLevels);
+      }
+      totalLevels += (hasRep || hasDef) ? numLevels : 0;
+    }
+    Values values = vb != null ? vb.build(leaf.width() >= 0 ? (ix.dictionary != null ? 4 : leaf.width()) : -1) : single;
+    short[] rep = hasRep ? concat(reps, totalLevels) : null;
+    short[] def = hasDef ? mapDefs(concat(defs, totalLevels), m.getLayersList(), leaf) : null;
+    if (!hasDef) {
+      LevelMap.map(m.getLayersList(), leaf.isList());
+    }
+    boolean cutHead = ix.preamble != null && ix.preamble[c0];
+    boolean cutTail = ix.trailer != null && ix.trailer[c1];
+    if ((cutHead || cutTail) && rep != null) {
+      int maxRep = leaf.maxRep();
+      int maxVis = leaf.maxVisibleDef();
+      int from = 0;
+      if (cutHead) {
+        while (from < rep.length && rep[from] != maxRep) {
+          from++;
+        }
+      }
+      int to = rep.length;
+      if (cutTail) {
+        to = rep.length - 1;
+        while (to > from && rep[to] != maxRep) {
+          to--;
+        }
+        if (to < from || (to < rep.length && rep[to] != maxRep)) {
+          to = from;
+        }
+      }
+      int vFrom = 0;
+      for (int i = 0; i < from; i++) {
+        if (def == null || def[i] <= maxVis) {
+          vFrom++;
+        }
+      }
+      int vTo = vFrom;
+      for (int i = from; i < to; i++) {
+        if (def == null || def[i] <= maxVis) {
+          vTo++;
+        }
+      }
+      rep = java.util.Arrays.copyOfRange(rep, from, to);
+      def = def == null ? null : java.util.Arrays.copyOfRange(def, from, to);
+      Values.Builder cut = new Values.Builder();
+      cut.append(values, vFrom, vTo);
+      values = cut.build(values.bytesPerValue);
+    }
+    if (ix.dictionary != null) {
+      values = applyDictionary(values, ix.dictionary);
+    }
+    return new Run(rep, def, values, leaf.maxRep(), leaf.maxVisibleDef());
+  }
+
+  static short[] concat(short[][] parts, int total) {
+    if (parts.length == 1 && parts[0].length == total) {
+      return parts[0];
+    }
+    short[] out = new short[total];
+    int p = 0;
+    for (short[] s : parts) {
+      System.arraycopy(s, 0, out, p, s.length);
+      p += s.length;
+    }
+    return out;
+  }
+
   private static void check(int off, int len, int end, int chunk) throws LanceFormatException {
     if (len < 0 || off + len > end) {
       throw new LanceFormatException("Buffer of " + len + " bytes at chunk offset " + off + " runs past the end of chunk " + chunk);
@@ -342,8 +482,13 @@ final class PageDecoder {
    * Levels without a compression are raw u16, one per level.
    */
   static Run constant(ReadableObject obj, Leaf leaf, ColumnMetadata.Page page, ConstantLayout c) throws IOException {
-    long rowsL = page.getLength();
-    List<RepDefLayer> layers = c.getLayersList();
+    int numBuffers = page.getBufferOffsetsCount();
+    List<byte[]> bufs = numBuffers == 0 ? List.of() : readBuffers(obj, page, range(numBuffers));
+    return constant(leaf, page, c, bufs);
+  }
+
+  /** A constant page from all its buffers (none for the plain constant and all-null forms). */
+  static Run constant(Leaf leaf, ColumnMetadata.Page page, ConstantLayout c, List<byte[]> bufs) throws LanceFormatException {
     int numBuffers = page.getBufferOffsetsCount();
     boolean inline = c.hasInlineValue();
     boolean bufferValue = !inline && (numBuffers == 1 || numBuffers == 3);
@@ -354,55 +499,61 @@ final class PageDecoder {
     if (inline && numBuffers != 0 && numBuffers != 2) {
       throw new LanceFormatException("Constant page with an inline value has " + numBuffers + " buffers; expected 0 or 2");
     }
-    List<byte[]> bufs = numBuffers == 0 ? List.of() : readBuffers(obj, page, range(numBuffers));
     byte[] value = inline ? c.getInlineValue().toByteArray() : bufferValue ? bufferedConstant(bufs.get(0), leaf) : null;
     int levelBase = bufferValue ? 1 : 0;
     boolean hasLevels = numBuffers - levelBase == 2
         && (bufs.get(levelBase).length > 0 || bufs.get(levelBase + 1).length > 0);
-    short[] rep = null;
-    short[] def;
-    int numValues;
     if (!hasLevels) {
-      int rows = Math.toIntExact(rowsL);
-      short[] map = LevelMap.map(layers, leaf.isList());
-      def = new short[rows];
-      if (value == null) {
-        if (map.length < 2) {
-          throw new LanceFormatException("All-null page has no nullable layer in " + layers);
-        }
-        java.util.Arrays.fill(def, map[1]);
-      }
-      if (leaf.hasLists()) {
-        rep = new short[rows];
-        java.util.Arrays.fill(rep, (short) leaf.maxRep());
-      }
-      numValues = rows;
-    } else {
-      byte[] rb = bufs.get(levelBase);
-      byte[] db = bufs.get(levelBase + 1);
-      if (rb.length > 0) {
-        rep = c.hasRepCompression()
-            ? Decompress.levels(c.getRepCompression(), Decompress.wrap(rb), Math.toIntExact(c.getNumRepValues()))
-            : raw16(rb);
-      }
-      if (db.length > 0) {
-        def = c.hasDefCompression()
-            ? Decompress.levels(c.getDefCompression(), Decompress.wrap(db), Math.toIntExact(c.getNumDefValues()))
-            : raw16(db);
-        def = mapDefs(def, layers, leaf);
-      } else {
-        def = null;
-      }
-      int n = rep != null ? rep.length : (def != null ? def.length : Math.toIntExact(rowsL));
-      int vis = 0;
-      for (int i = 0; i < n; i++) {
-        if (def == null || def[i] <= leaf.maxVisibleDef()) {
-          vis++;
-        }
-      }
-      numValues = vis;
+      return constantRows(leaf, c, value, Math.toIntExact(page.getLength()));
     }
-    Values values;
+    byte[] rb = bufs.get(levelBase);
+    byte[] db = bufs.get(levelBase + 1);
+    short[] rep = null;
+    short[] def = null;
+    if (rb.length > 0) {
+      rep = c.hasRepCompression()
+          ? Decompress.levels(c.getRepCompression(), Decompress.wrap(rb), Math.toIntExact(c.getNumRepValues()))
+          : raw16(rb);
+    }
+    if (db.length > 0) {
+      def = c.hasDefCompression()
+          ? Decompress.levels(c.getDefCompression(), Decompress.wrap(db), Math.toIntExact(c.getNumDefValues()))
+          : raw16(db);
+      def = mapDefs(def, c.getLayersList(), leaf);
+    }
+    int n = rep != null ? rep.length : (def != null ? def.length : Math.toIntExact(page.getLength()));
+    int vis = 0;
+    for (int i = 0; i < n; i++) {
+      if (def == null || def[i] <= leaf.maxVisibleDef()) {
+        vis++;
+      }
+    }
+    return new Run(rep, def, constantValues(leaf, value, vis), leaf.maxRep(), leaf.maxVisibleDef());
+  }
+
+  /**
+   * {@code rows} rows of a constant page that stores no levels: {@code value} in each (null
+   * {@code value}: every row null at the first nullable layer).
+   */
+  static Run constantRows(Leaf leaf, ConstantLayout c, byte[] value, int rows) throws LanceFormatException {
+    short[] map = LevelMap.map(c.getLayersList(), leaf.isList());
+    short[] rep = null;
+    short[] def = null;
+    if (value == null) {
+      if (map.length < 2) {
+        throw new LanceFormatException("All-null page has no nullable layer in " + c.getLayersList());
+      }
+      def = new short[rows];
+      java.util.Arrays.fill(def, map[1]);
+    }
+    if (leaf.hasLists()) {
+      rep = new short[rows];
+      java.util.Arrays.fill(rep, (short) leaf.maxRep());
+    }
+    return new Run(rep, def, constantValues(leaf, value, rows), leaf.maxRep(), leaf.maxVisibleDef());
+  }
+
+  private static Values constantValues(Leaf leaf, byte[] value, int numValues) throws LanceFormatException {
     if (value != null && leaf.width() < 0) {
       long[] offsets = new long[numValues + 1];
       byte[] data = new byte[Math.multiplyExact(numValues, value.length)];
@@ -410,8 +561,9 @@ final class PageDecoder {
         System.arraycopy(value, 0, data, i * value.length, value.length);
         offsets[i + 1] = (long) (i + 1) * value.length;
       }
-      values = Values.variable(numValues, offsets, data);
-    } else if (value != null) {
+      return Values.variable(numValues, offsets, data);
+    }
+    if (value != null) {
       if (badWidth(value, leaf)) {
         throw new LanceFormatException("Constant value of " + value.length + " bytes does not match the " + leaf.width() + "-byte type");
       }
@@ -419,13 +571,11 @@ final class PageDecoder {
       for (int i = 0; i < numValues; i++) {
         System.arraycopy(value, 0, data, i * value.length, value.length);
       }
-      values = Values.fixed(numValues, value.length, data);
-    } else {
-      Values.Builder b = new Values.Builder();
-      b.appendNulls(leaf.width() >= 0 ? leaf.width() : -1, numValues);
-      values = b.build(leaf.width());
+      return Values.fixed(numValues, value.length, data);
     }
-    return new Run(rep, def, values, leaf.maxRep(), leaf.maxVisibleDef());
+    Values.Builder b = new Values.Builder();
+    b.appendNulls(leaf.width() >= 0 ? leaf.width() : -1, numValues);
+    return b.build(leaf.width());
   }
 
   /**
@@ -523,16 +673,16 @@ final class PageDecoder {
     if (!fixed && lenBytes != 1 && lenBytes != 2 && lenBytes != 4 && lenBytes != 8) {
       throw new LanceFormatException("Full-zip length width of " + z.getBitsPerOffset() + " bits is not supported");
     }
-    short[] rep = new short[16];
-    short[] def = new short[16];
+    int guess = Math.max(16, fixed ? (end - start) / (cw + bpv) + 1 : 64);
+    short[] rep = new short[guess];
+    short[] def = new short[guess];
     int n = 0;
-    Values.Builder vb = new Values.Builder();
-    java.io.ByteArrayOutputStream fixedOut = fixed ? new java.io.ByteArrayOutputStream() : null;
+    byte[] out = new byte[fixed ? Math.max(0, end - start) : Math.max(64, end - start)];
+    int outLen = 0;
     int nFixed = 0;
-    List<long[]> dummy = null;
-    long[] offs = fixed ? null : new long[17];
-    java.io.ByteArrayOutputStream varOut = fixed ? null : new java.io.ByteArrayOutputStream();
+    long[] offs = fixed ? null : new long[guess + 1];
     int nVar = 0;
+    boolean raw = enc.getCompressionCase() == CompressiveEncoding.CompressionCase.VARIABLE;
     int p = start;
     while (p < end) {
       int r = 0;
@@ -561,7 +711,8 @@ final class PageDecoder {
         if (p + bpv > end) {
           throw new LanceFormatException("Full-zip value at " + p + " runs past the page");
         }
-        fixedOut.write(data, p, bpv);
+        System.arraycopy(data, p, out, outLen, bpv);
+        outLen += bpv;
         p += bpv;
         nFixed++;
       } else {
@@ -577,17 +728,29 @@ final class PageDecoder {
           if (len < 0 || len > end - p) {
             throw new LanceFormatException("Full-zip value of " + len + " bytes at " + p + " runs past the page");
           }
-          byte[] value = perValue(enc, data, p, (int) len);
-          varOut.write(value, 0, value.length);
+          if (raw) {
+            if (out.length - outLen < len) {
+              out = java.util.Arrays.copyOf(out, (int) Math.min(Decompress.MAX_BUFFER, Math.max(2L * out.length, outLen + len)));
+            }
+            System.arraycopy(data, p, out, outLen, (int) len);
+            outLen += (int) len;
+          } else {
+            byte[] value = perValue(enc, data, p, (int) len);
+            if (out.length - outLen < value.length) {
+              out = java.util.Arrays.copyOf(out, (int) Math.min(Decompress.MAX_BUFFER, Math.max(2L * out.length, (long) outLen + value.length)));
+            }
+            System.arraycopy(value, 0, out, outLen, value.length);
+            outLen += value.length;
+          }
           p += (int) len;
         }
-        offs[nVar + 1] = varOut.size();
+        offs[nVar + 1] = outLen;
         nVar++;
       }
     }
     Values values = fixed
-        ? Values.fixed(nFixed, bpv, fixedOut.toByteArray())
-        : Values.variable(nVar, java.util.Arrays.copyOf(offs, nVar + 1), varOut.toByteArray());
+        ? Values.fixed(nFixed, bpv, outLen == out.length ? out : java.util.Arrays.copyOf(out, outLen))
+        : Values.variable(nVar, java.util.Arrays.copyOf(offs, nVar + 1), java.util.Arrays.copyOf(out, outLen));
     short[] repOut = bitsRep > 0 ? java.util.Arrays.copyOf(rep, n) : null;
     short[] defOut = bitsDef > 0 ? mapDefs(java.util.Arrays.copyOf(def, n), layers, leaf) : null;
     if (bitsDef == 0) {
@@ -622,50 +785,84 @@ final class PageDecoder {
   // ------------------------------------------------------------------ blob (legacy)
 
   static Run blob(ReadableObject obj, Leaf leaf, ColumnMetadata.Page page, BlobLayout b) throws IOException {
-    PageLayout inner = b.getInnerLayout();
-    Leaf descLeaf = new Leaf(leaf.column(), leaf.path(), leaf.field(), new boolean[] {false}, 16, leaf.meta(), leaf.pageStart());
-    Run desc = decode(obj, descLeaf, page, inner);
+    Run desc = decode(obj, descriptorLeaf(leaf), page, b.getInnerLayout());
+    BlobPlan plan = blobPlan(leaf, desc);
+    return blobRun(leaf, b, plan, obj.readRanges(plan.ranges));
+  }
+
+  /** The leaf as which a blob page's (position, size) descriptors decode. */
+  static Leaf descriptorLeaf(Leaf leaf) {
+    return new Leaf(leaf.column(), leaf.path(), leaf.field(), new boolean[] {false}, 16, leaf.meta(), leaf.pageStart());
+  }
+
+  /** Payload ranges of decoded blob descriptors; nulls and empty values have none. */
+  static final class BlobPlan {
+    final int n;
+    final short[] def;
+    boolean anyDef;
+    final int[] which;
+    final List<ByteRange> ranges = new ArrayList<>();
+
+    BlobPlan(int n) {
+      this.n = n;
+      this.def = new short[n];
+      this.which = new int[n];
+    }
+  }
+
+  static BlobPlan blobPlan(Leaf leaf, Run desc) throws LanceFormatException {
+    if (leaf.hasLists()) {
+      throw new LanceFormatException("Blob columns inside lists are not supported");
+    }
     if (desc.values.bytesPerValue != 16) {
       throw new LanceFormatException("Blob descriptions must be 16 bytes (position, size), got " + desc.values.bytesPerValue);
     }
     int n = desc.values.count;
-    short[] def = new short[n];
-    boolean anyDef = false;
-    List<ByteRange> ranges = new ArrayList<>();
-    int[] which = new int[n];
+    BlobPlan p = new BlobPlan(n);
     for (int i = 0; i < n; i++) {
       long position = LittleEndian.getLong(desc.values.data, 16 * i);
       long size = LittleEndian.getLong(desc.values.data, 16 * i + 8);
-      which[i] = -1;
+      p.which[i] = -1;
       if (size == 0) {
         if (position != 0) {
-          def[i] = (short) position;
-          anyDef = true;
+          if (position > Short.MAX_VALUE) {
+            throw new LanceFormatException("Blob " + i + " has definition level " + position);
+          }
+          p.def[i] = (short) position;
+          p.anyDef = true;
         }
       } else {
         if (position < 0 || size < 0 || size > Integer.MAX_VALUE - 16) {
           throw new LanceFormatException("Blob " + i + " at [" + position + ", +" + size + ") is out of range");
         }
-        which[i] = ranges.size();
-        ranges.add(new ByteRange(position, size));
+        p.which[i] = p.ranges.size();
+        p.ranges.add(new ByteRange(position, size));
       }
     }
-    List<ByteBuffer> payloads = obj.readRanges(ranges);
-    Values.Builder vb = new Values.Builder();
-    for (int i = 0; i < n; i++) {
-      if (which[i] < 0) {
-        vb.appendNulls(-1, 1);
-      } else {
-        ByteBuffer bb = payloads.get(which[i]);
-        byte[] a = new byte[bb.remaining()];
-        bb.duplicate().get(a);
-        vb.append(Values.variable(1, new long[] {0, a.length}, a), 0, 1);
+    return p;
+  }
+
+  static Run blobRun(Leaf leaf, BlobLayout b, BlobPlan p, List<ByteBuffer> payloads) throws LanceFormatException {
+    long total = 0;
+    for (ByteBuffer bb : payloads) {
+      total += bb.remaining();
+    }
+    if (total > Decompress.MAX_BUFFER) {
+      throw new LanceFormatException("Blob payloads of " + total + " bytes do not fit one batch; take fewer rows");
+    }
+    byte[] data = new byte[(int) total];
+    long[] offs = new long[p.n + 1];
+    int at = 0;
+    for (int i = 0; i < p.n; i++) {
+      if (p.which[i] >= 0) {
+        ByteBuffer bb = payloads.get(p.which[i]);
+        int len = bb.remaining();
+        bb.duplicate().get(data, at, len);
+        at += len;
       }
+      offs[i + 1] = at;
     }
-    short[] mapped = anyDef ? mapDefs(def, b.getLayersList(), leaf) : null;
-    if (leaf.hasLists()) {
-      throw new LanceFormatException("Blob columns inside lists are not supported");
-    }
-    return new Run(null, mapped, vb.build(-1), leaf.maxRep(), leaf.maxVisibleDef());
+    short[] mapped = p.anyDef ? mapDefs(p.def, b.getLayersList(), leaf) : null;
+    return new Run(null, mapped, Values.variable(p.n, offs, data), leaf.maxRep(), leaf.maxVisibleDef());
   }
 }

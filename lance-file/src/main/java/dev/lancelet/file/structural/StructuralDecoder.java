@@ -9,17 +9,20 @@ import dev.lancelet.format.proto.File2Protos.ColumnMetadata;
 import dev.lancelet.io.ReadableObject;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import dev.lancelet.io.ByteRange;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 
 /**
  * Reader for the structural encodings of format 2.1 and later: one physical column per leaf field,
- * structure in rep/def levels. Pages are decoded whole; a scan keeps at most one decoded page per
- * leaf in memory, a take keeps a small cache of decoded pages.
+ * structure in rep/def levels. Random access and scans share one path: the first touch of a leaf
+ * loads a {@link PageIndex} per page (kept for the reader's life), then every request turns rows
+ * into the few byte ranges that hold them ({@link RowFetch}), reads those with one coalesced call
+ * per phase and decodes only them.
  */
 public final class StructuralDecoder implements FileDecoder {
   /** The factory registered for 2.1, 2.2 and 2.3. */
@@ -31,6 +34,10 @@ public final class StructuralDecoder implements FileDecoder {
   private final List<List<Leaf>> leavesByField = new ArrayList<>();
   private final List<Leaf> allLeaves = new ArrayList<>();
   private final PageLayout[][] layouts;
+  /** Search cache: per column, the index of each page; filled on first use, kept until close. */
+  private final AtomicReferenceArray<PageIndex[]> indexes;
+  /** Columns this reader cannot decode yet, with the reason; reading them throws. */
+  private final java.util.Map<Integer, String> unsupported = new java.util.HashMap<>();
 
   private StructuralDecoder(Context ctx) throws IOException {
     this.obj = ctx.object();
@@ -48,6 +55,7 @@ public final class StructuralDecoder implements FileDecoder {
       throw LanceFormatException.at(location, "the schema has %d leaf fields but the file has %d columns", next[0], cols.size());
     }
     layouts = new PageLayout[cols.size()][];
+    indexes = new AtomicReferenceArray<>(cols.size());
     for (Leaf l : allLeaves) {
       int np = l.meta().getPagesCount();
       layouts[l.column()] = new PageLayout[np];
@@ -65,7 +73,8 @@ public final class StructuralDecoder implements FileDecoder {
       throws LanceFormatException {
     List<Boolean> layers = new ArrayList<>(outer);
     layers.add(0, f.isList()); // innermost first
-    if (f.isLeaf()) {
+    boolean packed = f.isStruct() && "true".equals(f.metadata().get("lance-encoding:packed"));
+    if (f.isLeaf() || packed) {
       int col = next[0]++;
       if (col >= cols.size()) {
         throw LanceFormatException.at(location, "field %s needs column %d but the file has only %d columns", path, col, cols.size());
@@ -83,6 +92,11 @@ public final class StructuralDecoder implements FileDecoder {
         throw LanceFormatException.at(location, "column %d (%s) pages hold %d rows but the file has %d", col, path, starts[cm.getPagesCount()], numRows);
       }
       out.add(new Leaf(col, path, f, isList, width(f.arrow()), cm, starts));
+      if (packed) {
+        unsupported.put(col, "Column " + path + " is a packed struct" + ("true".equals(f.metadata().get("lance-encoding:blob")) ? " of blob v2 descriptors (lance.blob.v2)" : "") + ", which this reader does not decode yet");
+      } else if (f.arrow().getType() instanceof ArrowType.FixedSizeList && width(f.arrow()) < 0) {
+        unsupported.put(col, "Column " + path + " is a fixed-size list of " + f.arrow().getChildren().get(0).getType() + ", only fixed-size lists of fixed-width values are supported");
+      }
       return;
     }
     for (LanceField c : f.children()) {
@@ -131,22 +145,95 @@ public final class StructuralDecoder implements FileDecoder {
     return -1;
   }
 
-  private Run decodePage(Leaf leaf, int page) throws IOException {
-    Run run;
+  // ------------------------------------------------------------------ search cache
+
+  /** The page indexes of a leaf, loading those of every page of the leaf on first use. */
+  private PageIndex[] indexes(Leaf leaf) throws IOException {
+    PageIndex[] ix = indexes.get(leaf.column());
+    if (ix == null) {
+      loadIndexes(List.of(leaf));
+      ix = indexes.get(leaf.column());
+    }
+    return ix;
+  }
+
+  /**
+   * Loads the search state of every page of the given leaves that has none yet, reading all the
+   * metadata buffers they need (chunk metadata, dictionaries, repetition indexes) in one call.
+   */
+  private void loadIndexes(List<Leaf> leaves) throws IOException {
+    for (Leaf l : leaves) {
+      String why = unsupported.get(l.column());
+      if (why != null) {
+        throw new UnsupportedOperationException(location + ": " + why);
+      }
+    }
+    List<Leaf> missing = new ArrayList<>();
+    List<ByteRange> ranges = new ArrayList<>();
+    List<int[]> counts = new ArrayList<>();
+    for (Leaf l : leaves) {
+      if (indexes.get(l.column()) != null || missing.contains(l)) {
+        continue;
+      }
+      missing.add(l);
+      int np = l.meta().getPagesCount();
+      int[] c = new int[np];
+      for (int p = 0; p < np; p++) {
+        int before = ranges.size();
+        try {
+          PageIndex.metadataRanges(layouts[l.column()][p], l.meta().getPages(p), ranges);
+        } catch (LanceFormatException e) {
+          throw new LanceFormatException(where(l, p) + ": " + e.getMessage(), e);
+        }
+        c[p] = ranges.size() - before;
+      }
+      counts.add(c);
+    }
+    if (missing.isEmpty()) {
+      return;
+    }
+    List<ByteBuffer> bufs = ranges.isEmpty() ? List.of() : obj.readRanges(ranges);
+    int pos = 0;
+    for (int i = 0; i < missing.size(); i++) {
+      Leaf l = missing.get(i);
+      int np = l.meta().getPagesCount();
+      PageIndex[] ix = new PageIndex[np];
+      for (int p = 0; p < np; p++) {
+        int n = counts.get(i)[p];
+        try {
+          ix[p] = PageIndex.build(l, layouts[l.column()][p], l.meta().getPages(p), bufs.subList(pos, pos + n));
+        } catch (LanceFormatException e) {
+          throw new LanceFormatException(where(l, p) + ": " + e.getMessage(), e);
+        } catch (UnsupportedOperationException e) {
+          throw new UnsupportedOperationException(location + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+          throw LanceFormatException.wrapUnexpected(where(l, p) + ": corrupt page metadata (" + e + ")", e);
+        }
+        pos += n;
+      }
+      indexes.compareAndSet(l.column(), null, ix);
+    }
+  }
+
+  /** Runs fetches, naming the file (and the column and page when only one) in errors. */
+  private void execute(List<RowFetch> fetches) throws IOException {
     try {
-      run = PageDecoder.decode(obj, leaf, leaf.meta().getPages(page), layouts[leaf.column()][page]);
-      LevelCheck.check(run, leaf.isList());
+      RowFetch.execute(obj, fetches);
     } catch (LanceFormatException e) {
-      throw new LanceFormatException(where(leaf, page) + ": " + e.getMessage(), e);
+      throw new LanceFormatException(location + ": " + fetchWhere(fetches) + e.getMessage(), e);
+    } catch (UnsupportedOperationException e) {
+      throw e;
     } catch (RuntimeException e) {
-      throw LanceFormatException.wrapUnexpected(where(leaf, page) + ": corrupt page data (" + e + ")", e);
+      throw LanceFormatException.wrapUnexpected(location + ": " + fetchWhere(fetches) + "corrupt page data (" + e + ")", e);
     }
-    // Checked here for scan and take alike: a take used to index rows the page did not have.
-    long expected = leaf.pageStart()[page + 1] - leaf.pageStart()[page];
-    if (run.numRows != expected) {
-      throw new LanceFormatException(where(leaf, page) + ": decoded " + run.numRows + " rows, the page says " + expected);
+  }
+
+  private static String fetchWhere(List<RowFetch> fetches) {
+    if (fetches.size() == 1) {
+      RowFetch f = fetches.get(0);
+      return "column " + f.leaf.column() + " (" + f.leaf.path() + "): ";
     }
-    return run;
+    return "";
   }
 
   private void fill(int fieldIdx, List<VectorFill.Decoded> decoded, FieldVector out) throws LanceFormatException {
@@ -161,13 +248,18 @@ public final class StructuralDecoder implements FileDecoder {
 
   // ------------------------------------------------------------------ scan
 
-  /** Per-leaf scan state: the current decoded page and the position in it. */
+  /**
+   * Per-leaf scan state: the last decoded stretch (whole mini-block chunks, or the rows of one
+   * batch of a full-zip page) and the rows it covers. Each batch reads only the chunks or row
+   * ranges it needs, so memory is bounded by the batch, not the page.
+   */
   private final class LeafCursor {
     final Leaf leaf;
     long row;
     final long end;
-    int page = -1;
     Run run;
+    long runFirst;
+    long runEnd;
 
     LeafCursor(Leaf leaf, long start, long end) {
       this.leaf = leaf;
@@ -178,18 +270,31 @@ public final class StructuralDecoder implements FileDecoder {
     VectorFill.Decoded next(int n) throws IOException {
       LeafPiece piece = new LeafPiece(leaf.hasLists(), leaf.width());
       long stop = Math.min(end, row + n);
+      PageIndex[] ix = indexes(leaf);
       while (row < stop) {
-        int p = leaf.pageOf(row);
-        if (p != page) {
-          run = null; // release the previous page before decoding the next
-          run = decodePage(leaf, p);
-          page = p;
+        if (run == null || row < runFirst || row >= runEnd) {
+          run = null; // release the previous stretch before reading the next
+          int p = leaf.pageOf(row);
+          long ps = leaf.pageStart()[p];
+          int from = (int) (row - ps);
+          int to = (int) (Math.min(stop, leaf.pageStart()[p + 1]) - ps);
+          int[] rows = new int[to - from];
+          for (int i = 0; i < rows.length; i++) {
+            rows[i] = from + i;
+          }
+          Run[] runOf = new Run[rows.length];
+          int[] rowIn = new int[rows.length];
+          execute(List.of(RowFetch.create(leaf, ix[p], rows, rows.length, runOf, rowIn, 0)));
+          run = runOf[0];
+          runFirst = row - rowIn[0];
+          runEnd = runFirst + run.numRows;
+          if (rowIn[rows.length - 1] != rowIn[0] + rows.length - 1 || runOf[rows.length - 1] != run) {
+            throw new LanceFormatException(where(leaf, p) + ": rows " + row + ".." + (ps + to) + " did not decode as one stretch");
+          }
         }
-        long pageFirst = leaf.pageStart()[p];
-        long pageEnd = leaf.pageStart()[p + 1];
-        long take = Math.min(stop, pageEnd) - row;
-        int from = (int) (row - pageFirst);
-        piece.append(run, from, from + (int) take);
+        long take = Math.min(stop, runEnd) - row;
+        int local = (int) (row - runFirst);
+        piece.append(run, local, local + (int) take);
         row += take;
       }
       return new VectorFill.Decoded(leaf, piece.rep(), piece.def(), piece.values());
@@ -197,14 +302,19 @@ public final class StructuralDecoder implements FileDecoder {
   }
 
   @Override
-  public Cursor scan(List<Integer> fieldIdx, long start, long end) {
+  public Cursor scan(List<Integer> fieldIdx, long start, long end) throws IOException {
     List<List<LeafCursor>> cursors = new ArrayList<>();
+    List<Leaf> leaves = new ArrayList<>();
     for (int fi : fieldIdx) {
       List<LeafCursor> lc = new ArrayList<>();
       for (Leaf l : leavesByField.get(fi)) {
         lc.add(new LeafCursor(l, start, end));
+        leaves.add(l);
       }
       cursors.add(lc);
+    }
+    if (end > start) {
+      loadIndexes(leaves);
     }
     return new Cursor() {
       @Override
@@ -227,38 +337,93 @@ public final class StructuralDecoder implements FileDecoder {
 
   // ------------------------------------------------------------------ take
 
+  /** Fetch results of one leaf: for each distinct asked row, its run and row inside it. */
+  private record Fetched(Leaf leaf, Run[] runOf, int[] rowIn) {}
+
   @Override
   public void take(long[] rows, List<Integer> fieldIdx, List<FieldVector> out) throws IOException {
-    for (int i = 0; i < fieldIdx.size(); i++) {
-      List<VectorFill.Decoded> decoded = new ArrayList<>();
-      for (Leaf l : leavesByField.get(fieldIdx.get(i))) {
-        decoded.add(takeLeaf(l, rows));
+    // Distinct rows in file order; each asked row finds its slot by binary search.
+    long[] u = rows.clone();
+    java.util.Arrays.sort(u);
+    int k = 0;
+    for (int i = 0; i < u.length; i++) {
+      if (i == 0 || u[i] != u[i - 1]) {
+        u[k++] = u[i];
       }
-      fill(fieldIdx.get(i), decoded, out.get(i));
+    }
+    long total = allLeaves.isEmpty() ? 0 : allLeaves.get(0).pageStart()[allLeaves.get(0).pageStart().length - 1];
+    if (k > 0 && (u[0] < 0 || u[k - 1] >= total)) {
+      long bad = u[0] < 0 ? u[0] : u[k - 1];
+      throw new IndexOutOfBoundsException("Row " + bad + " is outside the file's " + total + " rows");
+    }
+    List<Leaf> leaves = new ArrayList<>();
+    for (int fi : fieldIdx) {
+      leaves.addAll(leavesByField.get(fi));
+    }
+    loadIndexes(leaves);
+    List<RowFetch> fetches = new ArrayList<>();
+    List<Fetched> fetched = new ArrayList<>();
+    for (Leaf l : leaves) {
+      PageIndex[] ix = indexes(l);
+      Run[] runOf = new Run[k];
+      int[] rowIn = new int[k];
+      fetched.add(new Fetched(l, runOf, rowIn));
+      long[] ps = l.pageStart();
+      int i = 0;
+      while (i < k) {
+        int p = l.pageOf(u[i]);
+        long pageEnd = ps[p + 1];
+        int j = i;
+        while (j < k && u[j] < pageEnd) {
+          j++;
+        }
+        int[] pr = new int[j - i];
+        for (int q = i; q < j; q++) {
+          pr[q - i] = (int) (u[q] - ps[p]);
+        }
+        try {
+          fetches.add(RowFetch.create(l, ix[p], pr, pr.length, runOf, rowIn, i));
+        } catch (LanceFormatException e) {
+          throw new LanceFormatException(where(l, p) + ": " + e.getMessage(), e);
+        }
+        i = j;
+      }
+    }
+    execute(fetches);
+    int li = 0;
+    for (int f = 0; f < fieldIdx.size(); f++) {
+      List<VectorFill.Decoded> decoded = new ArrayList<>();
+      for (int n = leavesByField.get(fieldIdx.get(f)).size(); n > 0; n--) {
+        decoded.add(gather(fetched.get(li++), rows, u, k));
+      }
+      fill(fieldIdx.get(f), decoded, out.get(f));
     }
   }
 
-  private VectorFill.Decoded takeLeaf(Leaf leaf, long[] rows) throws IOException {
-    Map<Integer, Run> cache = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<Integer, Run> e) {
-        return size() > 4;
-      }
-    };
+  /** Appends the asked rows in the asked order, copying runs of neighbouring rows at once. */
+  private static VectorFill.Decoded gather(Fetched f, long[] rows, long[] u, int k) throws LanceFormatException {
+    Leaf leaf = f.leaf();
     LeafPiece piece = new LeafPiece(leaf.hasLists(), leaf.width());
-    long total = leaf.pageStart()[leaf.pageStart().length - 1];
+    Run cur = null;
+    int from = 0;
+    int to = 0;
     for (long r : rows) {
-      if (r < 0 || r >= total) {
-        throw new IndexOutOfBoundsException("Row " + r + " is outside the file's " + total + " rows");
+      int pos = java.util.Arrays.binarySearch(u, 0, k, r);
+      Run run = f.runOf()[pos];
+      int in = f.rowIn()[pos];
+      if (run == cur && in == to) {
+        to++;
+        continue;
       }
-      int p = leaf.pageOf(r);
-      Run run = cache.get(p);
-      if (run == null) {
-        run = decodePage(leaf, p);
-        cache.put(p, run);
+      if (cur != null) {
+        piece.append(cur, from, to);
       }
-      int idx = (int) (r - leaf.pageStart()[p]);
-      piece.append(run, idx, idx + 1);
+      cur = run;
+      from = in;
+      to = in + 1;
+    }
+    if (cur != null) {
+      piece.append(cur, from, to);
     }
     return new VectorFill.Decoded(leaf, piece.rep(), piece.def(), piece.values());
   }

@@ -1,5 +1,7 @@
 package dev.lancelet.file.structural;
 
+import dev.lancelet.file.LanceFormatException;
+
 import java.util.Arrays;
 
 /**
@@ -20,7 +22,11 @@ final class Values {
     this.offsets = offsets;
   }
 
-  static Values fixed(int count, int bytesPerValue, byte[] data) {
+  static Values fixed(int count, int bytesPerValue, byte[] data) throws LanceFormatException {
+    if (count < 0 || bytesPerValue < 0 || (long) count * bytesPerValue > data.length) {
+      throw new LanceFormatException(
+          "Decoded block of " + data.length + " bytes cannot hold " + count + " values of " + bytesPerValue + " bytes");
+    }
     return new Values(count, bytesPerValue, data, null);
   }
 
@@ -40,7 +46,11 @@ final class Values {
     private int dataLen;
     private long[] offsets = new long[17];
 
-    void append(Values v, int from, int to) {
+    void append(Values v, int from, int to) throws LanceFormatException {
+      if (from < 0 || to < from || to > v.count) {
+        throw new LanceFormatException(
+            "Levels ask for values [" + from + ", " + to + ") of a block of " + v.count + " (levels and values disagree)");
+      }
       if (bytesPerValue == Integer.MIN_VALUE) {
         bytesPerValue = v.bytesPerValue;
       } else if (bytesPerValue != v.bytesPerValue) {
@@ -105,7 +115,8 @@ final class Values {
       if (w < 0) {
         return Values.variable(count, Arrays.copyOf(offsets, count + 1), Arrays.copyOf(data, dataLen));
       }
-      return Values.fixed(count, w, Arrays.copyOf(data, dataLen));
+      // Built from blocks already checked, so the size always fits.
+      return new Values(count, w, Arrays.copyOf(data, Math.max(dataLen, count * w)), null);
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.lancelet.file.interop;
 
-import dev.lancelet.file.LanceFormatException;
 import dev.lancelet.file.testing.RandomData;
 import java.util.List;
 import java.util.Optional;
@@ -61,10 +60,11 @@ final class KnownGaps {
               && c.types().contains("fsl_nullable_items_f64x4") && c.nulls() != RandomData.Nulls.NONE
               && c.nulls() != RandomData.Nulls.ALL_NULL),
       new Gap("reader-fsl-null-items",
-          Phase.LANCELET_READ, LanceFormatException.class, "Unsupported mini-block (fixed-size list with item validity)",
+          Phase.LANCELET_READ, UnsupportedOperationException.class, "FixedSizeList has_validity",
           "The structural reader does not decode fixed-size lists whose items carry validity (lance-core"
               + " writes FixedSizeList(n, Flat) with an item validity bitmap in the mini-block). It refuses"
-              + " them with a typed error rather than returning wrong data.",
+              + " them with UnsupportedOperationException (valid Lance, not corruption) rather than"
+              + " returning wrong data.",
           c -> c.direction() == InteropCase.Direction.A && !c.version().equals("2.0")
               && c.types().contains("fsl_nullable_items_f64x4") && c.nulls() != RandomData.Nulls.NONE
               && c.nulls() != RandomData.Nulls.ALL_NULL),
