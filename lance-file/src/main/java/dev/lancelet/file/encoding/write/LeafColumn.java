@@ -60,6 +60,8 @@ public final class LeafColumn {
   final int fslDim; // FSL only
   final int fslItemBits;
   final boolean tracksLevels;
+  /** VARIABLE: utf8 / large_utf8 (Lance considers FSST for text only, never for binary). */
+  final boolean isText;
 
   // Page accumulator
   final GrowBuf.Bytes values = new GrowBuf.Bytes();
@@ -190,6 +192,7 @@ public final class LeafColumn {
     this.offsetBits = offBits;
     this.fslDim = dim;
     this.fslItemBits = itemBits;
+    this.isText = t instanceof ArrowType.Utf8 || t instanceof ArrowType.LargeUtf8;
     offsets.add(0);
   }
 

@@ -1,5 +1,6 @@
 package dev.lancelet.file.encoding.write;
 
+import dev.lancelet.file.compression.Fsst;
 import dev.lancelet.file.compression.GeneralCompression;
 import dev.lancelet.file.compression.InlineBitpacking;
 import dev.lancelet.file.compression.OutOfLineBitpacking;
@@ -161,10 +162,56 @@ public final class PageEncoder {
     ValueChunks vc = switch (c.valueKind) {
       case BOOL -> flatChunks(boolBits(c), 1, c.pageItems);
       case FIXED -> fixedChunks(java.util.Arrays.copyOf(c.values.a, c.values.n), c.byteWidth, c.pageItems);
-      case VARIABLE -> variableChunks(c);
+      case VARIABLE -> {
+        Fsst.Compressed fsst = maybeFsst(c);
+        if (fsst == null) {
+          yield variableChunks(c.values.a, c.offsets.a, c.pageItems, c.offsetBits);
+        }
+        long[] off = new long[c.pageItems + 1];
+        for (int i = 0; i <= c.pageItems; i++) {
+          off[i] = fsst.offsets()[i];
+        }
+        ValueChunks inner = variableChunks(fsst.data(), off, c.pageItems, c.offsetBits);
+        yield new ValueChunks(inner.chunks, inner.counts, fsstEncoding(fsst, inner.encoding));
+      }
       case FSL -> throw new IllegalStateException("FSL is written full-zip");
     };
     return miniBlock(c, lv, vc, null, null, 0);
+  }
+
+  /** Lance tries FSST only when the longest string has at least this many bytes. */
+  static final int FSST_MIN_MAX_LENGTH = 5;
+  /** ... and the page's strings plus offsets come to at least this many bytes. */
+  static final int FSST_MIN_DATA_SIZE = 32 * 1024;
+
+  /**
+   * FSST for a text page, decided as Lance does: utf8 or large_utf8 only (never binary), longest
+   * value at least 5 bytes, value bytes plus offsets at least 32 KiB. One symbol table covers the
+   * page. Below 32 KiB of value bytes (possible when the offsets make up the difference) the
+   * kernel stores the strings raw behind a table whose compressed bit is 0, which is also what
+   * Lance writes. Returns null when FSST does not apply.
+   */
+  static Fsst.Compressed maybeFsst(LeafColumn c) {
+    if (!c.isText || c.maxValueLength < FSST_MIN_MAX_LENGTH) {
+      return null;
+    }
+    long dataSize = c.values.n + (long) (c.pageItems + 1) * (c.offsetBits / 8);
+    if (dataSize < FSST_MIN_DATA_SIZE) {
+      return null;
+    }
+    int[] off = new int[c.pageItems + 1];
+    for (int i = 0; i <= c.pageItems; i++) {
+      off[i] = Math.toIntExact(c.offsets.a[i]);
+    }
+    return Fsst.compress(c.values.a, off, 0, c.pageItems);
+  }
+
+  static CompressiveEncoding fsstEncoding(Fsst.Compressed fsst, CompressiveEncoding inner) {
+    return CompressiveEncoding.newBuilder()
+        .setFsst(dev.lancelet.format.proto.EncodingsV21Protos.Fsst.newBuilder()
+            .setSymbolTable(com.google.protobuf.ByteString.copyFrom(fsst.symbolTable()))
+            .setValues(inner))
+        .build();
   }
 
   /** Lance skips dictionaries for pages with fewer values than this. */
@@ -549,10 +596,8 @@ public final class PageEncoder {
    * KiB: {@code n+1} offsets relative to the chunk start (the first equals the offsets' size),
    * then the bytes, padded to the offset width.
    */
-  private static ValueChunks variableChunks(LeafColumn c) {
-    int ow = c.offsetBits / 8;
-    long[] off = c.offsets.a;
-    int n = c.pageItems;
+  private static ValueChunks variableChunks(byte[] values, long[] off, int n, int offsetBits) {
+    int ow = offsetBits / 8;
     List<byte[][]> chunks = new ArrayList<>();
     List<Integer> counts = new ArrayList<>();
     int start = 0;
@@ -584,14 +629,14 @@ public final class PageEncoder {
         }
       }
       int bytes = (int) (off[start + cnt] - off[start]);
-      System.arraycopy(c.values.a, (int) off[start], buf, (int) base, bytes);
+      System.arraycopy(values, (int) off[start], buf, (int) base, bytes);
       java.util.Arrays.fill(buf, (int) (base + bytes), padded, (byte) 0x48);
       chunks.add(new byte[][] {buf});
       counts.add(cnt);
       start += cnt;
     }
     CompressiveEncoding enc = CompressiveEncoding.newBuilder()
-        .setVariable(Variable.newBuilder().setOffsets(flat(c.offsetBits)))
+        .setVariable(Variable.newBuilder().setOffsets(flat(offsetBits)))
         .build();
     return new ValueChunks(chunks, counts, enc);
   }
@@ -621,11 +666,16 @@ public final class PageEncoder {
     boolean variable = c.valueKind == LeafColumn.ValueKind.VARIABLE;
     long[] off = c.offsets.a;
     byte[] vals = c.values.a;
+    long valueBytes = c.values.n;
     byte[][] compressed = null;
     int lengthBytes = c.offsetBits / 8;
     if (variable) {
-      long dataSize = c.values.n;
-      if (c.maxValueLength > PER_VALUE_COMPRESSION_MIN_LENGTH && dataSize >= PER_VALUE_COMPRESSION_MIN_LENGTH) {
+      long dataSize = c.values.n + (long) (c.pageItems + 1) * lengthBytes;
+      CompressiveEncoding varEnc = CompressiveEncoding.newBuilder()
+          .setVariable(Variable.newBuilder().setOffsets(flat(c.offsetBits)))
+          .build();
+      Fsst.Compressed fsst;
+      if (c.maxValueLength > PER_VALUE_COMPRESSION_MIN_LENGTH && dataSize >= FSST_MIN_DATA_SIZE) {
         compressed = new byte[c.pageItems][];
         for (int i = 0; i < c.pageItems; i++) {
           compressed[i] = GeneralCompression.zstdCompress(vals, (int) off[i], (int) (off[i + 1] - off[i]));
@@ -633,10 +683,17 @@ public final class PageEncoder {
         fz.setValueCompression(CompressiveEncoding.newBuilder()
             .setGeneral(General.newBuilder()
                 .setCompression(BufferCompression.newBuilder().setScheme(CompressionScheme.COMPRESSION_ALGORITHM_ZSTD).setLevel(0))
-                .setValues(CompressiveEncoding.newBuilder().setVariable(Variable.newBuilder().setOffsets(flat(c.offsetBits))))));
+                .setValues(varEnc)));
+      } else if ((fsst = maybeFsst(c)) != null) {
+        vals = fsst.data();
+        off = new long[c.pageItems + 1];
+        for (int i = 0; i <= c.pageItems; i++) {
+          off[i] = fsst.offsets()[i];
+        }
+        valueBytes = fsst.data().length;
+        fz.setValueCompression(fsstEncoding(fsst, varEnc));
       } else {
-        fz.setValueCompression(CompressiveEncoding.newBuilder()
-            .setVariable(Variable.newBuilder().setOffsets(flat(c.offsetBits))));
+        fz.setValueCompression(varEnc);
       }
       fz.setBitsPerOffset(c.offsetBits);
     } else if (c.valueKind == LeafColumn.ValueKind.FSL) {
@@ -695,15 +752,16 @@ public final class PageEncoder {
     if (variable || lv.rep != null) {
       rowStarts.add((long) zipped.n);
       // Lance sizes the index entries from an upper bound of the zipped length.
-      long bound = variable
-          ? c.values.n + (long) cw * numLevels + (long) lengthBytes * c.pageItems
-          : zipped.n;
-      if (compressed != null) {
-        long sum = 0;
-        for (byte[] b : compressed) {
-          sum += b.length;
+      long bound = zipped.n;
+      if (variable) {
+        long sum = valueBytes;
+        if (compressed != null) {
+          sum = 0;
+          for (byte[] b : compressed) {
+            sum += b.length;
+          }
         }
-        bound = Math.max(bound, sum + (long) cw * numLevels + (long) lengthBytes * c.pageItems);
+        bound = sum + (long) cw * numLevels + (long) lengthBytes * c.pageItems;
       }
       int iw = bound <= 0xFF ? 1 : bound <= 0xFFFF ? 2 : bound <= 0xFFFFFFFFL ? 4 : 8;
       byte[] idx = new byte[rowStarts.size() * iw];
