@@ -52,6 +52,7 @@ public final class LeafColumn {
   final NodeKind[] kinds;
   final int[] canonNull; // canonical def level of a null at each depth
   final int[] contRep; // rep level for a non-first item of the list at each depth
+  final boolean[] listBelow; // whether some list lies strictly between depth d and the leaf
   final int numLists;
   final ValueKind valueKind;
   final int byteWidth; // FIXED/FSL: bytes per value
@@ -117,6 +118,10 @@ public final class LeafColumn {
       }
     }
     this.tracksLevels = anyNullable || lists > 0;
+    this.listBelow = new boolean[depth];
+    for (int d = depth - 2; d >= 0; d--) {
+      listBelow[d] = listBelow[d + 1] || kinds[d + 1] == NodeKind.LIST;
+    }
 
     ArrowType t = leafField.getType();
     int bw = 0;
@@ -300,7 +305,8 @@ public final class LeafColumn {
     if (v.isNull(idx)) {
       nullSeen[d] = true;
       emitLevel(repLevel, canonNull[d]);
-      if (kinds[d] != NodeKind.LIST) {
+      // A null above a list hides everything below it (no value slot), like a null list.
+      if (kinds[d] != NodeKind.LIST && !listBelow[d]) {
         placeholder();
       }
       return;
