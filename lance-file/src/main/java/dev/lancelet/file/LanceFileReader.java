@@ -150,9 +150,28 @@ public final class LanceFileReader implements AutoCloseable {
   private Schema projected(List<Integer> idx) {
     List<Field> fs = new ArrayList<>();
     for (int i : idx) {
-      fs.add(schema.getFields().get(i));
+      fs.add(decoded(schema.getFields().get(i)));
     }
     return new Schema(fs, schema.getCustomMetadata());
+  }
+
+  /**
+   * The field as scans and takes return it: dictionary-encoded fields come back decoded, as plain
+   * vectors of the value type (the dictionary lives per page on disk, so there is no single
+   * Arrow dictionary to hand out).
+   */
+  private static Field decoded(Field f) {
+    List<Field> children = new ArrayList<>();
+    for (Field c : f.getChildren()) {
+      children.add(decoded(c));
+    }
+    if (f.getDictionary() == null && children.equals(f.getChildren())) {
+      return f;
+    }
+    org.apache.arrow.vector.types.pojo.FieldType t = f.getFieldType();
+    return new Field(f.getName(),
+        new org.apache.arrow.vector.types.pojo.FieldType(t.isNullable(), t.getType(), null, t.getMetadata()),
+        children.isEmpty() ? null : children);
   }
 
   /**

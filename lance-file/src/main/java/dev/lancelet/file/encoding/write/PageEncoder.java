@@ -144,7 +144,11 @@ public final class PageEncoder {
     if (!anyValid) {
       return allNull(c, lv);
     }
+    if (c.valueKind == LeafColumn.ValueKind.DICT) {
+      return dictionaryInput(c, lv);
+    }
     boolean wide = switch (c.valueKind) {
+      case DICT -> false;
       case FSL -> true; // Lance writes every vector column full-zip
       case FIXED -> c.byteWidth >= MINIBLOCK_MAX_VALUE_BYTES;
       case BOOL -> false;
@@ -175,6 +179,7 @@ public final class PageEncoder {
         yield new ValueChunks(inner.chunks, inner.counts, fsstEncoding(fsst, inner.encoding));
       }
       case FSL -> throw new IllegalStateException("FSL is written full-zip");
+      case DICT -> throw new IllegalStateException("Dictionary input is encoded above");
     };
     return miniBlock(c, lv, vc, null, null, 0);
   }
@@ -266,17 +271,7 @@ public final class PageEncoder {
     if (dictBytes.n > 0x7FFFFFF0L) {
       return null;
     }
-    // Dictionary block, for offsets of W = 4 or 8 bytes (the page's own offset width):
-    // W-byte offset width in bits, W-byte start of the bytes, (card + 1) W-byte offsets from 0,
-    // then the bytes.
-    int start = 2 * ow + (card + 1) * ow;
-    byte[] dict = new byte[start + dictBytes.n];
-    LittleEndian.putUnsigned(dict, 0, ow, ow * 8L);
-    LittleEndian.putUnsigned(dict, ow, ow, start);
-    for (int i = 0; i <= card; i++) {
-      LittleEndian.putUnsigned(dict, 2 * ow + i * ow, ow, dictOff.a[i]);
-    }
-    System.arraycopy(dictBytes.a, 0, dict, start, dictBytes.n);
+    byte[] dict = variableBlock(dictBytes.a, dictOff.a, card, ow);
     byte[] idx = new byte[n * 4];
     LittleEndian.writeInts(indices, 0, idx, 0, n);
     ValueChunks vc = fixedChunks(idx, 4, n);
@@ -284,6 +279,91 @@ public final class PageEncoder {
         .setVariable(Variable.newBuilder().setOffsets(flat(c.offsetBits)))
         .build();
     return miniBlock(c, lv, vc, dict, dictEnc, card);
+  }
+
+  /**
+   * A Variable block (as Lance's block compressor writes it), for offsets of W = 4 or 8 bytes:
+   * W-byte offset width in bits, W-byte start of the bytes, {@code count + 1} W-byte offsets from
+   * 0, then the bytes.
+   */
+  static byte[] variableBlock(byte[] bytes, long[] off, int count, int ow) {
+    int start = 2 * ow + (count + 1) * ow;
+    int len = Math.toIntExact(off[count] - off[0]);
+    byte[] out = new byte[Math.addExact(start, len)];
+    LittleEndian.putUnsigned(out, 0, ow, ow * 8L);
+    LittleEndian.putUnsigned(out, ow, ow, start);
+    for (int i = 0; i <= count; i++) {
+      LittleEndian.putUnsigned(out, 2 * ow + i * ow, ow, off[i] - off[0]);
+    }
+    System.arraycopy(bytes, (int) off[0], out, start, len);
+    return out;
+  }
+
+  /**
+   * Dictionary-encoded Arrow input, written as Lance does for an already-encoded column: always
+   * mini-block, the indices as fixed-width values at the Arrow index width (compressed like any
+   * integers), and the page's dictionary as a layout-level Variable block. The page dictionary is
+   * the batch dictionaries one after another, as arrow-rs concatenates dictionary arrays; when that
+   * holds at least as many entries as the page has values (or overflows the index type), it is
+   * merged instead: only referenced entries, each distinct value once, in first-seen order.
+   */
+  private EncodedPage dictionaryInput(LeafColumn c, Levels lv) {
+    int n = c.pageItems;
+    int ow = c.offsetBits / 8;
+    int[] idx = new int[n];
+    LittleEndian.readInts(c.values.a, 0, idx, 0, n);
+    byte[] bytes = c.dictValues.a;
+    long[] off = c.dictOffsets.a;
+    int card = c.dictEntries;
+    boolean signed = ((org.apache.arrow.vector.types.pojo.ArrowType.Int) c.dictEncoding.getIndexType()).getIsSigned();
+    long keyMax = c.dictIndexBits == 64 ? Long.MAX_VALUE
+        : signed ? (1L << (c.dictIndexBits - 1)) - 1 : (1L << c.dictIndexBits) - 1;
+    boolean overflow = card - 1 > keyMax;
+    if (card >= n || overflow) {
+      // Merge: keep referenced entries once each.
+      boolean[] used = new boolean[card];
+      for (int i = 0; i < n; i++) {
+        used[idx[i]] = true;
+      }
+      java.util.HashMap<java.nio.ByteBuffer, Integer> ids = new java.util.HashMap<>();
+      int[] remap = new int[card];
+      GrowBuf.Bytes nb = new GrowBuf.Bytes();
+      GrowBuf.Longs no = new GrowBuf.Longs();
+      no.add(0);
+      for (int e = 0; e < card; e++) {
+        if (!used[e]) {
+          continue;
+        }
+        java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(bytes, (int) off[e], (int) (off[e + 1] - off[e]));
+        Integer id = ids.get(key);
+        if (id == null) {
+          id = ids.size();
+          ids.put(key, id);
+          nb.put(bytes, (int) off[e], (int) (off[e + 1] - off[e]));
+          no.add(nb.n);
+        }
+        remap[e] = id;
+      }
+      for (int i = 0; i < n; i++) {
+        idx[i] = remap[idx[i]];
+      }
+      bytes = nb.a;
+      off = no.a;
+      card = ids.size();
+      overflow = card - 1 > keyMax;
+    }
+    // Lance widens overflowing indices to uint32.
+    int bits = overflow ? 32 : c.dictIndexBits;
+    int w = bits / 8;
+    byte[] idxBytes = new byte[n * w];
+    for (int i = 0; i < n; i++) {
+      LittleEndian.putUnsigned(idxBytes, i * w, w, idx[i]);
+    }
+    ValueChunks vc = fixedChunks(idxBytes, w, n);
+    CompressiveEncoding dictEnc = CompressiveEncoding.newBuilder()
+        .setVariable(Variable.newBuilder().setOffsets(flat(c.offsetBits)))
+        .build();
+    return miniBlock(c, lv, vc, variableBlock(bytes, off, card, ow), dictEnc, card);
   }
 
   private static EncodedPage allNull(LeafColumn c, Levels lv) {
