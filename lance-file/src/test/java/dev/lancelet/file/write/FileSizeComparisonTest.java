@@ -59,7 +59,9 @@ class FileSizeComparisonTest {
         new Case("utf8 low-card", schema(WriterInteropTest.f("a", ArrowType.Utf8.INSTANCE, false)), WriterInteropTest.Nulls.NONE, 100_000, 9, 1),
         new Case("binary random", schema(WriterInteropTest.f("a", ArrowType.Binary.INSTANCE, false)), WriterInteropTest.Nulls.NONE, 100_000, 10, 0),
         new Case("list<int32>", schema(WriterInteropTest.f("l", ArrowType.List.INSTANCE, true, WriterInteropTest.f("item", I32, true))), WriterInteropTest.Nulls.SOME, 100_000, 11, 1),
-        new Case("fsl<f32,128>", schema(WriterInteropTest.f("v", new ArrowType.FixedSizeList(128), false, WriterInteropTest.f("item", F32, false))), WriterInteropTest.Nulls.NONE, 20_000, 12, 0));
+        new Case("fsl<f32,128>", schema(WriterInteropTest.f("v", new ArrowType.FixedSizeList(128), false, WriterInteropTest.f("item", F32, false))), WriterInteropTest.Nulls.NONE, 20_000, 12, 0),
+        new Case("fsl<f32,8> (MB)", schema(WriterInteropTest.f("v", new ArrowType.FixedSizeList(8), false, WriterInteropTest.f("item", F32, false))), WriterInteropTest.Nulls.NONE, 100_000, 13, 0),
+        new Case("fsl<f32,8> nullable (MB)", schema(WriterInteropTest.f("v", new ArrowType.FixedSizeList(8), true, WriterInteropTest.f("item", F32, false))), WriterInteropTest.Nulls.SOME, 100_000, 14, 0));
     StringBuilder report = new StringBuilder("\n| data | rows | Lancelet bytes | lance-core bytes | ratio |\n|---|---|---|---|---|\n");
     for (Case c : cases) {
       Path ours = dir.resolve("ours-" + c.seed() + ".lance");

@@ -149,7 +149,9 @@ public final class PageEncoder {
     }
     boolean wide = switch (c.valueKind) {
       case DICT -> false;
-      case FSL -> true; // Lance writes every vector column full-zip
+      // Lance's narrowness test covers vectors too: FSL<f32,8> (32 bytes) is mini-block,
+      // FSL<f32,128> (512 bytes) full-zip.
+      case FSL -> c.byteWidth >= MINIBLOCK_MAX_VALUE_BYTES;
       case FIXED -> c.byteWidth >= MINIBLOCK_MAX_VALUE_BYTES;
       case BOOL -> false;
       case VARIABLE -> c.maxValueLength >= MINIBLOCK_MAX_VALUE_BYTES;
@@ -178,7 +180,13 @@ public final class PageEncoder {
         ValueChunks inner = variableChunks(fsst.data(), off, c.pageItems, c.offsetBits);
         yield new ValueChunks(inner.chunks, inner.counts, fsstEncoding(fsst, inner.encoding));
       }
-      case FSL -> throw new IllegalStateException("FSL is written full-zip");
+      case FSL -> {
+        // Whole vectors per chunk (the largest power-of-two count under ~4 KiB), uncompressed.
+        ValueChunks flat = flatChunks(java.util.Arrays.copyOf(c.values.a, c.values.n), c.bitsPerValue, c.pageItems);
+        yield new ValueChunks(flat.chunks, flat.counts, CompressiveEncoding.newBuilder()
+            .setFixedSizeList(FixedSizeList.newBuilder().setItemsPerValue(c.fslDim).setValues(flat(c.fslItemBits)))
+            .build());
+      }
       case DICT -> throw new IllegalStateException("Dictionary input is encoded above");
     };
     return miniBlock(c, lv, vc, null, null, 0);
