@@ -71,9 +71,9 @@ public final class LanceFileWriter implements AutoCloseable {
       DictionaryProvider dictionaries) throws IOException {
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(options, "options");
-    if (options.version() != LanceFileVersion.V2_1) {
+    if (options.version() != LanceFileVersion.V2_1 && options.version() != LanceFileVersion.V2_2) {
       throw new UnsupportedOperationException(
-          "Lancelet writes Lance file version 2.1 only for now, not " + options.version());
+          "Lancelet writes Lance file versions 2.1 and 2.2 only for now, not " + options.version());
     }
     // Validate the schema (unsupported types fail here) before creating anything.
     Schema logical = new Schema(ColumnWriters.resolveDictionaries(schema.getFields(), dictionaries),

@@ -46,9 +46,12 @@ public final class PageEncoder {
   static final double RLE_THRESHOLD = 0.5;
 
   private final LanceFileVersion version;
+  /** 2.2+: u32 chunk metadata and value-buffer sizes, RLE levels, constant pages, LZ4 dictionaries. */
+  private final boolean v22;
 
   public PageEncoder(LanceFileVersion version) {
     this.version = version;
+    this.v22 = version.compareTo(LanceFileVersion.V2_2) >= 0;
   }
 
   // ---------------------------------------------------------------- levels
@@ -144,6 +147,12 @@ public final class PageEncoder {
     if (!anyValid) {
       return allNull(c, lv);
     }
+    if (v22 && c.valueKind == LeafColumn.ValueKind.FIXED) {
+      EncodedPage constant = maybeConstant(c, lv);
+      if (constant != null) {
+        return constant;
+      }
+    }
     if (c.valueKind == LeafColumn.ValueKind.DICT) {
       return dictionaryInput(c, lv);
     }
@@ -163,13 +172,15 @@ public final class PageEncoder {
       }
     }
     if (wide) {
+      pendingFsst = null;
       return fullZip(c, lv);
     }
     ValueChunks vc = switch (c.valueKind) {
       case BOOL -> flatChunks(boolBits(c), 1, c.pageItems);
       case FIXED -> fixedChunks(java.util.Arrays.copyOf(c.values.a, c.values.n), c.byteWidth, c.pageItems);
       case VARIABLE -> {
-        Fsst.Compressed fsst = maybeFsst(c);
+        Fsst.Compressed fsst = pendingFsst != null ? pendingFsst : maybeFsst(c);
+        pendingFsst = null;
         if (fsst == null) {
           yield variableChunks(c.values.a, c.offsets.a, c.pageItems, c.offsetBits);
         }
@@ -229,6 +240,13 @@ public final class PageEncoder {
 
   /** Lance skips dictionaries for pages with fewer values than this. */
   static final int DICT_MIN_VALUES = 100;
+  /** Above this estimated size ratio a dictionary is only used when it beats FSST. */
+  static final double DICT_UNCERTAIN_RATIO = 0.5;
+  /** FSST result computed while deciding against a dictionary, reused by the same page. */
+  private Fsst.Compressed pendingFsst;
+
+  /** Lance's default {@code lance-encoding:dict-divisor}: at most one distinct value per this many values. */
+  static final int DICT_DIVISOR = 2;
   /** Lance dictionary-encodes when the estimated encoded size is below this share of the data. */
   static final double DICT_SIZE_RATIO = 0.8;
 
@@ -251,7 +269,8 @@ public final class PageEncoder {
     if (budget <= 0) {
       return null;
     }
-    long maxCard = (long) (budget / (avg + ow));
+    // Lance also caps the cardinality at the page's value count over its dictionary divisor (2).
+    long maxCard = Math.min((long) (budget / (avg + ow)), n / DICT_DIVISOR);
     java.util.HashMap<java.nio.ByteBuffer, Integer> ids = new java.util.HashMap<>();
     int[] indices = new int[n];
     long[] off = c.offsets.a;
@@ -273,8 +292,22 @@ public final class PageEncoder {
       indices[i] = id;
     }
     int card = ids.size();
-    if (!((double) (card * avg + (long) card * ow + (long) n * ow) / dataSize < DICT_SIZE_RATIO)) {
+    double ratio = (double) (card * avg + (long) card * ow + (long) n * ow) / dataSize;
+    if (!(ratio < DICT_SIZE_RATIO)) {
       return null;
+    }
+    if (ratio >= DICT_UNCERTAIN_RATIO) {
+      // Lance estimates the cardinality with a 16-register HyperLogLog, so near the threshold
+      // its choice is a coin toss. There we take whichever of dictionary and FSST is smaller.
+      Fsst.Compressed fsst = maybeFsst(c);
+      if (fsst != null) {
+        long fsstBytes = fsst.data().length + (long) (n + 1) * ow + Fsst.SYMBOL_TABLE_BYTES;
+        long dictBytesTotal = dictBytes.n + (long) (card + 1) * ow + (long) n * Math.max(1, bitWidth(card - 1)) / 8;
+        if (fsstBytes < dictBytesTotal) {
+          pendingFsst = fsst;
+          return null;
+        }
+      }
     }
     if (dictBytes.n > 0x7FFFFFF0L) {
       return null;
@@ -374,6 +407,49 @@ public final class PageEncoder {
     return miniBlock(c, lv, vc, variableBlock(bytes, off, card, ow), dictEnc, card);
   }
 
+  /**
+   * 2.2+: a page whose valid values are all the same fixed-width value becomes a {@code
+   * ConstantLayout} carrying the value inline (little-endian bytes of one value), as Lance 7.0
+   * writes it. Without levels the page has no buffers; with levels it has two, the raw u16
+   * repetition levels (empty without lists) and the raw u16 definition levels (empty without
+   * nulls). Values up to 32 bytes wide only.
+   */
+  private static EncodedPage maybeConstant(LeafColumn c, Levels lv) {
+    int w = c.byteWidth;
+    if (w <= 0 || w > 32) {
+      return null;
+    }
+    byte[] v = c.values.a;
+    int first = -1;
+    int item = 0;
+    for (int k = 0; k < (lv.def == null ? c.pageItems : lv.def.length); k++) {
+      int d = lv.def == null ? 0 : lv.def[k];
+      if (d > lv.maxVisibleDef) {
+        continue; // no value slot
+      }
+      if (d == 0) {
+        if (first < 0) {
+          first = item;
+        } else if (!java.util.Arrays.equals(v, item * w, item * w + w, v, first * w, first * w + w)) {
+          return null;
+        }
+      }
+      item++;
+    }
+    if (first < 0) {
+      return null;
+    }
+    var cl = dev.lancelet.format.proto.EncodingsV21Protos.ConstantLayout.newBuilder()
+        .addAllLayers(lv.layers)
+        .setInlineValue(com.google.protobuf.ByteString.copyFrom(v, first * w, w));
+    List<byte[]> bufs = new ArrayList<>();
+    if (lv.rep != null || lv.def != null) {
+      bufs.add(lv.rep == null ? new byte[0] : shortsToBytes(lv.rep, lv.rep.length));
+      bufs.add(lv.def == null ? new byte[0] : shortsToBytes(lv.def, lv.def.length));
+    }
+    return new EncodedPage(bufs, PageLayout.newBuilder().setConstantLayout(cl).build());
+  }
+
   private static EncodedPage allNull(LeafColumn c, Levels lv) {
     PageLayout.Builder pl = PageLayout.newBuilder();
     // Tag 2 of PageLayout: AllNullLayout in 2.1, generalized to ConstantLayout (no inline value = all null).
@@ -429,16 +505,23 @@ public final class PageEncoder {
     }
     int repWidth = lv.rep == null ? 0 : bitWidth(lv.maxRep);
     int defWidth = lv.def == null ? 0 : bitWidth(lv.maxDef);
+    // 2.2 run-length encodes a level stream whose runs are fewer than half its levels.
+    boolean repRle = v22 && lv.rep != null && levelsFavourRle(lv.rep);
+    boolean defRle = v22 && lv.def != null && levelsFavourRle(lv.def);
 
     ByteArrayOutputStream data = new ByteArrayOutputStream();
-    byte[] meta = new byte[nChunks * 2];
+    int metaWord = v22 ? 4 : 2;
+    int sizeWord = v22 ? 4 : 2;
+    byte[] meta = new byte[nChunks * metaWord];
     long[] repIndex = lv.rep == null ? null : new long[nChunks * 2];
-    byte[] header = new byte[2 + 2 * (2 + vc.chunks.get(0).length)];
+    byte[] header = new byte[2 + 2 * 2 + sizeWord * vc.chunks.get(0).length];
     for (int i = 0; i < nChunks; i++) {
       int l0 = levelStart[i];
       int l1 = levelStart[i + 1];
-      byte[] repBytes = lv.rep == null ? null : OutOfLineBitpacking.encode16(lv.rep, l0, l1 - l0, repWidth);
-      byte[] defBytes = lv.def == null ? null : OutOfLineBitpacking.encode16(lv.def, l0, l1 - l0, defWidth);
+      byte[] repBytes = lv.rep == null ? null
+          : repRle ? rleLevels(lv.rep, l0, l1) : OutOfLineBitpacking.encode16(lv.rep, l0, l1 - l0, repWidth);
+      byte[] defBytes = lv.def == null ? null
+          : defRle ? rleLevels(lv.def, l0, l1) : OutOfLineBitpacking.encode16(lv.def, l0, l1 - l0, defWidth);
       byte[][] bufs = vc.chunks.get(i);
       int start = data.size();
       int h = 0;
@@ -457,8 +540,15 @@ public final class PageEncoder {
         h += 2;
       }
       for (byte[] b : bufs) {
-        LittleEndian.putShort(header, h, b.length);
-        h += 2;
+        if (v22) {
+          LittleEndian.putInt(header, h, b.length);
+        } else {
+          LittleEndian.putShort(header, h, b.length);
+        }
+        h += sizeWord;
+      }
+      if ((repBytes != null && repBytes.length > 0xFFFF) || (defBytes != null && defBytes.length > 0xFFFF)) {
+        throw new IllegalStateException("Mini-block chunk levels exceed 64 KiB");
       }
       data.write(header, 0, h);
       pad8(data);
@@ -475,11 +565,16 @@ public final class PageEncoder {
         pad8(data);
       }
       int chunkBytes = data.size() - start;
-      if (chunkBytes > 32 * 1024) {
+      if (!v22 && chunkBytes > 32 * 1024) {
         throw new IllegalStateException("Mini-block chunk of " + chunkBytes + " bytes exceeds 32 KiB");
       }
       int log = i == nChunks - 1 ? 0 : Integer.numberOfTrailingZeros(vc.counts.get(i));
-      LittleEndian.putShort(meta, 2 * i, ((chunkBytes / 8 - 1) << 4) | log);
+      int word = ((chunkBytes / 8 - 1) << 4) | log;
+      if (v22) {
+        LittleEndian.putInt(meta, 4 * i, word);
+      } else {
+        LittleEndian.putShort(meta, 2 * i, word);
+      }
       if (repIndex != null) {
         fillRepIndex(lv.rep, l0, l1, lv.maxRep, i, nChunks, repIndex);
       }
@@ -491,13 +586,25 @@ public final class PageEncoder {
         .setNumBuffers(vc.chunks.get(0).length)
         .setNumItems(c.pageItems);
     if (lv.rep != null) {
-      mb.setRepCompression(oolbp(repWidth));
+      mb.setRepCompression(repRle ? RLE_LEVELS : oolbp(repWidth));
       mb.setRepetitionIndexDepth(1);
     }
     if (lv.def != null) {
-      mb.setDefCompression(oolbp(defWidth));
+      mb.setDefCompression(defRle ? RLE_LEVELS : oolbp(defWidth));
+    }
+    if (v22) {
+      mb.setHasLargeChunk(true);
     }
     if (dict != null) {
+      if (v22) {
+        // 2.2 wraps layout dictionaries in LZ4 ([u32 LE length][LZ4 block]).
+        dict = GeneralCompression.lz4Compress(dict, 0, dict.length);
+        dictEnc = CompressiveEncoding.newBuilder()
+            .setGeneral(General.newBuilder()
+                .setCompression(BufferCompression.newBuilder().setScheme(CompressionScheme.COMPRESSION_ALGORITHM_LZ4))
+                .setValues(dictEnc))
+            .build();
+      }
       mb.setDictionary(dictEnc).setNumDictionaryItems(dictItems);
     }
     List<byte[]> buffers = new ArrayList<>();
@@ -547,6 +654,31 @@ public final class PageEncoder {
     }
     idx[2 * i] = rows;
     idx[2 * i + 1] = leftovers;
+  }
+
+  /** Level encoding of 2.2 when runs are few: {@code Rle(values=Flat(16), run_lengths=Flat(8))}. */
+  static final CompressiveEncoding RLE_LEVELS = CompressiveEncoding.newBuilder()
+      .setRle(dev.lancelet.format.proto.EncodingsV21Protos.Rle.newBuilder().setValues(flat(16)).setRunLengths(flat(8)))
+      .build();
+
+  /** Whether a page's levels have fewer runs than half their count (Lance's RLE threshold). */
+  static boolean levelsFavourRle(short[] levels) {
+    if (levels.length == 0) {
+      return false;
+    }
+    long runs = 1;
+    for (int i = 1; i < levels.length; i++) {
+      if (levels[i] != levels[i - 1]) {
+        runs++;
+      }
+    }
+    return runs < levels.length * RLE_THRESHOLD;
+  }
+
+  /** One chunk's levels in RLE block form: {@code [u64 values size][u16 values][u8 run lengths]}. */
+  private static byte[] rleLevels(short[] levels, int from, int to) {
+    byte[] raw = shortsToBytes(java.util.Arrays.copyOfRange(levels, from, to), to - from);
+    return Rle.encodeBlock(2, 1, raw, 0, to - from);
   }
 
   private static CompressiveEncoding oolbp(int width) {
