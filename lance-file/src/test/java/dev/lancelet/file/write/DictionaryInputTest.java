@@ -118,6 +118,8 @@ class DictionaryInputTest {
   }
 
   /** Writes {@code in} with Lancelet (and, when asked, lance-core); returns the expected values. */
+  WriteOptions options = WriteOptions.defaults();
+
   List<String> write(Input in, String name, boolean alsoLance) throws Exception {
     Field field = in.schema().getFields().get(0);
     long id = field.getDictionary().getId();
@@ -127,7 +129,7 @@ class DictionaryInputTest {
     DictionaryProvider.MapDictionaryProvider provider = new DictionaryProvider.MapDictionaryProvider();
     provider.put(new Dictionary(dictVector(valueType, in.dictionaries().get(0)), field.getDictionary()));
     try (LocalObjectStore store = new LocalObjectStore(dir);
-        LanceFileWriter w = LanceFileWriter.create(store, name, in.schema(), alloc, WriteOptions.defaults(), provider);
+        LanceFileWriter w = LanceFileWriter.create(store, name, in.schema(), alloc, options, provider);
         org.lance.file.LanceFileWriter lw = alsoLance
             ? org.lance.file.LanceFileWriter.open(dir.resolve("lance-" + name).toString(), alloc, provider) : null) {
       for (int b = 0; b < in.rows().length; b++) {
@@ -187,7 +189,9 @@ class DictionaryInputTest {
       assertThat(md.descriptor().getSchema().getFields(0).getLogicalType()).isEqualTo(expectLogicalType);
     }
     if (in.pNull() < 1) {
-      assertThat(WriteHarness.pageEncodings(alloc, dir, name)).allSatisfy(e -> assertThat(e).startsWith("MiniBlock").contains("dictionary=Variable"));
+      String dict = options.version() == dev.lancelet.format.LanceFileVersion.V2_1
+          ? "dictionary=Variable" : "dictionary=General(LZ4, Variable";
+      assertThat(WriteHarness.pageEncodings(alloc, dir, name)).allSatisfy(e -> assertThat(e).startsWith("MiniBlock").contains(dict));
     }
   }
 
@@ -242,6 +246,14 @@ class DictionaryInputTest {
     int[] rows = new int[40];
     java.util.Arrays.fill(rows, 20);
     check(new Input(s, List.of(words(r, 100)), rows, 0.1, 9), "dict:string:int8:false");
+  }
+
+  @Test
+  void format22() throws Exception {
+    options = WriteOptions.builder().version(dev.lancelet.format.LanceFileVersion.V2_2).build();
+    Random r = new Random(11);
+    Schema s = new Schema(List.of(dictField("s", ArrowType.Utf8.INSTANCE, I32, 2)));
+    check(new Input(s, List.of(words(r, 40), words(r, 7)), new int[] {5000, 3000, 10}, 0.1, 11), "dict:string:int32:false");
   }
 
   @Test
