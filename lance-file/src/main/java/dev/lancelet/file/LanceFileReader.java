@@ -20,6 +20,7 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -35,6 +36,7 @@ public final class LanceFileReader implements AutoCloseable {
   private static final Map<LanceFileVersion, FileDecoder.Factory> DECODERS = Collections.synchronizedMap(new EnumMap<>(LanceFileVersion.class));
 
   static {
+    DECODERS.put(LanceFileVersion.V2_0, dev.lancelet.file.v20.V20FileDecoder.FACTORY);
     DECODERS.put(LanceFileVersion.V2_1, StructuralDecoder.FACTORY);
     DECODERS.put(LanceFileVersion.V2_2, StructuralDecoder.FACTORY);
     DECODERS.put(LanceFileVersion.V2_3, StructuralDecoder.FACTORY);
@@ -52,16 +54,31 @@ public final class LanceFileReader implements AutoCloseable {
     this.allocator = allocator;
     this.metadata = FileMetadata.read(object);
     try {
+      // Validated once here: ids, parent links, logical types, child counts.
       this.fields = LanceSchemaConverter.tree(metadata.descriptor().getSchema().getFieldsList());
-      this.schema = LanceSchemaConverter.toArrow(metadata.descriptor().getSchema().getFieldsList(), metadata.descriptor().getSchema().getMetadataMap());
-    } catch (IllegalArgumentException e) {
+    } catch (LanceFormatException e) {
       throw new LanceFormatException(object.location() + ": invalid schema: " + e.getMessage(), e);
     }
+    Schema stored = LanceSchemaConverter.arrowSchema(fields, metadata.descriptor().getSchema().getMetadataMap());
+    this.schema = new Schema(stored.getFields().stream().map(LanceFileReader::decodedDictionaries).toList(), stored.getCustomMetadata());
     FileDecoder.Factory f = DECODERS.get(metadata.version());
     if (f == null) {
       throw LanceFormatException.at(object.location(), "reading Lance file version %s is not supported yet", metadata.version());
     }
     this.decoder = f.open(new FileDecoder.Context(object, metadata, fields));
+  }
+
+  /**
+   * {@code f} with every dictionary-encoded field replaced by a plain field of its value type: the
+   * decoders return dictionary columns decoded (Arrow would otherwise create index vectors).
+   */
+  private static Field decodedDictionaries(Field f) {
+    List<Field> children = f.getChildren().stream().map(LanceFileReader::decodedDictionaries).toList();
+    FieldType t = f.getFieldType();
+    if (t.getDictionary() == null && children.equals(f.getChildren())) {
+      return f;
+    }
+    return new Field(f.getName(), new FieldType(t.isNullable(), t.getType(), null, t.getMetadata()), children);
   }
 
   /** Registers the decoder used for files of {@code version} (the 2.0 reader plugs in here). */
@@ -150,28 +167,9 @@ public final class LanceFileReader implements AutoCloseable {
   private Schema projected(List<Integer> idx) {
     List<Field> fs = new ArrayList<>();
     for (int i : idx) {
-      fs.add(decoded(schema.getFields().get(i)));
+      fs.add(schema.getFields().get(i));
     }
     return new Schema(fs, schema.getCustomMetadata());
-  }
-
-  /**
-   * The field as scans and takes return it: dictionary-encoded fields come back decoded, as plain
-   * vectors of the value type (the dictionary lives per page on disk, so there is no single
-   * Arrow dictionary to hand out).
-   */
-  private static Field decoded(Field f) {
-    List<Field> children = new ArrayList<>();
-    for (Field c : f.getChildren()) {
-      children.add(decoded(c));
-    }
-    if (f.getDictionary() == null && children.equals(f.getChildren())) {
-      return f;
-    }
-    org.apache.arrow.vector.types.pojo.FieldType t = f.getFieldType();
-    return new Field(f.getName(),
-        new org.apache.arrow.vector.types.pojo.FieldType(t.isNullable(), t.getType(), null, t.getMetadata()),
-        children.isEmpty() ? null : children);
   }
 
   /**

@@ -29,6 +29,7 @@ public final class LanceFileWriter implements AutoCloseable {
   private final ObjectWriter out;
   private final ContainerWriter container;
   private final ColumnWriters columns;
+  private final dev.lancelet.file.v20.V20FileEncoder v20;
   private final Map<String, String> metadata = new LinkedHashMap<>();
   private long rows;
   private boolean closed;
@@ -43,9 +44,11 @@ public final class LanceFileWriter implements AutoCloseable {
     if (schema.getCustomMetadata() != null) {
       metadata.putAll(schema.getCustomMetadata());
     }
-    int numColumns = ColumnWriters.numColumns(logical.getFields());
+    boolean v20 = options.version() == LanceFileVersion.V2_0;
+    int numColumns = v20 ? dev.lancelet.file.v20.V20FileEncoder.numColumns(schema.getFields()) : ColumnWriters.numColumns(logical.getFields());
     this.container = new ContainerWriter(out, options.version(), numColumns);
-    this.columns = new ColumnWriters(logical.getFields(), options.version(), container, options.maxPageBytes());
+    this.columns = v20 ? null : new ColumnWriters(logical.getFields(), options.version(), container, options.maxPageBytes());
+    this.v20 = v20 ? new dev.lancelet.file.v20.V20FileEncoder(schema.getFields(), container, options.maxPageBytes()) : null;
   }
 
   /** Starts a file at {@code path} in {@code store} for batches of {@code schema}. */
@@ -71,14 +74,21 @@ public final class LanceFileWriter implements AutoCloseable {
       DictionaryProvider dictionaries) throws IOException {
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(options, "options");
-    if (options.version() != LanceFileVersion.V2_1 && options.version() != LanceFileVersion.V2_2) {
+    LanceFileVersion v = options.version();
+    if (v != LanceFileVersion.V2_0 && v != LanceFileVersion.V2_1 && v != LanceFileVersion.V2_2) {
       throw new UnsupportedOperationException(
-          "Lancelet writes Lance file versions 2.1 and 2.2 only for now, not " + options.version());
+          "Lancelet writes Lance file versions 2.0, 2.1 and 2.2 only for now, not " + v);
     }
     // Validate the schema (unsupported types fail here) before creating anything.
-    Schema logical = new Schema(ColumnWriters.resolveDictionaries(schema.getFields(), dictionaries),
-        schema.getCustomMetadata());
-    ColumnWriters.numColumns(logical.getFields());
+    Schema logical;
+    if (v == LanceFileVersion.V2_0) {
+      dev.lancelet.file.v20.V20FileEncoder.numColumns(schema.getFields());
+      logical = schema;
+    } else {
+      logical = new Schema(ColumnWriters.resolveDictionaries(schema.getFields(), dictionaries),
+          schema.getCustomMetadata());
+      ColumnWriters.numColumns(logical.getFields());
+    }
     LanceSchemaConverter.toLance(logical);
     ObjectWriter w = store.create(path);
     boolean ok = false;
@@ -121,7 +131,11 @@ public final class LanceFileWriter implements AutoCloseable {
     if (batch.getRowCount() == 0) {
       return;
     }
-    columns.write(batch, rows, dictionaries);
+    if (v20 != null) {
+      v20.write(batch, rows);
+    } else {
+      columns.write(batch, rows, dictionaries);
+    }
     rows += batch.getRowCount();
   }
 
@@ -145,7 +159,11 @@ public final class LanceFileWriter implements AutoCloseable {
     closed = true;
     boolean ok = false;
     try {
-      columns.finish();
+      if (v20 != null) {
+        v20.finish();
+      } else {
+        columns.finish();
+      }
       container.finish(LanceSchemaConverter.toLance(logical), metadata, rows);
       out.close();
       ok = true;

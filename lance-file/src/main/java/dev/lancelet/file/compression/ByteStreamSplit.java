@@ -54,7 +54,9 @@ public final class ByteStreamSplit {
    */
   public static void decode(int w, byte[] src, int srcOff, int len, int n, byte[] dst, int dstOff)
       throws LanceFormatException {
-    checkWidth(w);
+    if (w != 2 && w != 4 && w != 8) {
+      throw new LanceFormatException("Byte-stream-split value width must be 2, 4 or 8 bytes, got " + w);
+    }
     checkRange(src, srcOff, len);
     Checks.checkNonNegativeCount("Byte-stream-split value count", n);
     if ((long) n * w != len) {

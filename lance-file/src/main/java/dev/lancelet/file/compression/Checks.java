@@ -20,6 +20,14 @@ final class Checks {
     return bits;
   }
 
+  /** The decode-side form of {@link #checkUncompressedBits}: the width came from a file. */
+  static int checkDecodedBits(int bits) throws LanceFormatException {
+    if (bits != 8 && bits != 16 && bits != 32 && bits != 64) {
+      throw new LanceFormatException("Uncompressed width must be 8, 16, 32 or 64 bits, got " + bits);
+    }
+    return bits;
+  }
+
   static void checkNonNegativeCount(String what, long n) throws LanceFormatException {
     if (n < 0) {
       throw new LanceFormatException(what + " must not be negative, got " + n);

@@ -49,7 +49,7 @@ public final class InlineBitpacking {
    */
   public static int readBitWidth(int uncompressedBits, byte[] src, int off, int len)
       throws LanceFormatException {
-    checkUncompressedBits(uncompressedBits);
+    Checks.checkDecodedBits(uncompressedBits);
     checkRange(src, off, len);
     int header = uncompressedBits / 8;
     if (len < header) {
@@ -158,7 +158,7 @@ public final class InlineBitpacking {
   public static void decodeToBytes(
       int uncompressedBits, byte[] src, int off, int len, int numValues, byte[] dst, int dstOff)
       throws LanceFormatException {
-    checkUncompressedBits(uncompressedBits);
+    Checks.checkDecodedBits(uncompressedBits);
     Scratch s = Scratch.get();
     switch (uncompressedBits) {
       case 8 -> decode8(src, off, len, numValues, dst, dstOff);

@@ -49,6 +49,16 @@ public final class Rle {
     }
   }
 
+  /** Widths read from a file: a bad one is a format error, not a caller's bug. */
+  private static void checkDecodedWidths(int bytesPerValue, int bytesPerLength) throws LanceFormatException {
+    if (bytesPerValue != 1 && bytesPerValue != 2 && bytesPerValue != 4 && bytesPerValue != 8) {
+      throw new LanceFormatException("RLE value width must be 1, 2, 4 or 8 bytes, got " + bytesPerValue);
+    }
+    if (bytesPerLength != 1 && bytesPerLength != 2 && bytesPerLength != 4) {
+      throw new LanceFormatException("RLE run-length width must be 1, 2 or 4 bytes, got " + bytesPerLength);
+    }
+  }
+
   private static void checkLengthWidth(int bytesPerLength) {
     if (bytesPerLength != 1 && bytesPerLength != 2 && bytesPerLength != 4) {
       throw new IllegalArgumentException("Run-length width must be 1, 2 or 4 bytes, got " + bytesPerLength);
@@ -75,8 +85,7 @@ public final class Rle {
       byte[] dst,
       int dstOff)
       throws LanceFormatException {
-    checkValueWidth(bytesPerValue);
-    checkLengthWidth(bytesPerLength);
+    checkDecodedWidths(bytesPerValue, bytesPerLength);
     checkRange(values, valuesOff, valuesLen);
     checkRange(lengths, lengthsOff, lengthsLen);
     Checks.checkNonNegativeCount("RLE value count", numValues);

@@ -88,7 +88,7 @@ public final class ContainerWriter {
   /**
    * Writes one page's buffers and records the page in its column's metadata.
    *
-   * @param layout a {@code lance.encodings21.PageLayout} message
+   * @param layout a {@code lance.encodings21.PageLayout} message (a {@code lance.encodings.ArrayEncoding} in 2.0)
    * @param firstRow the page's first top-level row (its priority)
    * @param numRows top-level rows in the page
    */
@@ -100,7 +100,9 @@ public final class ContainerWriter {
       page.addBufferSizes(b.length);
     }
     page.setLength(numRows).setPriority(firstRow);
-    page.setEncoding(direct(Any.newBuilder().setTypeUrl(PAGE_LAYOUT_TYPE_URL).setValue(layout.toByteString()).build()));
+    // 2.1+ pages carry a lance.encodings21.PageLayout, 2.0 pages a lance.encodings.ArrayEncoding.
+    String typeUrl = "type.googleapis.com/" + layout.getDescriptorForType().getFullName();
+    page.setEncoding(direct(Any.newBuilder().setTypeUrl(typeUrl).setValue(layout.toByteString()).build()));
     columns.get(column).addPages(page);
   }
 
@@ -138,8 +140,8 @@ public final class ContainerWriter {
     LittleEndian.putLong(footer, 16, gboStart);
     LittleEndian.putInt(footer, 24, 1);
     LittleEndian.putInt(footer, 28, columns.size());
-    LittleEndian.putShort(footer, 32, version.major());
-    LittleEndian.putShort(footer, 34, version.minor());
+    LittleEndian.putShort(footer, 32, version.footerMajor()); // 2.0 files say 0.3
+    LittleEndian.putShort(footer, 34, version.footerMinor());
     System.arraycopy(LanceFormatConstants.MAGIC, 0, footer, 36, 4);
     out.write(footer, 0, footer.length);
   }

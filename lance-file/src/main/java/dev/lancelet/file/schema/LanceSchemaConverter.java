@@ -1,6 +1,7 @@
 package dev.lancelet.file.schema;
 
 import com.google.protobuf.ByteString;
+import dev.lancelet.file.LanceFormatException;
 import dev.lancelet.format.proto.FileProtos;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -36,9 +37,23 @@ public final class LanceSchemaConverter {
 
   private LanceSchemaConverter() {}
 
-  /** Builds the Arrow schema for a Lance field list and schema metadata. */
-  public static Schema toArrow(List<FileProtos.Field> fields, Map<String, ByteString> metadata) {
-    List<LanceField> tree = tree(fields);
+  /** Largest fixed-size-list length and fixed-size-binary width accepted from a file. */
+  static final int MAX_FIXED_SIZE = 1 << 24;
+
+  /** Deepest nesting accepted from a file. */
+  static final int MAX_DEPTH = 64;
+
+  /**
+   * Builds the Arrow schema for a Lance field list and schema metadata.
+   *
+   * @throws LanceFormatException if the field list is not a valid Lance schema (see {@link #tree})
+   */
+  public static Schema toArrow(List<FileProtos.Field> fields, Map<String, ByteString> metadata) throws LanceFormatException {
+    return arrowSchema(tree(fields), metadata);
+  }
+
+  /** The Arrow schema of an already linked field tree. */
+  public static Schema arrowSchema(List<LanceField> tree, Map<String, ByteString> metadata) {
     List<Field> out = new ArrayList<>(tree.size());
     for (LanceField f : tree) {
       out.add(f.arrow());
@@ -46,40 +61,74 @@ public final class LanceSchemaConverter {
     return new Schema(out, decode(metadata));
   }
 
-  /** Links the flat field list into a tree of top-level fields, each with its Arrow form. */
-  public static List<LanceField> tree(List<FileProtos.Field> fields) {
+  /**
+   * Links the flat field list into a tree of top-level fields, each with its Arrow form, and
+   * validates it: field ids are unique and not negative, every parent id names a field, the
+   * parent links have no cycle, nesting is at most {@value #MAX_DEPTH} deep, every logical type
+   * is known (with its numbers in range), lists have exactly one child and leaves none.
+   *
+   * @throws LanceFormatException naming the offending field (the caller adds the file)
+   */
+  public static List<LanceField> tree(List<FileProtos.Field> fields) throws LanceFormatException {
     Map<Integer, List<FileProtos.Field>> byParent = new HashMap<>();
     List<FileProtos.Field> top = new ArrayList<>();
     Map<Integer, FileProtos.Field> byId = new HashMap<>();
     for (FileProtos.Field f : fields) {
-      if (byId.put(f.getId(), f) != null) {
-        throw new IllegalArgumentException("Duplicate field id " + f.getId() + " in the Lance schema");
+      if (f.getId() < 0) {
+        throw new LanceFormatException("Field '" + f.getName() + "' has a negative id " + f.getId());
+      }
+      FileProtos.Field other = byId.put(f.getId(), f);
+      if (other != null) {
+        throw new LanceFormatException("Fields '" + other.getName() + "' and '" + f.getName() + "' have the same id " + f.getId());
       }
     }
     for (FileProtos.Field f : fields) {
       if (f.getParentId() == -1) {
         top.add(f);
+      } else if (f.getParentId() == f.getId()) {
+        throw new LanceFormatException("Field '" + f.getName() + "' (id " + f.getId() + ") is its own parent");
+      } else if (!byId.containsKey(f.getParentId())) {
+        throw new LanceFormatException("Field '" + f.getName() + "' (id " + f.getId() + ") names a missing parent id " + f.getParentId());
       } else {
-        if (!byId.containsKey(f.getParentId())) {
-          throw new IllegalArgumentException("Field '" + f.getName() + "' (id " + f.getId() + ") names a missing parent id " + f.getParentId());
-        }
         byParent.computeIfAbsent(f.getParentId(), k -> new ArrayList<>()).add(f);
       }
     }
     List<LanceField> out = new ArrayList<>(top.size());
+    int[] reached = {0};
     for (FileProtos.Field f : top) {
-      out.add(build(f, byParent, 0));
+      out.add(build(f, byParent, 0, reached));
+    }
+    if (reached[0] != fields.size()) {
+      // Every parent exists, so a field the top level does not reach sits on a cycle of parent ids.
+      List<String> lost = new ArrayList<>();
+      java.util.Set<Integer> seen = new java.util.HashSet<>();
+      collectIds(out, seen);
+      for (FileProtos.Field f : fields) {
+        if (!seen.contains(f.getId()) && lost.size() < 8) {
+          lost.add("'" + f.getName() + "' (id " + f.getId() + ", parent " + f.getParentId() + ")");
+        }
+      }
+      throw new LanceFormatException("Parent ids form a cycle: " + (fields.size() - reached[0]) + " fields are not reachable from the top level, e.g. " + lost);
     }
     return out;
   }
 
-  private static LanceField build(FileProtos.Field f, Map<Integer, List<FileProtos.Field>> byParent, int depth) {
-    if (depth > 64) {
-      throw new IllegalArgumentException("Lance schema nests deeper than 64 levels at field '" + f.getName() + "'");
+  private static void collectIds(List<LanceField> fs, java.util.Set<Integer> out) {
+    for (LanceField f : fs) {
+      out.add(f.id());
+      collectIds(f.children(), out);
     }
+  }
+
+  private static LanceField build(FileProtos.Field f, Map<Integer, List<FileProtos.Field>> byParent, int depth, int[] reached)
+      throws LanceFormatException {
+    if (depth > MAX_DEPTH) {
+      throw new LanceFormatException("Schema nests deeper than " + MAX_DEPTH + " levels at field '" + f.getName() + "'");
+    }
+    reached[0]++;
     List<LanceField> children = new ArrayList<>();
     for (FileProtos.Field c : byParent.getOrDefault(f.getId(), List.of())) {
-      children.add(build(c, byParent, depth + 1));
+      children.add(build(c, byParent, depth + 1, reached));
     }
     Map<String, String> md = decode(f.getMetadataMap());
     if (!f.getExtensionName().isEmpty()) {
@@ -94,14 +143,18 @@ public final class LanceSchemaConverter {
     if (lt.equals("struct")) {
       ft = new FieldType(f.getNullable(), ArrowType.Struct.INSTANCE, null, md.isEmpty() ? null : md);
     } else if (lt.equals("list") || lt.equals("list.struct")) {
-      requireOneChild(f, children);
+      requireChildren(f, children, 1);
       ft = new FieldType(f.getNullable(), ArrowType.List.INSTANCE, null, md.isEmpty() ? null : md);
     } else if (lt.equals("large_list") || lt.equals("large_list.struct")) {
-      requireOneChild(f, children);
+      requireChildren(f, children, 1);
       ft = new FieldType(f.getNullable(), ArrowType.LargeList.INSTANCE, null, md.isEmpty() ? null : md);
     } else if (lt.startsWith("fixed_size_list:")) {
+      requireChildren(f, children, 0);
       int last = lt.lastIndexOf(':');
-      int size = parseInt(lt.substring(last + 1), lt);
+      if (last < "fixed_size_list:".length()) {
+        throw badType(f, lt, "expected fixed_size_list:<item type>:<size>");
+      }
+      int size = parseSize(f, lt, lt.substring(last + 1));
       String inner = lt.substring("fixed_size_list:".length(), last);
       Field item;
       if (inner.equals("lance.bfloat16")) {
@@ -110,43 +163,84 @@ public final class LanceSchemaConverter {
         imd.put("ARROW:extension:metadata", "");
         item = new Field("item", new FieldType(true, new ArrowType.FixedSizeBinary(2), null, imd), null);
       } else {
-        item = arrowLeaf("item", inner, true, null, -1);
+        item = arrowLeaf(f, "item", inner, true, null, -1);
       }
       arrowChildren = List.of(item);
       ft = new FieldType(f.getNullable(), new ArrowType.FixedSizeList(size), null, md.isEmpty() ? null : md);
     } else {
-      Field leaf = arrowLeaf(f.getName(), lt, f.getNullable(), md.isEmpty() ? null : md, f.getId());
+      requireChildren(f, children, 0);
+      Field leaf = arrowLeaf(f, f.getName(), lt, f.getNullable(), md.isEmpty() ? null : md, f.getId());
       return new LanceField(f.getId(), f.getParentId(), f.getName(), lt, f.getNullable(), Collections.unmodifiableMap(md), List.copyOf(children), leaf);
     }
     Field arrow = new Field(f.getName(), ft, arrowChildren);
     return new LanceField(f.getId(), f.getParentId(), f.getName(), lt, f.getNullable(), Collections.unmodifiableMap(md), List.copyOf(children), arrow);
   }
 
-  private static void requireOneChild(FileProtos.Field f, List<LanceField> children) {
-    if (children.size() != 1) {
-      throw new IllegalArgumentException("List field '" + f.getName() + "' (id " + f.getId() + ") must have exactly one child, has " + children.size());
+  private static void requireChildren(FileProtos.Field f, List<LanceField> children, int expected) throws LanceFormatException {
+    if (children.size() != expected) {
+      throw new LanceFormatException("Field '" + f.getName() + "' (id " + f.getId() + ", type " + f.getLogicalType() + ") must have "
+          + (expected == 0 ? "no children" : "exactly " + expected + " child") + ", has " + children.size());
     }
   }
 
-  private static Field arrowLeaf(String name, String lt, boolean nullable, Map<String, String> md, int dictId) {
+  private static LanceFormatException badType(FileProtos.Field f, String lt, String why) {
+    return new LanceFormatException("Field '" + f.getName() + "' (id " + f.getId() + ") has an invalid logical type '" + lt + "': " + why);
+  }
+
+  private static Field arrowLeaf(FileProtos.Field f, String name, String lt, boolean nullable, Map<String, String> md, int dictId)
+      throws LanceFormatException {
     if (lt.startsWith("dict:")) {
-      String[] parts = lt.split(":");
+      String[] parts = lt.split(":", -1);
       if (parts.length != 4) {
-        throw new IllegalArgumentException("Unsupported dictionary logical type '" + lt + "'");
+        throw badType(f, lt, "expected dict:<value type>:<index type>:<ordered>");
       }
-      ArrowType value = primitive(parts[1]);
-      ArrowType index = primitive(parts[2]);
+      ArrowType value = primitive(f, parts[1]);
+      ArrowType index = primitive(f, parts[2]);
       if (!(index instanceof ArrowType.Int idx)) {
-        throw new IllegalArgumentException("Dictionary index type must be an integer in '" + lt + "'");
+        throw badType(f, lt, "the dictionary index type must be an integer");
       }
       DictionaryEncoding enc = new DictionaryEncoding(Math.max(dictId, 0), Boolean.parseBoolean(parts[3]), idx);
       return new Field(name, new FieldType(nullable, value, enc, md), null);
     }
-    return new Field(name, new FieldType(nullable, primitive(lt), null, md), null);
+    return new Field(name, new FieldType(nullable, primitive(f, lt), null, md), null);
+  }
+
+  private static ArrowType primitive(FileProtos.Field f, String lt) throws LanceFormatException {
+    ArrowType t = parsePrimitive(lt);
+    if (t == null) {
+      throw badType(f, lt, "unknown type");
+    }
+    if (t instanceof ArrowType.FixedSizeBinary b && (b.getByteWidth() < 0 || b.getByteWidth() > MAX_FIXED_SIZE)) {
+      throw badType(f, lt, "width must be in [0, " + MAX_FIXED_SIZE + "]");
+    }
+    if (t instanceof ArrowType.Decimal d) {
+      int max = d.getBitWidth() == 128 ? 38 : 76;
+      if (d.getPrecision() < 1 || d.getPrecision() > max || d.getScale() > d.getPrecision() || d.getScale() < -max) {
+        throw badType(f, lt, "precision must be in [1, " + max + "] and scale at most the precision");
+      }
+    }
+    return t;
+  }
+
+  private static int parseSize(FileProtos.Field f, String lt, String s) throws LanceFormatException {
+    Integer n = parseIntOrNull(s);
+    if (n == null || n < 0 || n > MAX_FIXED_SIZE) {
+      throw badType(f, lt, "size '" + s + "' is not an integer in [0, " + MAX_FIXED_SIZE + "]");
+    }
+    return n;
   }
 
   /** The Arrow type of a non-nested logical type. */
   public static ArrowType primitive(String lt) {
+    ArrowType t = parsePrimitive(lt);
+    if (t == null) {
+      throw new IllegalArgumentException("Unsupported Lance logical type '" + lt + "'");
+    }
+    return t;
+  }
+
+  /** The Arrow type of a non-nested logical type, or null when {@code lt} is not one. */
+  private static ArrowType parsePrimitive(String lt) {
     switch (lt) {
       case "null":
         return ArrowType.Null.INSTANCE;
@@ -202,37 +296,42 @@ public final class LanceSchemaConverter {
     switch (parts[0]) {
       case "duration":
         if (parts.length == 2) {
-          return new ArrowType.Duration(unit(parts[1], lt));
+          TimeUnit u = unit(parts[1]);
+          return u == null ? null : new ArrowType.Duration(u);
         }
         break;
       case "timestamp":
         if (parts.length >= 3) {
           // A time zone may itself contain ':' (e.g. "+01:00").
           String tz = lt.substring(parts[0].length() + parts[1].length() + 2);
-          return new ArrowType.Timestamp(unit(parts[1], lt), tz.equals("-") ? null : tz);
+          TimeUnit u = unit(parts[1]);
+          return u == null ? null : new ArrowType.Timestamp(u, tz.equals("-") ? null : tz);
         }
         break;
       case "decimal":
         if (parts.length == 4) {
-          int bits = parseInt(parts[1], lt);
-          if (bits != 128 && bits != 256) {
-            throw new IllegalArgumentException("Only 128- and 256-bit decimals are supported, got '" + lt + "'");
+          Integer bits = parseIntOrNull(parts[1]);
+          Integer precision = parseIntOrNull(parts[2]);
+          Integer scale = parseIntOrNull(parts[3]);
+          if (bits == null || (bits != 128 && bits != 256) || precision == null || scale == null) {
+            return null;
           }
-          return new ArrowType.Decimal(parseInt(parts[2], lt), parseInt(parts[3], lt), bits);
+          return new ArrowType.Decimal(precision, scale, bits);
         }
         break;
       case "fixed_size_binary":
         if (parts.length == 2) {
-          return new ArrowType.FixedSizeBinary(parseInt(parts[1], lt));
+          Integer w = parseIntOrNull(parts[1]);
+          return w == null ? null : new ArrowType.FixedSizeBinary(w);
         }
         break;
       default:
         break;
     }
-    throw new IllegalArgumentException("Unsupported Lance logical type '" + lt + "'");
+    return null;
   }
 
-  private static TimeUnit unit(String s, String lt) {
+  private static TimeUnit unit(String s) {
     switch (s) {
       case "s":
         return TimeUnit.SECOND;
@@ -243,7 +342,7 @@ public final class LanceSchemaConverter {
       case "ns":
         return TimeUnit.NANOSECOND;
       default:
-        throw new IllegalArgumentException("Unknown time unit '" + s + "' in logical type '" + lt + "'");
+        return null;
     }
   }
 
@@ -260,12 +359,18 @@ public final class LanceSchemaConverter {
     }
   }
 
-  private static int parseInt(String s, String lt) {
-    try {
-      return Integer.parseInt(s);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("Bad number '" + s + "' in logical type '" + lt + "'", e);
+  /** A decimal integer of at most 9 digits (an optional leading '-'), or null. */
+  private static Integer parseIntOrNull(String s) {
+    int i = s.startsWith("-") ? 1 : 0;
+    if (s.length() == i || s.length() - i > 9) {
+      return null;
     }
+    for (int k = i; k < s.length(); k++) {
+      if (s.charAt(k) < '0' || s.charAt(k) > '9') {
+        return null;
+      }
+    }
+    return Integer.parseInt(s);
   }
 
   private static Map<String, String> decode(Map<String, ByteString> md) {

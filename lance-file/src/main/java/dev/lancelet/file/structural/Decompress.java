@@ -146,6 +146,10 @@ final class Decompress {
 
   /** Decodes one mini-block chunk's value buffers into {@code n} values. */
   static Values miniBlock(CompressiveEncoding e, Slice[] bufs, int n) throws LanceFormatException {
+    int need = EncodingCheck.miniBlockBuffers(e);
+    if (bufs.length < need) {
+      throw new LanceFormatException("Mini-block encoding " + describe(e) + " needs " + need + " buffers per chunk, the chunk has " + bufs.length);
+    }
     switch (e.getCompressionCase()) {
       case FLAT:
         if (e.getFlat().hasData()) {
@@ -236,6 +240,9 @@ final class Decompress {
       if (offs[i] < base || offs[i] > s.len || (i > 0 && offs[i] < offs[i - 1])) {
         throw new LanceFormatException("Variable chunk offset " + i + " = " + offs[i] + " is out of order or past the " + s.len + "-byte chunk");
       }
+    }
+    // Rebase only after checking: comparing a rebased offset with a raw one let decreasing offsets through.
+    for (int i = 0; i <= n; i++) {
       offs[i] -= base;
     }
     byte[] data = Arrays.copyOfRange(s.a, s.off + (int) base, s.off + (int) (base + offs[n]));
@@ -314,8 +321,14 @@ final class Decompress {
         int pos = s.off;
         int end = s.off + s.len;
         for (int done = 0; done < n; done += InlineBitpacking.CHUNK_VALUES) {
-          int width = (int) LittleEndian.getUnsigned(s.a, pos, w);
-          int len = InlineBitpacking.chunkBytes(ubits, width);
+          if (pos + w > end) {
+            throw new LanceFormatException("Inline bitpacking block of " + s.len + " bytes ends before chunk " + done / InlineBitpacking.CHUNK_VALUES + " of " + n + " values");
+          }
+          long width = LittleEndian.getUnsigned(s.a, pos, w);
+          if (width < 0 || width > ubits) {
+            throw new LanceFormatException("Inline bitpacking chunk bit width " + Long.toUnsignedString(width) + " is outside [0, " + ubits + "]");
+          }
+          int len = InlineBitpacking.chunkBytes(ubits, (int) width);
           if (pos + len > end) {
             throw new LanceFormatException("Inline bitpacking block is truncated");
           }

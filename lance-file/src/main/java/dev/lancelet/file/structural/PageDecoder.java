@@ -63,7 +63,13 @@ final class PageDecoder {
       if (!any.getTypeUrl().endsWith("lance.encodings21.PageLayout")) {
         throw new LanceFormatException(where + ": page encoding has type " + any.getTypeUrl() + ", expected /lance.encodings21.PageLayout");
       }
-      return PageLayout.parseFrom(any.getValue());
+      PageLayout layout = PageLayout.parseFrom(any.getValue());
+      try {
+        EncodingCheck.check(layout);
+      } catch (LanceFormatException e) {
+        throw new LanceFormatException(where + ": " + e.getMessage(), e);
+      }
+      return layout;
     } catch (InvalidProtocolBufferException e) {
       throw new LanceFormatException(where + ": page encoding is not a valid PageLayout: " + e.getMessage(), e);
     }
@@ -320,22 +326,47 @@ final class PageDecoder {
 
   // ------------------------------------------------------------------ constant / all-null
 
+  /**
+   * A constant page (2.2+; in 2.1 only the all-null form). What the page holds depends on
+   * whether the layout carries an inline value and on the number of page buffers:
+   *
+   * <pre>
+   *   inline value, 0 buffers   the value in every row, no levels
+   *   inline value, 2 buffers   the value; buffer 0 = rep levels, buffer 1 = def levels
+   *   no inline,    1 buffer    buffer 0 = the value's bytes (variable-width or wider than 32 B)
+   *   no inline,    3 buffers   buffer 0 = the value; buffer 1 = rep, buffer 2 = def
+   *   no inline,    0 buffers   all null (no levels: every row null at the first nullable layer)
+   *   no inline,    2 buffers   all null, with rep and def levels (lists with nulls and empties)
+   * </pre>
+   *
+   * Levels without a compression are raw u16, one per level.
+   */
   static Run constant(ReadableObject obj, Leaf leaf, ColumnMetadata.Page page, ConstantLayout c) throws IOException {
     long rowsL = page.getLength();
     List<RepDefLayer> layers = c.getLayersList();
-    boolean hasBuffers = false;
-    for (int i = 0; i < page.getBufferSizesCount(); i++) {
-      hasBuffers |= page.getBufferSizes(i) > 0;
+    int numBuffers = page.getBufferOffsetsCount();
+    boolean inline = c.hasInlineValue();
+    boolean bufferValue = !inline && (numBuffers == 1 || numBuffers == 3);
+    if (!inline && !bufferValue && numBuffers != 0 && numBuffers != 2) {
+      throw new LanceFormatException("Constant page without an inline value has " + numBuffers
+          + " buffers; expected 0 or 2 (all null) or 1 or 3 (value in buffer 0)");
     }
+    if (inline && numBuffers != 0 && numBuffers != 2) {
+      throw new LanceFormatException("Constant page with an inline value has " + numBuffers + " buffers; expected 0 or 2");
+    }
+    List<byte[]> bufs = numBuffers == 0 ? List.of() : readBuffers(obj, page, range(numBuffers));
+    byte[] value = inline ? c.getInlineValue().toByteArray() : bufferValue ? bufferedConstant(bufs.get(0), leaf) : null;
+    int levelBase = bufferValue ? 1 : 0;
+    boolean hasLevels = numBuffers - levelBase == 2
+        && (bufs.get(levelBase).length > 0 || bufs.get(levelBase + 1).length > 0);
     short[] rep = null;
     short[] def;
     int numValues;
-    if (!hasBuffers) {
+    if (!hasLevels) {
       int rows = Math.toIntExact(rowsL);
       short[] map = LevelMap.map(layers, leaf.isList());
-      boolean allNull = !c.hasInlineValue();
       def = new short[rows];
-      if (allNull) {
+      if (value == null) {
         if (map.length < 2) {
           throw new LanceFormatException("All-null page has no nullable layer in " + layers);
         }
@@ -347,9 +378,8 @@ final class PageDecoder {
       }
       numValues = rows;
     } else {
-      List<byte[]> bufs = readBuffers(obj, page, range(page.getBufferOffsetsCount()));
-      byte[] rb = bufs.size() > 0 ? bufs.get(0) : new byte[0];
-      byte[] db = bufs.size() > 1 ? bufs.get(1) : new byte[0];
+      byte[] rb = bufs.get(levelBase);
+      byte[] db = bufs.get(levelBase + 1);
       if (rb.length > 0) {
         rep = c.hasRepCompression()
             ? Decompress.levels(c.getRepCompression(), Decompress.wrap(rb), Math.toIntExact(c.getNumRepValues()))
@@ -373,22 +403,76 @@ final class PageDecoder {
       numValues = vis;
     }
     Values values;
-    if (c.hasInlineValue()) {
-      byte[] v = c.getInlineValue().toByteArray();
-      if (leaf.width() >= 0 && v.length != leaf.width() && !(leaf.width() == 1 && v.length == 1)) {
-        throw new LanceFormatException("Constant value of " + v.length + " bytes does not match the " + leaf.width() + "-byte type");
-      }
-      byte[] data = new byte[Math.multiplyExact(numValues, v.length)];
+    if (value != null && leaf.width() < 0) {
+      long[] offsets = new long[numValues + 1];
+      byte[] data = new byte[Math.multiplyExact(numValues, value.length)];
       for (int i = 0; i < numValues; i++) {
-        System.arraycopy(v, 0, data, i * v.length, v.length);
+        System.arraycopy(value, 0, data, i * value.length, value.length);
+        offsets[i + 1] = (long) (i + 1) * value.length;
       }
-      values = Values.fixed(numValues, v.length, data);
+      values = Values.variable(numValues, offsets, data);
+    } else if (value != null) {
+      if (badWidth(value, leaf)) {
+        throw new LanceFormatException("Constant value of " + value.length + " bytes does not match the " + leaf.width() + "-byte type");
+      }
+      byte[] data = new byte[Math.multiplyExact(numValues, value.length)];
+      for (int i = 0; i < numValues; i++) {
+        System.arraycopy(value, 0, data, i * value.length, value.length);
+      }
+      values = Values.fixed(numValues, value.length, data);
     } else {
       Values.Builder b = new Values.Builder();
       b.appendNulls(leaf.width() >= 0 ? leaf.width() : -1, numValues);
       values = b.build(leaf.width());
     }
     return new Run(rep, def, values, leaf.maxRep(), leaf.maxVisibleDef());
+  }
+
+  /**
+   * The value of a constant page kept in buffer 0: a one-value array serialized as {@code u32 n},
+   * {@code n x u32} buffer lengths, then the n buffers back to back. A variable-width value has
+   * two buffers, offsets {@code [start, end]} (u32 or u64 each) and the bytes; a fixed-width value
+   * has one buffer of the value's width.
+   */
+  static byte[] bufferedConstant(byte[] b, Leaf leaf) throws LanceFormatException {
+    java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    if (b.length < 4) {
+      throw new LanceFormatException("Constant value buffer of " + b.length + " bytes is too short");
+    }
+    long n = Integer.toUnsignedLong(bb.getInt(0));
+    if (n < 1 || n > 2 || 4 + 4 * n > b.length) {
+      throw new LanceFormatException("Constant value buffer says it holds " + n + " buffers in " + b.length + " bytes");
+    }
+    int[] lens = new int[(int) n];
+    long total = 4 + 4 * n;
+    for (int i = 0; i < n; i++) {
+      lens[i] = bb.getInt(4 + 4 * i);
+      total += Integer.toUnsignedLong(lens[i]);
+      if (lens[i] < 0 || total > b.length) {
+        throw new LanceFormatException("Constant value buffer lengths exceed its " + b.length + " bytes");
+      }
+    }
+    int pos = (int) (4 + 4 * n);
+    if (leaf.width() >= 0) {
+      if (n != 1 || lens[0] != leaf.width()) {
+        throw new LanceFormatException("Constant value of a " + leaf.width() + "-byte type has buffers of " + java.util.Arrays.toString(lens) + " bytes");
+      }
+      return java.util.Arrays.copyOfRange(b, pos, pos + lens[0]);
+    }
+    if (n != 2 || (lens[0] != 8 && lens[0] != 16)) {
+      throw new LanceFormatException("Variable-width constant value has buffers of " + java.util.Arrays.toString(lens) + " bytes; expected offsets of 8 or 16 bytes and data");
+    }
+    long start = lens[0] == 8 ? Integer.toUnsignedLong(bb.getInt(pos)) : bb.getLong(pos);
+    long end = lens[0] == 8 ? Integer.toUnsignedLong(bb.getInt(pos + 4)) : bb.getLong(pos + 8);
+    if (start < 0 || end < start || end > lens[1]) {
+      throw new LanceFormatException("Variable-width constant value has offsets [" + start + ", " + end + ") outside its " + lens[1] + " data bytes");
+    }
+    int data = pos + lens[0];
+    return java.util.Arrays.copyOfRange(b, data + (int) start, data + (int) end);
+  }
+
+  private static boolean badWidth(byte[] value, Leaf leaf) {
+    return value.length != leaf.width() && !(leaf.width() == 1 && value.length == 1);
   }
 
   private static int[] range(int n) {

@@ -1,5 +1,7 @@
 package dev.lancelet.file.structural;
 
+import dev.lancelet.file.LanceFormatException;
+
 /**
  * A decoded stretch of whole rows of one leaf column: canonical rep/def levels (null when the
  * column has no lists / no nulls) and the values that have a slot.
@@ -14,7 +16,7 @@ final class Run {
   /** Value index where each row starts (numRows + 1 entries); null when values map 1:1 to rows. */
   final int[] rowValue;
 
-  Run(short[] rep, short[] def, Values values, int maxRep, int maxVisibleDef) {
+  Run(short[] rep, short[] def, Values values, int maxRep, int maxVisibleDef) throws LanceFormatException {
     this.rep = rep;
     this.def = def;
     this.values = values;
@@ -24,9 +26,12 @@ final class Run {
       this.rowLevel = null;
       this.rowValue = null;
       if (values.count != n) {
-        throw new IllegalStateException("Page has " + n + " levels but " + values.count + " values");
+        throw new LanceFormatException("Page has " + n + " definition levels but " + values.count + " values");
       }
     } else {
+      if (def != null && def.length != rep.length) {
+        throw new LanceFormatException("Page has " + rep.length + " repetition levels but " + def.length + " definition levels");
+      }
       int rows = 0;
       for (short r : rep) {
         if (r == maxRep) {
@@ -50,10 +55,10 @@ final class Run {
       rl[rows] = rep.length;
       rv[rows] = vis;
       if (vis != values.count) {
-        throw new IllegalStateException("Levels give " + vis + " visible items but the page decoded " + values.count + " values");
+        throw new LanceFormatException("Levels give " + vis + " visible items but the page decoded " + values.count + " values");
       }
       if (rep.length > 0 && rep[0] != maxRep) {
-        throw new IllegalStateException("Decoded levels do not start at a row boundary");
+        throw new LanceFormatException("Decoded levels start with repetition level " + rep[0] + ", not at a row boundary (" + maxRep + ")");
       }
       this.numRows = rows;
       this.rowLevel = rl;

@@ -132,13 +132,21 @@ public final class StructuralDecoder implements FileDecoder {
   }
 
   private Run decodePage(Leaf leaf, int page) throws IOException {
+    Run run;
     try {
-      return PageDecoder.decode(obj, leaf, leaf.meta().getPages(page), layouts[leaf.column()][page]);
+      run = PageDecoder.decode(obj, leaf, leaf.meta().getPages(page), layouts[leaf.column()][page]);
+      LevelCheck.check(run, leaf.isList());
     } catch (LanceFormatException e) {
       throw new LanceFormatException(where(leaf, page) + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      throw new LanceFormatException(where(leaf, page) + ": corrupt page data (" + e + ")", e);
+      throw LanceFormatException.wrapUnexpected(where(leaf, page) + ": corrupt page data (" + e + ")", e);
     }
+    // Checked here for scan and take alike: a take used to index rows the page did not have.
+    long expected = leaf.pageStart()[page + 1] - leaf.pageStart()[page];
+    if (run.numRows != expected) {
+      throw new LanceFormatException(where(leaf, page) + ": decoded " + run.numRows + " rows, the page says " + expected);
+    }
+    return run;
   }
 
   private void fill(int fieldIdx, List<VectorFill.Decoded> decoded, FieldVector out) throws LanceFormatException {
@@ -147,7 +155,7 @@ public final class StructuralDecoder implements FileDecoder {
     } catch (LanceFormatException e) {
       throw new LanceFormatException(location + ": field " + fields.get(fieldIdx).name() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      throw new LanceFormatException(location + ": field " + fields.get(fieldIdx).name() + ": inconsistent levels (" + e + ")", e);
+      throw LanceFormatException.wrapUnexpected(location + ": field " + fields.get(fieldIdx).name() + ": inconsistent levels (" + e + ")", e);
     }
   }
 
@@ -176,10 +184,6 @@ public final class StructuralDecoder implements FileDecoder {
           run = null; // release the previous page before decoding the next
           run = decodePage(leaf, p);
           page = p;
-          long expected = leaf.pageStart()[p + 1] - leaf.pageStart()[p];
-          if (run.numRows != expected) {
-            throw new LanceFormatException(where(leaf, p) + ": decoded " + run.numRows + " rows, the page says " + expected);
-          }
         }
         long pageFirst = leaf.pageStart()[p];
         long pageEnd = leaf.pageStart()[p + 1];

@@ -107,6 +107,43 @@ class GeneralCompressionAndBssTest {
     }
   }
 
+  /** The LZ4 length scan agrees with the real decoder on blocks of every shape. */
+  @Test
+  void lz4DecodedLengthMatchesTheDecoder() {
+    Random r = new Random(SEED);
+    for (int n : new int[] {0, 1, 15, 16, 19, 270, 4099, 65_536, 300_001}) {
+      byte[] data = r.nextBoolean() ? sample(r, n) : new byte[n];
+      byte[] enc = GeneralCompression.lz4Compress(data, 0, n);
+      assertThat(GeneralCompression.lz4DecodedLength(enc, 4, enc.length - 4, Long.MAX_VALUE)).as("n=%d seed=%d", n, SEED).isEqualTo(n);
+    }
+  }
+
+  /**
+   * A length prefix that claims far more than the block holds is caught before allocating it:
+   * zeros compress about 250:1 with LZ4, so a
+   * claim near that ratio would otherwise be allocated first and found wrong afterwards.
+   */
+  @Test
+  void lyingLengthPrefixesAreCaughtBeforeAllocating() throws Exception {
+    byte[] zeros = new byte[4_000_000];
+    byte[] lz4 = GeneralCompression.lz4Compress(zeros, 0, zeros.length);
+    byte[] lie = lz4.clone();
+    int claim = zeros.length + 1000; // above the 1 MiB trusted up front, within LZ4's 255:1 bound
+    assertThat(claim).isLessThan(255 * lz4.length).isGreaterThan(1 << 20);
+    LittleEndian.putInt(lie, 0, claim);
+    assertThatThrownBy(() -> GeneralCompression.lz4Decompress(lie, 0, lie.length, Integer.MAX_VALUE))
+        .isInstanceOf(LanceFormatException.class)
+        .hasMessageContaining("but its block decodes to 4000000");
+    assertThat(GeneralCompression.lz4Decompress(lz4, 0, lz4.length, Integer.MAX_VALUE)).isEqualTo(zeros);
+    byte[] zstd = GeneralCompression.zstdCompress(zeros, 0, zeros.length);
+    byte[] zlie = zstd.clone();
+    LittleEndian.putLong(zlie, 0, 30_000L * zstd.length);
+    assertThatThrownBy(() -> GeneralCompression.zstdDecompress(zlie, 0, zlie.length, Integer.MAX_VALUE))
+        .isInstanceOf(LanceFormatException.class)
+        .hasMessageContaining("4000000");
+    assertThat(GeneralCompression.zstdDecompress(zstd, 0, zstd.length, Integer.MAX_VALUE)).isEqualTo(zeros);
+  }
+
   @Test
   void byteStreamSplit() throws Exception {
     byte[] f32 = new byte[16];

@@ -54,7 +54,6 @@ public final class LeafColumn {
   final NodeKind[] kinds;
   final int[] canonNull; // canonical def level of a null at each depth
   final int[] contRep; // rep level for a non-first item of the list at each depth
-  final boolean[] listBelow; // whether some list lies strictly between depth d and the leaf
   final int numLists;
   final ValueKind valueKind;
   final int byteWidth; // FIXED/FSL: bytes per value
@@ -130,10 +129,6 @@ public final class LeafColumn {
       }
     }
     this.tracksLevels = anyNullable || lists > 0;
-    this.listBelow = new boolean[depth];
-    for (int d = depth - 2; d >= 0; d--) {
-      listBelow[d] = listBelow[d + 1] || kinds[d + 1] == NodeKind.LIST;
-    }
 
     ArrowType t = leafField.getType();
     this.dictEncoding = leafField.getDictionary();
@@ -351,8 +346,10 @@ public final class LeafColumn {
     if (v.isNull(idx) || (kinds[d] == NodeKind.LEAF && valueKind == ValueKind.DICT && dictEntryNull(v, idx))) {
       nullSeen[d] = true;
       emitLevel(repLevel, canonNull[d]);
-      // A null above a list hides everything below it (no value slot), like a null list.
-      if (kinds[d] != NodeKind.LIST && !listBelow[d]) {
+      // A null gets a value slot only if no list lies at or below it: a null struct or list above
+      // a list hides the list's items entirely (as does a null list), and readers count only
+      // levels below the innermost list as visible.
+      if (!listAtOrBelow(d)) {
         placeholder();
       }
       return;
@@ -384,6 +381,15 @@ public final class LeafColumn {
         value(v, idx);
       }
     }
+  }
+
+  private boolean listAtOrBelow(int d) {
+    for (int k = d; k < kinds.length; k++) {
+      if (kinds[k] == NodeKind.LIST) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void emitLevel(int repLevel, int defLevel) {

@@ -1,0 +1,167 @@
+package dev.lancelet.cli;
+
+import dev.lancelet.file.LanceFileWriter;
+import dev.lancelet.file.WriteOptions;
+import dev.lancelet.format.LanceFileVersion;
+import dev.lancelet.io.ObjectStores;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code lance file import IN OUT.lance [--format-version 2.0|2.1|2.2|2.3]}. */
+@Command(
+    name = "import",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionInfo.class,
+    description = {
+      "Write an Arrow IPC file or stream (told apart by the ARROW1 magic; '-' reads a stream",
+      "from stdin) to a Lance file, batch by batch. Dictionary-encoded columns are stored as",
+      "their values."
+    })
+final class ImportCommand implements Callable<Integer> {
+  private static final byte[] ARROW_MAGIC = "ARROW1".getBytes(StandardCharsets.US_ASCII);
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "IN", description = "Arrow IPC file or stream, or '-' for stdin.")
+  String in;
+
+  @Parameters(index = "1", paramLabel = "OUT", description = "The Lance file to write (path, file:// or memory:// URI).")
+  String out;
+
+  @Option(names = "--format-version", paramLabel = "V",
+      description = "Lance file format version to write: 2.0, 2.1, 2.2 or 2.3 (default: 2.1, as Lance 7.0).")
+  String formatVersion;
+
+  @Option(names = "--force", description = "Replace OUT if it exists.")
+  boolean force;
+
+  @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
+  boolean quiet;
+
+  @Override
+  public Integer call() throws IOException {
+    WriteOptions.Builder options = WriteOptions.builder();
+    if (formatVersion != null) {
+      try {
+        LanceFileVersion v = Formats.parseVersion(formatVersion);
+        options.version(v);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--format-version: " + e.getMessage());
+      }
+    }
+    LanceFiles.checkWritable(out, force);
+    ObjectStores.Location target = LanceFiles.resolve(out);
+    try (BufferAllocator allocator = new RootAllocator();
+        ArrowReader reader = openInput(allocator)) {
+      VectorSchemaRoot root;
+      Schema schema;
+      try {
+        root = reader.getVectorSchemaRoot();
+        schema = PlainBatches.plain(root.getSchema(), reader);
+      } catch (IOException | RuntimeException e) {
+        if (e instanceof CliException c) {
+          throw c;
+        }
+        throw new CliException(in + ": Not an Arrow IPC file or stream (" + Errors.describe(e) + ")", e);
+      }
+      boolean decode = PlainBatches.hasDictionaries(root.getSchema());
+      Progress progress = new Progress(spec.commandLine().getErr(), "imported", -1, quiet, Progress.stderrIsTerminal());
+      LanceFileWriter writer;
+      try {
+        writer = LanceFileWriter.create(target.store(), target.path(), schema, allocator, options.build());
+      } catch (IOException | RuntimeException e) {
+        throw e instanceof CliException c ? c : CliException.at(out, e);
+      }
+      boolean ok = false;
+      try (PlainBatches plain = decode ? new PlainBatches(root.getSchema(), reader, allocator) : null) {
+        while (nextBatch(reader)) {
+          int n = root.getRowCount();
+          VectorSchemaRoot batch = decode ? plain.load(root) : root;
+          try {
+            writer.write(batch);
+          } catch (IOException | RuntimeException e) {
+            throw e instanceof CliException c ? c : CliException.at(out, e);
+          }
+          if (decode) {
+            plain.root().clear();
+          }
+          progress.advance(n);
+        }
+        try {
+          writer.close();
+        } catch (IOException | RuntimeException e) {
+          throw CliException.at(out, e);
+        }
+        ok = true;
+      } finally {
+        if (!ok) {
+          try {
+            writer.abort();
+          } catch (IOException | RuntimeException suppressed) {
+            // the first failure is the one to report
+          }
+        }
+      }
+      progress.done("from " + (in.equals("-") ? "stdin" : in) + " to " + out);
+    }
+    return 0;
+  }
+
+  private boolean nextBatch(ArrowReader reader) {
+    try {
+      return reader.loadNextBatch();
+    } catch (IOException | RuntimeException e) {
+      throw CliException.at(in, e);
+    }
+  }
+
+  private ArrowReader openInput(BufferAllocator allocator) {
+    if (in.equals("-")) {
+      return new ArrowStreamReader(new BufferedInputStream(System.in, 1 << 16), allocator);
+    }
+    Path path = Path.of(in);
+    if (Files.isDirectory(path)) {
+      throw new CliException(in + ": Is a directory");
+    }
+    try {
+      byte[] head = new byte[ARROW_MAGIC.length];
+      int n;
+      try (InputStream s = Files.newInputStream(path)) {
+        n = s.readNBytes(head, 0, head.length);
+      }
+      if (n == ARROW_MAGIC.length && Arrays.equals(head, ARROW_MAGIC)) {
+        return new ArrowFileReader(FileChannel.open(path, StandardOpenOption.READ), allocator);
+      }
+      if (n < 8 && n == Files.size(path)) {
+        throw new CliException(in + ": Not an Arrow IPC file or stream (" + n + " bytes)");
+      }
+      return new ArrowStreamReader(new BufferedInputStream(Files.newInputStream(path), 1 << 16), allocator);
+    } catch (NoSuchFileException e) {
+      throw new CliException(in + ": No such file");
+    } catch (IOException e) {
+      throw CliException.at(in, e);
+    }
+  }
+}
