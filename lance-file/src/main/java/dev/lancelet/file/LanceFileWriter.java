@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -23,6 +24,8 @@ public final class LanceFileWriter implements AutoCloseable {
 
   private final String path;
   private final Schema schema;
+  private final Schema logical; // dictionary fields carry their value type
+  private final DictionaryProvider defaultDictionaries;
   private final ObjectWriter out;
   private final ContainerWriter container;
   private final ColumnWriters columns;
@@ -31,17 +34,20 @@ public final class LanceFileWriter implements AutoCloseable {
   private long rows;
   private boolean closed;
 
-  private LanceFileWriter(String path, Schema schema, ObjectWriter out, WriteOptions options) {
+  private LanceFileWriter(String path, Schema schema, Schema logical, DictionaryProvider dictionaries,
+      ObjectWriter out, WriteOptions options) {
     this.path = path;
     this.schema = schema;
+    this.logical = logical;
+    this.defaultDictionaries = dictionaries;
     this.out = out;
     if (schema.getCustomMetadata() != null) {
       metadata.putAll(schema.getCustomMetadata());
     }
     boolean v20 = options.version() == LanceFileVersion.V2_0;
-    int numColumns = v20 ? dev.lancelet.file.v20.V20FileEncoder.numColumns(schema.getFields()) : ColumnWriters.numColumns(schema.getFields());
+    int numColumns = v20 ? dev.lancelet.file.v20.V20FileEncoder.numColumns(schema.getFields()) : ColumnWriters.numColumns(logical.getFields());
     this.container = new ContainerWriter(out, options.version(), numColumns);
-    this.columns = v20 ? null : new ColumnWriters(schema.getFields(), options.version(), container, options.maxPageBytes());
+    this.columns = v20 ? null : new ColumnWriters(logical.getFields(), options.version(), container, options.maxPageBytes());
     this.v20 = v20 ? new dev.lancelet.file.v20.V20FileEncoder(schema.getFields(), container, options.maxPageBytes()) : null;
   }
 
@@ -49,23 +55,45 @@ public final class LanceFileWriter implements AutoCloseable {
   public static LanceFileWriter create(
       ObjectStore store, String path, Schema schema, BufferAllocator allocator, WriteOptions options)
       throws IOException {
+    return create(store, path, schema, allocator, options, null);
+  }
+
+  /**
+   * Starts a file for batches of {@code schema} that may have dictionary-encoded fields.
+   *
+   * <p>In Arrow Java a dictionary-encoded field's type is the index type (what {@code
+   * DictionaryEncoder.encode} and {@code VectorSchemaRoot.create} produce); the value type is the
+   * type of the dictionary vector. {@code dictionaries} supplies that vector for each such field,
+   * so the value type (utf8, large_utf8, binary or large_binary) can go into the file's schema.
+   * A field may instead carry the value type itself, as Arrow IPC schemas do. The same provider
+   * is used by {@link #write(VectorSchemaRoot)}; {@link #write(VectorSchemaRoot,
+   * DictionaryProvider)} can pass other dictionaries per batch.
+   */
+  public static LanceFileWriter create(
+      ObjectStore store, String path, Schema schema, BufferAllocator allocator, WriteOptions options,
+      DictionaryProvider dictionaries) throws IOException {
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(options, "options");
-    if (options.version() != LanceFileVersion.V2_1 && options.version() != LanceFileVersion.V2_0) {
+    LanceFileVersion v = options.version();
+    if (v != LanceFileVersion.V2_0 && v != LanceFileVersion.V2_1 && v != LanceFileVersion.V2_2) {
       throw new UnsupportedOperationException(
-          "Lancelet writes Lance file versions 2.0 and 2.1 only for now, not " + options.version());
+          "Lancelet writes Lance file versions 2.0, 2.1 and 2.2 only for now, not " + v);
     }
     // Validate the schema (unsupported types fail here) before creating anything.
-    if (options.version() == LanceFileVersion.V2_0) {
+    Schema logical;
+    if (v == LanceFileVersion.V2_0) {
       dev.lancelet.file.v20.V20FileEncoder.numColumns(schema.getFields());
+      logical = schema;
     } else {
-      ColumnWriters.numColumns(schema.getFields());
+      logical = new Schema(ColumnWriters.resolveDictionaries(schema.getFields(), dictionaries),
+          schema.getCustomMetadata());
+      ColumnWriters.numColumns(logical.getFields());
     }
-    LanceSchemaConverter.toLance(schema);
+    LanceSchemaConverter.toLance(logical);
     ObjectWriter w = store.create(path);
     boolean ok = false;
     try {
-      LanceFileWriter writer = new LanceFileWriter(path, schema, w, options);
+      LanceFileWriter writer = new LanceFileWriter(path, schema, logical, dictionaries, w, options);
       ok = true;
       return writer;
     } finally {
@@ -75,8 +103,25 @@ public final class LanceFileWriter implements AutoCloseable {
     }
   }
 
-  /** Appends a batch; its schema must equal the writer's. The batch is not retained. */
+  /**
+   * Appends a batch; its schema must equal the writer's. The batch is not retained. Use {@link
+   * #write(VectorSchemaRoot, DictionaryProvider)} when the schema has dictionary-encoded fields.
+   */
   public void write(VectorSchemaRoot batch) throws IOException {
+    write(batch, defaultDictionaries);
+  }
+
+  /**
+   * Appends a batch whose dictionary-encoded fields (Arrow {@code DictionaryEncoding} on a utf8,
+   * large_utf8, binary or large_binary field; the batch's vectors hold the integer indices) are
+   * resolved through {@code dictionaries}. The dictionaries are looked up anew for every batch,
+   * so they may differ from batch to batch. They are not retained.
+   *
+   * <p>As in Lance, such a field is stored as a mini-block page of indices with a layout-level
+   * dictionary holding the page's batch dictionaries one after another, and its schema logical
+   * type is {@code dict:<value>:<index>:false}. Readers get the values back.
+   */
+  public void write(VectorSchemaRoot batch, DictionaryProvider dictionaries) throws IOException {
     checkOpen();
     if (!batch.getSchema().getFields().equals(schema.getFields())) {
       throw new IllegalArgumentException(
@@ -89,7 +134,7 @@ public final class LanceFileWriter implements AutoCloseable {
     if (v20 != null) {
       v20.write(batch, rows);
     } else {
-      columns.write(batch, rows);
+      columns.write(batch, rows, dictionaries);
     }
     rows += batch.getRowCount();
   }
@@ -119,7 +164,7 @@ public final class LanceFileWriter implements AutoCloseable {
       } else {
         columns.finish();
       }
-      container.finish(LanceSchemaConverter.toLance(schema), metadata, rows);
+      container.finish(LanceSchemaConverter.toLance(logical), metadata, rows);
       out.close();
       ok = true;
     } finally {

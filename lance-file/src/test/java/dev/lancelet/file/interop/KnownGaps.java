@@ -41,22 +41,17 @@ final class KnownGaps {
   }
 
   static final List<Gap> ALL = List.of(
-      new Gap("writer-2.2",
-          Phase.LANCELET_WRITE, UnsupportedOperationException.class, "not 2.2",
-          "LanceFileWriter writes 2.0 and 2.1 only; 2.2 output (has_large_chunk mini-blocks, RLE levels,"
-              + " constant layout) is being added on branch writer2.",
-          c -> c.direction() == InteropCase.Direction.B && c.version().equals("2.2")),
-      new Gap("writer-dictionary-input",
+      new Gap("writer-dictionary-input-2.0",
           Phase.LANCELET_WRITE, UnsupportedOperationException.class, "dictionary",
-          "Dictionary-encoded Arrow input (dict<int32, utf8>) is refused by both writers; the 2.1 writer"
-              + " could store it as a mini-block layout dictionary, the 2.0 writer as a Dictionary encoding.",
-          c -> c.direction() == InteropCase.Direction.B && !c.version().equals("2.2")
+          "Dictionary-encoded Arrow input (dict<int32, utf8>) is refused by the 2.0 writer; it could store"
+              + " it as a Dictionary encoding. The 2.1/2.2 writer stores it as a mini-block layout dictionary.",
+          c -> c.direction() == InteropCase.Direction.B && c.version().equals("2.0")
               && c.types().contains("dict_int32_utf8")),
       new Gap("writer-fsl-null-items",
           Phase.LANCELET_WRITE, UnsupportedOperationException.class, "null items inside a fixed_size_list",
-          "The 2.1 writer stores a fixed-size list as one fixed-width value and cannot store validity for"
+          "The 2.1/2.2 writer stores a fixed-size list as one fixed-width value and cannot store validity for"
               + " its items (lance-core uses a FixedSizeList compressive encoding with item validity).",
-          c -> c.direction() == InteropCase.Direction.B && c.version().equals("2.1")
+          c -> c.direction() == InteropCase.Direction.B && (c.version().equals("2.1") || c.version().equals("2.2"))
               && c.types().contains("fsl_nullable_items_f64x4") && c.nulls() != RandomData.Nulls.NONE
               && c.nulls() != RandomData.Nulls.ALL_NULL),
       new Gap("reader-fsl-null-items",

@@ -117,7 +117,7 @@ class DecoderRobustnessRegressionTest {
 
   /** Fuzz: Run.<init> threw IllegalStateException when levels and values disagree. */
   @Test
-  void levelsAndValuesThatDisagreeAreATypedError() {
+  void levelsAndValuesThatDisagreeAreATypedError() throws Exception {
     Values three = Values.fixed(3, 4, new byte[12]);
     assertThatThrownBy(() -> new Run(null, new short[] {0, 1}, three, 0, 0))
         .isInstanceOf(LanceFormatException.class)
@@ -153,5 +153,21 @@ class DecoderRobustnessRegressionTest {
     assertThatThrownBy(() -> LevelCheck.check(defTooLarge, new boolean[] {false}))
         .isInstanceOf(LanceFormatException.class)
         .hasMessageContaining("Definition level 9 at level 1 is outside [0, 1]");
+  }
+
+  /**
+   * Fuzz (FLIP_METADATA on core files): a decoded block shorter than its value count made
+   * Values.Builder.append copy past the end of the block (ArrayIndexOutOfBounds).
+   */
+  @Test
+  void shortBlocksAndOutOfRangeSlicesAreTypedErrors() throws Exception {
+    assertThatThrownBy(() -> Values.fixed(4, 8, new byte[24]))
+        .isInstanceOf(LanceFormatException.class)
+        .hasMessageContaining("cannot hold 4 values of 8 bytes");
+    Values two = Values.fixed(2, 4, new byte[8]);
+    Values.Builder b = new Values.Builder();
+    assertThatThrownBy(() -> b.append(two, 1, 3))
+        .isInstanceOf(LanceFormatException.class)
+        .hasMessageContaining("[1, 3) of a block of 2");
   }
 }

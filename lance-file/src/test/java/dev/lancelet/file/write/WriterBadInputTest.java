@@ -64,9 +64,9 @@ class WriterBadInputTest {
   void unsupportedVersionIsRejected() {
     Schema s = new Schema(List.of(WriterInteropTest.f("a", WriterInteropTest.I32, false)));
     assertThatThrownBy(() -> LanceFileWriter.create(store, "z.lance", s, alloc,
-            WriteOptions.builder().version(LanceFileVersion.V2_2).build()))
+            WriteOptions.builder().version(LanceFileVersion.V2_3).build()))
         .isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("2.1");
+        .hasMessageContaining("2.2");
   }
 
   @Test

@@ -92,7 +92,14 @@ class WriterInteropTest {
       if (isNull) {
         if (v instanceof ListVector lv) { lv.setNull(i); continue; }
         if (v instanceof LargeListVector lv) { lv.setNull(i); continue; }
-        if (v instanceof FixedSizeListVector fv) { fv.setNull(i); continue; }
+        if (v instanceof FixedSizeListVector fv) {
+          fv.setNull(i);
+          // Items under a null vector must still be valid for a non-nullable item field.
+          Float4Vector items = (Float4Vector) fv.getDataVector();
+          for (int k = 0; k < fv.getListSize(); k++) items.setSafe(i * fv.getListSize() + k, 0f);
+          items.setValueCount((i + 1) * fv.getListSize());
+          continue;
+        }
         ((BaseValueVector) v).getClass();
         setNull(v, i);
         continue;

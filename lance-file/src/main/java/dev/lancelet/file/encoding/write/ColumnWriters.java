@@ -38,19 +38,51 @@ public final class ColumnWriters {
     this.maxPageBytes = maxPageBytes;
   }
 
+  /**
+   * The fields with every dictionary-encoded field given its value type: a field whose type is
+   * its encoding's index type (Arrow Java's in-memory convention) takes the type of its
+   * dictionary vector from {@code dictionaries}; a field that already names its value type is
+   * kept.
+   *
+   * @throws IllegalArgumentException when a dictionary is needed and missing
+   */
+  public static List<Field> resolveDictionaries(List<Field> fields, org.apache.arrow.vector.dictionary.DictionaryProvider dictionaries) {
+    List<Field> out = new java.util.ArrayList<>();
+    for (Field f : fields) {
+      List<Field> children = resolveDictionaries(f.getChildren(), dictionaries);
+      org.apache.arrow.vector.types.pojo.FieldType ft = f.getFieldType();
+      org.apache.arrow.vector.types.pojo.DictionaryEncoding enc = f.getDictionary();
+      if (enc != null && f.getType() instanceof org.apache.arrow.vector.types.pojo.ArrowType.Int) {
+        org.apache.arrow.vector.dictionary.Dictionary d = dictionaries == null ? null : dictionaries.lookup(enc.getId());
+        if (d == null) {
+          throw new IllegalArgumentException("Field " + f.getName() + " is dictionary-encoded (id " + enc.getId()
+              + ") with index type " + f.getType() + "; pass a DictionaryProvider holding that dictionary so its"
+              + " value type is known");
+        }
+        ft = new org.apache.arrow.vector.types.pojo.FieldType(ft.isNullable(), d.getVector().getField().getType(), enc, ft.getMetadata());
+      }
+      out.add(new Field(f.getName(), ft, children.isEmpty() ? null : children));
+    }
+    return out;
+  }
+
   /** Number of Lance columns (leaves). */
   public static int numColumns(List<Field> topFields) {
     return LeafColumn.forSchema(topFields).size();
   }
 
-  /** Shreds rows of {@code batch}; {@code firstRow} is the file row number of its row 0. */
-  public void write(VectorSchemaRoot batch, long firstRow) throws IOException {
+  /**
+   * Shreds rows of {@code batch}; {@code firstRow} is the file row number of its row 0. {@code
+   * dictionaries} resolves dictionary-encoded fields (may be null when there are none).
+   */
+  public void write(VectorSchemaRoot batch, long firstRow, org.apache.arrow.vector.dictionary.DictionaryProvider dictionaries)
+      throws IOException {
     int rows = batch.getRowCount();
     for (int f = 0; f < topFields.size(); f++) {
       FieldVector v = batch.getVector(f);
       for (int li = leafStart[f]; li < leafStart[f + 1]; li++) {
         LeafColumn c = leaves.get(li);
-        c.bind(v);
+        c.bind(v, dictionaries);
         int r = 0;
         int block = 64;
         while (r < rows) {

@@ -37,7 +37,9 @@ public final class LeafColumn {
     FIXED,
     BOOL,
     VARIABLE,
-    FSL
+    FSL,
+    /** Dictionary-encoded Arrow input: integer indices into per-batch dictionaries of strings/bytes. */
+    DICT
   }
 
   enum NodeKind {
@@ -60,6 +62,8 @@ public final class LeafColumn {
   final int fslDim; // FSL only
   final int fslItemBits;
   final boolean tracksLevels;
+  /** VARIABLE: utf8 / large_utf8 (Lance considers FSST for text only, never for binary). */
+  final boolean isText;
 
   // Page accumulator
   final GrowBuf.Bytes values = new GrowBuf.Bytes();
@@ -72,6 +76,16 @@ public final class LeafColumn {
   long pageRows;
   int pageItems; // visible values
   long maxValueLength;
+
+  // Dictionary input (DICT): the dictionary entries this page uses, batch dictionaries in the
+  // order the page first used them; indices in `values` are 32-bit and point into these.
+  final org.apache.arrow.vector.types.pojo.DictionaryEncoding dictEncoding;
+  final int dictIndexBits; // DICT: bit width of the Arrow index type
+  final GrowBuf.Bytes dictValues = new GrowBuf.Bytes();
+  final GrowBuf.Longs dictOffsets = new GrowBuf.Longs();
+  int dictEntries;
+  private ValueVector boundDict; // the current batch's dictionary values
+  private long boundDictBase = -1; // where boundDict starts in this page's entries, -1 = not yet added
 
   // Vectors of the current batch, per depth
   private final ValueVector[] vecs;
@@ -117,6 +131,7 @@ public final class LeafColumn {
     this.tracksLevels = anyNullable || lists > 0;
 
     ArrowType t = leafField.getType();
+    this.dictEncoding = leafField.getDictionary();
     int bw = 0;
     int bits = 0;
     int offBits = 0;
@@ -180,17 +195,27 @@ public final class LeafColumn {
       default -> throw new UnsupportedOperationException(
           "Lancelet cannot write Arrow type " + t + " yet (field " + leafField.getName() + ")");
     }
-    if (leafField.getDictionary() != null) {
-      throw new UnsupportedOperationException(
-          "Lancelet cannot write dictionary-encoded Arrow input yet (field " + leafField.getName() + ")");
+    int indexBits = 0;
+    if (dictEncoding != null) {
+      if (vk != ValueKind.VARIABLE) {
+        throw new UnsupportedOperationException(
+            "Lancelet writes dictionary-encoded fields of utf8/binary values only, not " + t + " (field "
+                + leafField.getName() + ")");
+      }
+      indexBits = dictEncoding.getIndexType().getBitWidth();
+      vk = ValueKind.DICT;
+      bw = 4;
     }
+    this.dictIndexBits = indexBits;
     this.valueKind = vk;
     this.byteWidth = bw;
     this.bitsPerValue = vk == ValueKind.BOOL ? 1 : bw * 8;
     this.offsetBits = offBits;
     this.fslDim = dim;
     this.fslItemBits = itemBits;
+    this.isText = t instanceof ArrowType.Utf8 || t instanceof ArrowType.LargeUtf8;
     offsets.add(0);
+    dictOffsets.add(0);
   }
 
   private static int fixedItemBytes(ArrowType t) {
@@ -236,8 +261,28 @@ public final class LeafColumn {
     path.remove(path.size() - 1);
   }
 
-  /** Binds the vectors of a new batch, given the batch's top-level vector for this column. */
-  void bind(FieldVector top) {
+  /**
+   * Binds the vectors of a new batch, given the batch's top-level vector for this column and the
+   * batch's dictionaries (needed only for dictionary-encoded leaves).
+   */
+  void bind(FieldVector top, org.apache.arrow.vector.dictionary.DictionaryProvider dictionaries) {
+    if (dictEncoding != null) {
+      long id = dictEncoding.getId();
+      org.apache.arrow.vector.dictionary.Dictionary d = dictionaries == null ? null : dictionaries.lookup(id);
+      if (d == null) {
+        throw new IllegalArgumentException("Field " + leafField.getName() + " is dictionary-encoded (id " + id
+            + ") but no dictionary with that id was given; use LanceFileWriter.write(batch, dictionaries)");
+      }
+      ValueVector dv = d.getVector();
+      boolean large = offsetBits == 64;
+      boolean ok = large ? dv instanceof BaseLargeVariableWidthVector : dv instanceof BaseVariableWidthVector;
+      if (!ok || !dv.getField().getType().equals(leafField.getType())) {
+        throw new IllegalArgumentException("Dictionary " + id + " of field " + leafField.getName() + " holds "
+            + dv.getField().getType() + " values, the schema says " + leafField.getType());
+      }
+      boundDict = dv;
+      boundDictBase = -1;
+    }
     ValueVector v = top;
     for (int d = 0; d < kinds.length; d++) {
       vecs[d] = v;
@@ -257,6 +302,9 @@ public final class LeafColumn {
   /** Bytes buffered in the current page. */
   long bufferedBytes() {
     long b = values.n + (long) rep.n * 2 + (long) def.n * 2;
+    if (valueKind == ValueKind.DICT) {
+      b += dictValues.n + (long) dictEntries * (offsetBits / 8);
+    }
     if (valueKind == ValueKind.VARIABLE) {
       b += (long) pageItems * (offsetBits / 8);
     }
@@ -265,7 +313,8 @@ public final class LeafColumn {
 
   /** Shreds top-level rows {@code [from, to)} of the bound batch into the page. */
   void shred(int from, int to) {
-    if (!tracksLevels && kinds.length == 1 && valueKind != ValueKind.VARIABLE && valueKind != ValueKind.BOOL) {
+    if (!tracksLevels && kinds.length == 1 && valueKind != ValueKind.VARIABLE && valueKind != ValueKind.BOOL
+        && valueKind != ValueKind.DICT) {
       // Fast path: non-nullable flat fixed-width column. Copy the data buffer directly.
       ArrowBuf data;
       if (valueKind == ValueKind.FSL) {
@@ -294,7 +343,7 @@ public final class LeafColumn {
 
   private void visit(int d, int idx, int repLevel) {
     ValueVector v = vecs[d];
-    if (v.isNull(idx)) {
+    if (v.isNull(idx) || (kinds[d] == NodeKind.LEAF && valueKind == ValueKind.DICT && dictEntryNull(v, idx))) {
       nullSeen[d] = true;
       emitLevel(repLevel, canonNull[d]);
       // A null gets a value slot only if no list lies at or below it: a null struct or list above
@@ -355,7 +404,7 @@ public final class LeafColumn {
   private void placeholder() {
     pageItems++;
     switch (valueKind) {
-      case FIXED, FSL -> values.zeros(byteWidth);
+      case FIXED, FSL, DICT -> values.zeros(byteWidth);
       case BOOL -> values.put((byte) 0);
       case VARIABLE -> offsets.add(values.n);
     }
@@ -385,6 +434,19 @@ public final class LeafColumn {
         values.n += byteWidth;
       }
       case BOOL -> values.put((byte) (((BitVector) v).get(idx)));
+      case DICT -> {
+        long k = dictIndex(v, idx);
+        if (boundDictBase < 0) {
+          addBoundDictionary();
+        }
+        long global = boundDictBase + k;
+        if (global > Integer.MAX_VALUE) {
+          throw new IllegalStateException("Page dictionary of field " + leafField.getName() + " passed 2^31 entries");
+        }
+        values.ensure(4);
+        values.n += 4;
+        dev.lancelet.file.kernels.LittleEndian.putInt(values.a, values.n - 4, (int) global);
+      }
       case VARIABLE -> {
         long s;
         long e;
@@ -409,8 +471,58 @@ public final class LeafColumn {
     }
   }
 
+  private long dictIndex(ValueVector v, int idx) {
+    long k = ((org.apache.arrow.vector.BaseIntVector) v).getValueAsLong(idx);
+    if (dictIndexBits < 64 && ((ArrowType.Int) dictEncoding.getIndexType()).getIsSigned() == false) {
+      k &= (1L << dictIndexBits) - 1;
+    }
+    if (k < 0 || k >= boundDict.getValueCount()) {
+      throw new IllegalArgumentException("Dictionary index " + k + " at row " + idx + " of field " + leafField.getName()
+          + " is outside its dictionary of " + boundDict.getValueCount() + " entries");
+    }
+    return k;
+  }
+
+  /** Arrow allows nulls among the dictionary entries; Lance (and we) treat them as null values. */
+  private boolean dictEntryNull(ValueVector v, int idx) {
+    return boundDict.isNull((int) dictIndex(v, idx));
+  }
+
+  /** Appends the bound batch's whole dictionary to this page's entries. */
+  private void addBoundDictionary() {
+    boundDictBase = dictEntries;
+    int n = boundDict.getValueCount();
+    for (int i = 0; i < n; i++) {
+      long s;
+      long e;
+      ArrowBuf data;
+      if (boundDict instanceof BaseVariableWidthVector bv) {
+        s = bv.getOffsetBuffer().getInt((long) i * 4);
+        e = bv.getOffsetBuffer().getInt((long) (i + 1) * 4);
+        data = bv.getDataBuffer();
+      } else {
+        BaseLargeVariableWidthVector bv = (BaseLargeVariableWidthVector) boundDict;
+        s = bv.getOffsetBuffer().getLong((long) i * 8);
+        e = bv.getOffsetBuffer().getLong((long) (i + 1) * 8);
+        data = bv.getDataBuffer();
+      }
+      int len = boundDict.isNull(i) ? 0 : Math.toIntExact(e - s);
+      dictValues.ensure(len);
+      data.getBytes(s, dictValues.a, dictValues.n, len);
+      dictValues.n += len;
+      dictOffsets.add(dictValues.n);
+      maxValueLength = Math.max(maxValueLength, len);
+    }
+    dictEntries += n;
+  }
+
   /** Clears the page accumulator after a flush; the next page starts at {@code nextRow}. */
   void resetPage(long nextRow) {
+    dictValues.clear();
+    dictOffsets.clear();
+    dictOffsets.add(0);
+    dictEntries = 0;
+    boundDictBase = -1;
     values.clear();
     offsets.clear();
     offsets.add(0);

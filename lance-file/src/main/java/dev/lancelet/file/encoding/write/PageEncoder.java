@@ -1,5 +1,6 @@
 package dev.lancelet.file.encoding.write;
 
+import dev.lancelet.file.compression.Fsst;
 import dev.lancelet.file.compression.GeneralCompression;
 import dev.lancelet.file.compression.InlineBitpacking;
 import dev.lancelet.file.compression.OutOfLineBitpacking;
@@ -45,9 +46,12 @@ public final class PageEncoder {
   static final double RLE_THRESHOLD = 0.5;
 
   private final LanceFileVersion version;
+  /** 2.2+: u32 chunk metadata and value-buffer sizes, RLE levels, constant pages, LZ4 dictionaries. */
+  private final boolean v22;
 
   public PageEncoder(LanceFileVersion version) {
     this.version = version;
+    this.v22 = version.compareTo(LanceFileVersion.V2_2) >= 0;
   }
 
   // ---------------------------------------------------------------- levels
@@ -143,8 +147,20 @@ public final class PageEncoder {
     if (!anyValid) {
       return allNull(c, lv);
     }
+    if (v22 && c.valueKind == LeafColumn.ValueKind.FIXED) {
+      EncodedPage constant = maybeConstant(c, lv);
+      if (constant != null) {
+        return constant;
+      }
+    }
+    if (c.valueKind == LeafColumn.ValueKind.DICT) {
+      return dictionaryInput(c, lv);
+    }
     boolean wide = switch (c.valueKind) {
-      case FSL -> true; // Lance writes every vector column full-zip
+      case DICT -> false;
+      // Lance's narrowness test covers vectors too: FSL<f32,8> (32 bytes) is mini-block,
+      // FSL<f32,128> (512 bytes) full-zip.
+      case FSL -> c.byteWidth >= MINIBLOCK_MAX_VALUE_BYTES;
       case FIXED -> c.byteWidth >= MINIBLOCK_MAX_VALUE_BYTES;
       case BOOL -> false;
       case VARIABLE -> c.maxValueLength >= MINIBLOCK_MAX_VALUE_BYTES;
@@ -156,19 +172,81 @@ public final class PageEncoder {
       }
     }
     if (wide) {
+      pendingFsst = null;
       return fullZip(c, lv);
     }
     ValueChunks vc = switch (c.valueKind) {
       case BOOL -> flatChunks(boolBits(c), 1, c.pageItems);
       case FIXED -> fixedChunks(java.util.Arrays.copyOf(c.values.a, c.values.n), c.byteWidth, c.pageItems);
-      case VARIABLE -> variableChunks(c);
-      case FSL -> throw new IllegalStateException("FSL is written full-zip");
+      case VARIABLE -> {
+        Fsst.Compressed fsst = pendingFsst != null ? pendingFsst : maybeFsst(c);
+        pendingFsst = null;
+        if (fsst == null) {
+          yield variableChunks(c.values.a, c.offsets.a, c.pageItems, c.offsetBits);
+        }
+        long[] off = new long[c.pageItems + 1];
+        for (int i = 0; i <= c.pageItems; i++) {
+          off[i] = fsst.offsets()[i];
+        }
+        ValueChunks inner = variableChunks(fsst.data(), off, c.pageItems, c.offsetBits);
+        yield new ValueChunks(inner.chunks, inner.counts, fsstEncoding(fsst, inner.encoding));
+      }
+      case FSL -> {
+        // Whole vectors per chunk (the largest power-of-two count under ~4 KiB), uncompressed.
+        ValueChunks flat = flatChunks(java.util.Arrays.copyOf(c.values.a, c.values.n), c.bitsPerValue, c.pageItems);
+        yield new ValueChunks(flat.chunks, flat.counts, CompressiveEncoding.newBuilder()
+            .setFixedSizeList(FixedSizeList.newBuilder().setItemsPerValue(c.fslDim).setValues(flat(c.fslItemBits)))
+            .build());
+      }
+      case DICT -> throw new IllegalStateException("Dictionary input is encoded above");
     };
     return miniBlock(c, lv, vc, null, null, 0);
   }
 
+  /** Lance tries FSST only when the longest string has at least this many bytes. */
+  static final int FSST_MIN_MAX_LENGTH = 5;
+  /** ... and the page's strings plus offsets come to at least this many bytes. */
+  static final int FSST_MIN_DATA_SIZE = 32 * 1024;
+
+  /**
+   * FSST for a text page, decided as Lance does: utf8 or large_utf8 only (never binary), longest
+   * value at least 5 bytes, value bytes plus offsets at least 32 KiB. One symbol table covers the
+   * page. Below 32 KiB of value bytes (possible when the offsets make up the difference) the
+   * kernel stores the strings raw behind a table whose compressed bit is 0, which is also what
+   * Lance writes. Returns null when FSST does not apply.
+   */
+  static Fsst.Compressed maybeFsst(LeafColumn c) {
+    if (!c.isText || c.maxValueLength < FSST_MIN_MAX_LENGTH) {
+      return null;
+    }
+    long dataSize = c.values.n + (long) (c.pageItems + 1) * (c.offsetBits / 8);
+    if (dataSize < FSST_MIN_DATA_SIZE) {
+      return null;
+    }
+    int[] off = new int[c.pageItems + 1];
+    for (int i = 0; i <= c.pageItems; i++) {
+      off[i] = Math.toIntExact(c.offsets.a[i]);
+    }
+    return Fsst.compress(c.values.a, off, 0, c.pageItems);
+  }
+
+  static CompressiveEncoding fsstEncoding(Fsst.Compressed fsst, CompressiveEncoding inner) {
+    return CompressiveEncoding.newBuilder()
+        .setFsst(dev.lancelet.format.proto.EncodingsV21Protos.Fsst.newBuilder()
+            .setSymbolTable(com.google.protobuf.ByteString.copyFrom(fsst.symbolTable()))
+            .setValues(inner))
+        .build();
+  }
+
   /** Lance skips dictionaries for pages with fewer values than this. */
   static final int DICT_MIN_VALUES = 100;
+  /** Above this estimated size ratio a dictionary is only used when it beats FSST. */
+  static final double DICT_UNCERTAIN_RATIO = 0.5;
+  /** FSST result computed while deciding against a dictionary, reused by the same page. */
+  private Fsst.Compressed pendingFsst;
+
+  /** Lance's default {@code lance-encoding:dict-divisor}: at most one distinct value per this many values. */
+  static final int DICT_DIVISOR = 2;
   /** Lance dictionary-encodes when the estimated encoded size is below this share of the data. */
   static final double DICT_SIZE_RATIO = 0.8;
 
@@ -191,7 +269,8 @@ public final class PageEncoder {
     if (budget <= 0) {
       return null;
     }
-    long maxCard = (long) (budget / (avg + ow));
+    // Lance also caps the cardinality at the page's value count over its dictionary divisor (2).
+    long maxCard = Math.min((long) (budget / (avg + ow)), n / DICT_DIVISOR);
     java.util.HashMap<java.nio.ByteBuffer, Integer> ids = new java.util.HashMap<>();
     int[] indices = new int[n];
     long[] off = c.offsets.a;
@@ -213,23 +292,27 @@ public final class PageEncoder {
       indices[i] = id;
     }
     int card = ids.size();
-    if (!((double) (card * avg + (long) card * ow + (long) n * ow) / dataSize < DICT_SIZE_RATIO)) {
+    double ratio = (double) (card * avg + (long) card * ow + (long) n * ow) / dataSize;
+    if (!(ratio < DICT_SIZE_RATIO)) {
       return null;
+    }
+    if (ratio >= DICT_UNCERTAIN_RATIO) {
+      // Lance estimates the cardinality with a 16-register HyperLogLog, so near the threshold
+      // its choice is a coin toss. There we take whichever of dictionary and FSST is smaller.
+      Fsst.Compressed fsst = maybeFsst(c);
+      if (fsst != null) {
+        long fsstBytes = fsst.data().length + (long) (n + 1) * ow + Fsst.SYMBOL_TABLE_BYTES;
+        long dictBytesTotal = dictBytes.n + (long) (card + 1) * ow + (long) n * Math.max(1, bitWidth(card - 1)) / 8;
+        if (fsstBytes < dictBytesTotal) {
+          pendingFsst = fsst;
+          return null;
+        }
+      }
     }
     if (dictBytes.n > 0x7FFFFFF0L) {
       return null;
     }
-    // Dictionary block, for offsets of W = 4 or 8 bytes (the page's own offset width):
-    // W-byte offset width in bits, W-byte start of the bytes, (card + 1) W-byte offsets from 0,
-    // then the bytes.
-    int start = 2 * ow + (card + 1) * ow;
-    byte[] dict = new byte[start + dictBytes.n];
-    LittleEndian.putUnsigned(dict, 0, ow, ow * 8L);
-    LittleEndian.putUnsigned(dict, ow, ow, start);
-    for (int i = 0; i <= card; i++) {
-      LittleEndian.putUnsigned(dict, 2 * ow + i * ow, ow, dictOff.a[i]);
-    }
-    System.arraycopy(dictBytes.a, 0, dict, start, dictBytes.n);
+    byte[] dict = variableBlock(dictBytes.a, dictOff.a, card, ow);
     byte[] idx = new byte[n * 4];
     LittleEndian.writeInts(indices, 0, idx, 0, n);
     ValueChunks vc = fixedChunks(idx, 4, n);
@@ -237,6 +320,134 @@ public final class PageEncoder {
         .setVariable(Variable.newBuilder().setOffsets(flat(c.offsetBits)))
         .build();
     return miniBlock(c, lv, vc, dict, dictEnc, card);
+  }
+
+  /**
+   * A Variable block (as Lance's block compressor writes it), for offsets of W = 4 or 8 bytes:
+   * W-byte offset width in bits, W-byte start of the bytes, {@code count + 1} W-byte offsets from
+   * 0, then the bytes.
+   */
+  static byte[] variableBlock(byte[] bytes, long[] off, int count, int ow) {
+    int start = 2 * ow + (count + 1) * ow;
+    int len = Math.toIntExact(off[count] - off[0]);
+    byte[] out = new byte[Math.addExact(start, len)];
+    LittleEndian.putUnsigned(out, 0, ow, ow * 8L);
+    LittleEndian.putUnsigned(out, ow, ow, start);
+    for (int i = 0; i <= count; i++) {
+      LittleEndian.putUnsigned(out, 2 * ow + i * ow, ow, off[i] - off[0]);
+    }
+    System.arraycopy(bytes, (int) off[0], out, start, len);
+    return out;
+  }
+
+  /**
+   * Dictionary-encoded Arrow input, written as Lance does for an already-encoded column: always
+   * mini-block, the indices as fixed-width values at the Arrow index width (compressed like any
+   * integers), and the page's dictionary as a layout-level Variable block. The page dictionary is
+   * the batch dictionaries one after another, as arrow-rs concatenates dictionary arrays; when that
+   * holds at least as many entries as the page has values (or overflows the index type), it is
+   * merged instead: only referenced entries, each distinct value once, in first-seen order.
+   */
+  private EncodedPage dictionaryInput(LeafColumn c, Levels lv) {
+    int n = c.pageItems;
+    int ow = c.offsetBits / 8;
+    int[] idx = new int[n];
+    LittleEndian.readInts(c.values.a, 0, idx, 0, n);
+    byte[] bytes = c.dictValues.a;
+    long[] off = c.dictOffsets.a;
+    int card = c.dictEntries;
+    boolean signed = ((org.apache.arrow.vector.types.pojo.ArrowType.Int) c.dictEncoding.getIndexType()).getIsSigned();
+    long keyMax = c.dictIndexBits == 64 ? Long.MAX_VALUE
+        : signed ? (1L << (c.dictIndexBits - 1)) - 1 : (1L << c.dictIndexBits) - 1;
+    boolean overflow = card - 1 > keyMax;
+    if (card >= n || overflow) {
+      // Merge: keep referenced entries once each.
+      boolean[] used = new boolean[card];
+      for (int i = 0; i < n; i++) {
+        used[idx[i]] = true;
+      }
+      java.util.HashMap<java.nio.ByteBuffer, Integer> ids = new java.util.HashMap<>();
+      int[] remap = new int[card];
+      GrowBuf.Bytes nb = new GrowBuf.Bytes();
+      GrowBuf.Longs no = new GrowBuf.Longs();
+      no.add(0);
+      for (int e = 0; e < card; e++) {
+        if (!used[e]) {
+          continue;
+        }
+        java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(bytes, (int) off[e], (int) (off[e + 1] - off[e]));
+        Integer id = ids.get(key);
+        if (id == null) {
+          id = ids.size();
+          ids.put(key, id);
+          nb.put(bytes, (int) off[e], (int) (off[e + 1] - off[e]));
+          no.add(nb.n);
+        }
+        remap[e] = id;
+      }
+      for (int i = 0; i < n; i++) {
+        idx[i] = remap[idx[i]];
+      }
+      bytes = nb.a;
+      off = no.a;
+      card = ids.size();
+      overflow = card - 1 > keyMax;
+    }
+    // Lance widens overflowing indices to uint32.
+    int bits = overflow ? 32 : c.dictIndexBits;
+    int w = bits / 8;
+    byte[] idxBytes = new byte[n * w];
+    for (int i = 0; i < n; i++) {
+      LittleEndian.putUnsigned(idxBytes, i * w, w, idx[i]);
+    }
+    ValueChunks vc = fixedChunks(idxBytes, w, n);
+    CompressiveEncoding dictEnc = CompressiveEncoding.newBuilder()
+        .setVariable(Variable.newBuilder().setOffsets(flat(c.offsetBits)))
+        .build();
+    return miniBlock(c, lv, vc, variableBlock(bytes, off, card, ow), dictEnc, card);
+  }
+
+  /**
+   * 2.2+: a page whose valid values are all the same fixed-width value becomes a {@code
+   * ConstantLayout} carrying the value inline (little-endian bytes of one value), as Lance 7.0
+   * writes it. Without levels the page has no buffers; with levels it has two, the raw u16
+   * repetition levels (empty without lists) and the raw u16 definition levels (empty without
+   * nulls). Values up to 32 bytes wide only.
+   */
+  private static EncodedPage maybeConstant(LeafColumn c, Levels lv) {
+    int w = c.byteWidth;
+    if (w <= 0 || w > 32) {
+      return null;
+    }
+    byte[] v = c.values.a;
+    int first = -1;
+    int item = 0;
+    for (int k = 0; k < (lv.def == null ? c.pageItems : lv.def.length); k++) {
+      int d = lv.def == null ? 0 : lv.def[k];
+      if (d > lv.maxVisibleDef) {
+        continue; // no value slot
+      }
+      if (d == 0) {
+        if (first < 0) {
+          first = item;
+        } else if (!java.util.Arrays.equals(v, item * w, item * w + w, v, first * w, first * w + w)) {
+          return null;
+        }
+      }
+      item++;
+    }
+    if (first < 0) {
+      return null;
+    }
+    var cl = dev.lancelet.format.proto.EncodingsV21Protos.ConstantLayout.newBuilder()
+        .addAllLayers(lv.layers)
+        .setInlineValue(com.google.protobuf.ByteString.copyFrom(v, first * w, w));
+    List<byte[]> bufs = new ArrayList<>();
+    if (lv.rep != null || lv.def != null) {
+      bufs.add(lv.rep == null ? new byte[0] : shortsToBytes(lv.rep, lv.rep.length));
+      bufs.add(lv.def == null ? new byte[0] : shortsToBytes(lv.def, lv.def.length));
+    }
+    return new EncodedPage(bufs, PageLayout.newBuilder().setConstantLayout(cl).build());
   }
 
   private static EncodedPage allNull(LeafColumn c, Levels lv) {
@@ -294,16 +505,23 @@ public final class PageEncoder {
     }
     int repWidth = lv.rep == null ? 0 : bitWidth(lv.maxRep);
     int defWidth = lv.def == null ? 0 : bitWidth(lv.maxDef);
+    // 2.2 run-length encodes a level stream whose runs are fewer than half its levels.
+    boolean repRle = v22 && lv.rep != null && levelsFavourRle(lv.rep);
+    boolean defRle = v22 && lv.def != null && levelsFavourRle(lv.def);
 
     ByteArrayOutputStream data = new ByteArrayOutputStream();
-    byte[] meta = new byte[nChunks * 2];
+    int metaWord = v22 ? 4 : 2;
+    int sizeWord = v22 ? 4 : 2;
+    byte[] meta = new byte[nChunks * metaWord];
     long[] repIndex = lv.rep == null ? null : new long[nChunks * 2];
-    byte[] header = new byte[2 + 2 * (2 + vc.chunks.get(0).length)];
+    byte[] header = new byte[2 + 2 * 2 + sizeWord * vc.chunks.get(0).length];
     for (int i = 0; i < nChunks; i++) {
       int l0 = levelStart[i];
       int l1 = levelStart[i + 1];
-      byte[] repBytes = lv.rep == null ? null : OutOfLineBitpacking.encode16(lv.rep, l0, l1 - l0, repWidth);
-      byte[] defBytes = lv.def == null ? null : OutOfLineBitpacking.encode16(lv.def, l0, l1 - l0, defWidth);
+      byte[] repBytes = lv.rep == null ? null
+          : repRle ? rleLevels(lv.rep, l0, l1) : OutOfLineBitpacking.encode16(lv.rep, l0, l1 - l0, repWidth);
+      byte[] defBytes = lv.def == null ? null
+          : defRle ? rleLevels(lv.def, l0, l1) : OutOfLineBitpacking.encode16(lv.def, l0, l1 - l0, defWidth);
       byte[][] bufs = vc.chunks.get(i);
       int start = data.size();
       int h = 0;
@@ -322,8 +540,15 @@ public final class PageEncoder {
         h += 2;
       }
       for (byte[] b : bufs) {
-        LittleEndian.putShort(header, h, b.length);
-        h += 2;
+        if (v22) {
+          LittleEndian.putInt(header, h, b.length);
+        } else {
+          LittleEndian.putShort(header, h, b.length);
+        }
+        h += sizeWord;
+      }
+      if ((repBytes != null && repBytes.length > 0xFFFF) || (defBytes != null && defBytes.length > 0xFFFF)) {
+        throw new IllegalStateException("Mini-block chunk levels exceed 64 KiB");
       }
       data.write(header, 0, h);
       pad8(data);
@@ -340,11 +565,16 @@ public final class PageEncoder {
         pad8(data);
       }
       int chunkBytes = data.size() - start;
-      if (chunkBytes > 32 * 1024) {
+      if (!v22 && chunkBytes > 32 * 1024) {
         throw new IllegalStateException("Mini-block chunk of " + chunkBytes + " bytes exceeds 32 KiB");
       }
       int log = i == nChunks - 1 ? 0 : Integer.numberOfTrailingZeros(vc.counts.get(i));
-      LittleEndian.putShort(meta, 2 * i, ((chunkBytes / 8 - 1) << 4) | log);
+      int word = ((chunkBytes / 8 - 1) << 4) | log;
+      if (v22) {
+        LittleEndian.putInt(meta, 4 * i, word);
+      } else {
+        LittleEndian.putShort(meta, 2 * i, word);
+      }
       if (repIndex != null) {
         fillRepIndex(lv.rep, l0, l1, lv.maxRep, i, nChunks, repIndex);
       }
@@ -356,13 +586,25 @@ public final class PageEncoder {
         .setNumBuffers(vc.chunks.get(0).length)
         .setNumItems(c.pageItems);
     if (lv.rep != null) {
-      mb.setRepCompression(oolbp(repWidth));
+      mb.setRepCompression(repRle ? RLE_LEVELS : oolbp(repWidth));
       mb.setRepetitionIndexDepth(1);
     }
     if (lv.def != null) {
-      mb.setDefCompression(oolbp(defWidth));
+      mb.setDefCompression(defRle ? RLE_LEVELS : oolbp(defWidth));
+    }
+    if (v22) {
+      mb.setHasLargeChunk(true);
     }
     if (dict != null) {
+      if (v22) {
+        // 2.2 wraps layout dictionaries in LZ4 ([u32 LE length][LZ4 block]).
+        dict = GeneralCompression.lz4Compress(dict, 0, dict.length);
+        dictEnc = CompressiveEncoding.newBuilder()
+            .setGeneral(General.newBuilder()
+                .setCompression(BufferCompression.newBuilder().setScheme(CompressionScheme.COMPRESSION_ALGORITHM_LZ4))
+                .setValues(dictEnc))
+            .build();
+      }
       mb.setDictionary(dictEnc).setNumDictionaryItems(dictItems);
     }
     List<byte[]> buffers = new ArrayList<>();
@@ -412,6 +654,31 @@ public final class PageEncoder {
     }
     idx[2 * i] = rows;
     idx[2 * i + 1] = leftovers;
+  }
+
+  /** Level encoding of 2.2 when runs are few: {@code Rle(values=Flat(16), run_lengths=Flat(8))}. */
+  static final CompressiveEncoding RLE_LEVELS = CompressiveEncoding.newBuilder()
+      .setRle(dev.lancelet.format.proto.EncodingsV21Protos.Rle.newBuilder().setValues(flat(16)).setRunLengths(flat(8)))
+      .build();
+
+  /** Whether a page's levels have fewer runs than half their count (Lance's RLE threshold). */
+  static boolean levelsFavourRle(short[] levels) {
+    if (levels.length == 0) {
+      return false;
+    }
+    long runs = 1;
+    for (int i = 1; i < levels.length; i++) {
+      if (levels[i] != levels[i - 1]) {
+        runs++;
+      }
+    }
+    return runs < levels.length * RLE_THRESHOLD;
+  }
+
+  /** One chunk's levels in RLE block form: {@code [u64 values size][u16 values][u8 run lengths]}. */
+  private static byte[] rleLevels(short[] levels, int from, int to) {
+    byte[] raw = shortsToBytes(java.util.Arrays.copyOfRange(levels, from, to), to - from);
+    return Rle.encodeBlock(2, 1, raw, 0, to - from);
   }
 
   private static CompressiveEncoding oolbp(int width) {
@@ -549,10 +816,8 @@ public final class PageEncoder {
    * KiB: {@code n+1} offsets relative to the chunk start (the first equals the offsets' size),
    * then the bytes, padded to the offset width.
    */
-  private static ValueChunks variableChunks(LeafColumn c) {
-    int ow = c.offsetBits / 8;
-    long[] off = c.offsets.a;
-    int n = c.pageItems;
+  private static ValueChunks variableChunks(byte[] values, long[] off, int n, int offsetBits) {
+    int ow = offsetBits / 8;
     List<byte[][]> chunks = new ArrayList<>();
     List<Integer> counts = new ArrayList<>();
     int start = 0;
@@ -584,14 +849,14 @@ public final class PageEncoder {
         }
       }
       int bytes = (int) (off[start + cnt] - off[start]);
-      System.arraycopy(c.values.a, (int) off[start], buf, (int) base, bytes);
+      System.arraycopy(values, (int) off[start], buf, (int) base, bytes);
       java.util.Arrays.fill(buf, (int) (base + bytes), padded, (byte) 0x48);
       chunks.add(new byte[][] {buf});
       counts.add(cnt);
       start += cnt;
     }
     CompressiveEncoding enc = CompressiveEncoding.newBuilder()
-        .setVariable(Variable.newBuilder().setOffsets(flat(c.offsetBits)))
+        .setVariable(Variable.newBuilder().setOffsets(flat(offsetBits)))
         .build();
     return new ValueChunks(chunks, counts, enc);
   }
@@ -621,11 +886,16 @@ public final class PageEncoder {
     boolean variable = c.valueKind == LeafColumn.ValueKind.VARIABLE;
     long[] off = c.offsets.a;
     byte[] vals = c.values.a;
+    long valueBytes = c.values.n;
     byte[][] compressed = null;
     int lengthBytes = c.offsetBits / 8;
     if (variable) {
-      long dataSize = c.values.n;
-      if (c.maxValueLength > PER_VALUE_COMPRESSION_MIN_LENGTH && dataSize >= PER_VALUE_COMPRESSION_MIN_LENGTH) {
+      long dataSize = c.values.n + (long) (c.pageItems + 1) * lengthBytes;
+      CompressiveEncoding varEnc = CompressiveEncoding.newBuilder()
+          .setVariable(Variable.newBuilder().setOffsets(flat(c.offsetBits)))
+          .build();
+      Fsst.Compressed fsst;
+      if (c.maxValueLength > PER_VALUE_COMPRESSION_MIN_LENGTH && dataSize >= FSST_MIN_DATA_SIZE) {
         compressed = new byte[c.pageItems][];
         for (int i = 0; i < c.pageItems; i++) {
           compressed[i] = GeneralCompression.zstdCompress(vals, (int) off[i], (int) (off[i + 1] - off[i]));
@@ -633,10 +903,17 @@ public final class PageEncoder {
         fz.setValueCompression(CompressiveEncoding.newBuilder()
             .setGeneral(General.newBuilder()
                 .setCompression(BufferCompression.newBuilder().setScheme(CompressionScheme.COMPRESSION_ALGORITHM_ZSTD).setLevel(0))
-                .setValues(CompressiveEncoding.newBuilder().setVariable(Variable.newBuilder().setOffsets(flat(c.offsetBits))))));
+                .setValues(varEnc)));
+      } else if ((fsst = maybeFsst(c)) != null) {
+        vals = fsst.data();
+        off = new long[c.pageItems + 1];
+        for (int i = 0; i <= c.pageItems; i++) {
+          off[i] = fsst.offsets()[i];
+        }
+        valueBytes = fsst.data().length;
+        fz.setValueCompression(fsstEncoding(fsst, varEnc));
       } else {
-        fz.setValueCompression(CompressiveEncoding.newBuilder()
-            .setVariable(Variable.newBuilder().setOffsets(flat(c.offsetBits))));
+        fz.setValueCompression(varEnc);
       }
       fz.setBitsPerOffset(c.offsetBits);
     } else if (c.valueKind == LeafColumn.ValueKind.FSL) {
@@ -695,15 +972,16 @@ public final class PageEncoder {
     if (variable || lv.rep != null) {
       rowStarts.add((long) zipped.n);
       // Lance sizes the index entries from an upper bound of the zipped length.
-      long bound = variable
-          ? c.values.n + (long) cw * numLevels + (long) lengthBytes * c.pageItems
-          : zipped.n;
-      if (compressed != null) {
-        long sum = 0;
-        for (byte[] b : compressed) {
-          sum += b.length;
+      long bound = zipped.n;
+      if (variable) {
+        long sum = valueBytes;
+        if (compressed != null) {
+          sum = 0;
+          for (byte[] b : compressed) {
+            sum += b.length;
+          }
         }
-        bound = Math.max(bound, sum + (long) cw * numLevels + (long) lengthBytes * c.pageItems);
+        bound = sum + (long) cw * numLevels + (long) lengthBytes * c.pageItems;
       }
       int iw = bound <= 0xFF ? 1 : bound <= 0xFFFF ? 2 : bound <= 0xFFFFFFFFL ? 4 : 8;
       byte[] idx = new byte[rowStarts.size() * iw];
