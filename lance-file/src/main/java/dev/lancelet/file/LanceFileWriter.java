@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -23,6 +24,8 @@ public final class LanceFileWriter implements AutoCloseable {
 
   private final String path;
   private final Schema schema;
+  private final Schema logical; // dictionary fields carry their value type
+  private final DictionaryProvider defaultDictionaries;
   private final ObjectWriter out;
   private final ContainerWriter container;
   private final ColumnWriters columns;
@@ -31,9 +34,12 @@ public final class LanceFileWriter implements AutoCloseable {
   private long rows;
   private boolean closed;
 
-  private LanceFileWriter(String path, Schema schema, ObjectWriter out, WriteOptions options) {
+  private LanceFileWriter(String path, Schema schema, Schema logical, DictionaryProvider dictionaries,
+      ObjectWriter out, WriteOptions options) {
     this.path = path;
     this.schema = schema;
+    this.logical = logical;
+    this.defaultDictionaries = dictionaries;
     this.out = out;
     if (schema.getCustomMetadata() != null) {
       metadata.putAll(schema.getCustomMetadata());
@@ -49,6 +55,22 @@ public final class LanceFileWriter implements AutoCloseable {
   public static LanceFileWriter create(
       ObjectStore store, String path, Schema schema, BufferAllocator allocator, WriteOptions options)
       throws IOException {
+    return create(store, path, schema, allocator, options, null);
+  }
+
+  /**
+   * Starts a file for batches of {@code schema} that may have dictionary-encoded fields.
+   *
+   * <p>In Arrow Java a dictionary-encoded field's type is the index type; the value type is the
+   * type of the dictionary vector, which {@code dictionaries} supplies (by encoding id), so the
+   * file's schema can say {@code dict:<value>:<index>:false}. The same provider is used by {@link
+   * #write(VectorSchemaRoot)}; {@link #write(VectorSchemaRoot, DictionaryProvider)} can pass other
+   * dictionaries per batch. Lance 2.0 output supports utf8/binary dictionaries; 2.1 output does not
+   * support dictionary-encoded fields yet (UnsupportedOperationException).
+   */
+  public static LanceFileWriter create(
+      ObjectStore store, String path, Schema schema, BufferAllocator allocator, WriteOptions options,
+      DictionaryProvider dictionaries) throws IOException {
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(options, "options");
     if (options.version() != LanceFileVersion.V2_1 && options.version() != LanceFileVersion.V2_0) {
@@ -56,16 +78,19 @@ public final class LanceFileWriter implements AutoCloseable {
           "Lancelet writes Lance file versions 2.0 and 2.1 only for now, not " + options.version());
     }
     // Validate the schema (unsupported types fail here) before creating anything.
+    Schema logical = schema;
     if (options.version() == LanceFileVersion.V2_0) {
       dev.lancelet.file.v20.V20FileEncoder.numColumns(schema.getFields());
+      logical = new Schema(dev.lancelet.file.v20.V20FileEncoder.resolveDictionaries(schema.getFields(), dictionaries),
+          schema.getCustomMetadata());
     } else {
-      ColumnWriters.numColumns(schema.getFields());
+      ColumnWriters.numColumns(schema.getFields()); // refuses dictionary-encoded fields for now
     }
-    LanceSchemaConverter.toLance(schema);
+    LanceSchemaConverter.toLance(logical);
     ObjectWriter w = store.create(path);
     boolean ok = false;
     try {
-      LanceFileWriter writer = new LanceFileWriter(path, schema, w, options);
+      LanceFileWriter writer = new LanceFileWriter(path, schema, logical, dictionaries, w, options);
       ok = true;
       return writer;
     } finally {
@@ -75,8 +100,21 @@ public final class LanceFileWriter implements AutoCloseable {
     }
   }
 
-  /** Appends a batch; its schema must equal the writer's. The batch is not retained. */
+  /**
+   * Appends a batch; its schema must equal the writer's. The batch is not retained. Dictionary-
+   * encoded fields are resolved with the provider given to {@code create}.
+   */
   public void write(VectorSchemaRoot batch) throws IOException {
+    write(batch, defaultDictionaries);
+  }
+
+  /**
+   * Appends a batch whose dictionary-encoded fields (the batch's vectors hold the integer
+   * indices) are resolved through {@code dictionaries}, looked up anew for every batch and not
+   * retained. In 2.0 output such a field is stored as Lance does: {@code Dictionary} pages of the
+   * indices over the page's dictionary values, nulls pointing at a null value.
+   */
+  public void write(VectorSchemaRoot batch, DictionaryProvider dictionaries) throws IOException {
     checkOpen();
     if (!batch.getSchema().getFields().equals(schema.getFields())) {
       throw new IllegalArgumentException(
@@ -87,7 +125,7 @@ public final class LanceFileWriter implements AutoCloseable {
       return;
     }
     if (v20 != null) {
-      v20.write(batch, rows);
+      v20.write(batch, rows, dictionaries);
     } else {
       columns.write(batch, rows);
     }
@@ -119,7 +157,7 @@ public final class LanceFileWriter implements AutoCloseable {
       } else {
         columns.finish();
       }
-      container.finish(LanceSchemaConverter.toLance(schema), metadata, rows);
+      container.finish(LanceSchemaConverter.toLance(logical), metadata, rows);
       out.close();
       ok = true;
     } finally {

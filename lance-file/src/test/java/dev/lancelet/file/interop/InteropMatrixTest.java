@@ -196,7 +196,7 @@ class InteropMatrixTest {
     Throwable thrown = null;
     try (LocalObjectStore store = new LocalObjectStore(dir);
         LanceFileWriter w = LanceFileWriter.create(store, file.getFileName().toString(), c.schema(), allocator,
-            opts.build())) {
+            opts.build(), data.dictionaries())) {
       for (VectorSchemaRoot root : data.roots()) {
         w.write(root);
       }

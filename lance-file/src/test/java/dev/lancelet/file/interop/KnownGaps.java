@@ -49,9 +49,9 @@ final class KnownGaps {
           c -> c.direction() == InteropCase.Direction.B && c.version().equals("2.2")),
       new Gap("writer-dictionary-input",
           Phase.LANCELET_WRITE, UnsupportedOperationException.class, "dictionary",
-          "Dictionary-encoded Arrow input (dict<int32, utf8>) is refused by both writers; the 2.1 writer"
-              + " could store it as a mini-block layout dictionary, the 2.0 writer as a Dictionary encoding.",
-          c -> c.direction() == InteropCase.Direction.B && !c.version().equals("2.2")
+          "Dictionary-encoded Arrow input (dict<int32, utf8>) is refused by the 2.1 writer (the 2.0 writer"
+              + " stores it as a Dictionary encoding); 2.1 could store it as a mini-block layout dictionary.",
+          c -> c.direction() == InteropCase.Direction.B && c.version().equals("2.1")
               && c.types().contains("dict_int32_utf8")),
       new Gap("writer-fsl-null-items",
           Phase.LANCELET_WRITE, UnsupportedOperationException.class, "null items inside a fixed_size_list",
@@ -67,12 +67,7 @@ final class KnownGaps {
               + " them with a typed error rather than returning wrong data.",
           c -> c.direction() == InteropCase.Direction.A && !c.version().equals("2.0")
               && c.types().contains("fsl_nullable_items_f64x4") && c.nulls() != RandomData.Nulls.NONE
-              && c.nulls() != RandomData.Nulls.ALL_NULL),
-      new Gap("v20-take-unsorted-list-fsl",
-          Phase.LANCELET_READ, UnsupportedOperationException.class, "FieldWriter not implemented for FixedSizeList",
-          "2.0 take of unsorted or duplicate rows reads the sorted rows, then reorders them with Arrow's"
-              + " copyFromSafe, which cannot copy a list<fixed_size_list> (Arrow Java ComplexCopier).",
-          c -> c.version().equals("2.0") && c.types().contains("list_fsl_f32x4") && c.totalRows() > 0));
+              && c.nulls() != RandomData.Nulls.ALL_NULL));
 
   private KnownGaps() {}
 
