@@ -223,22 +223,29 @@ class V20WriterFeaturesTest {
       }
       check("lance-core reads " + sc.label(), referenceRows(dir.resolve(ours), alloc), expected);
       check("Lancelet reads " + sc.label(), lanceletRows(ours, expected, 9), expected);
-      String oursEnc = info(ours).columns().get(0).pages().get(0).encoding();
-      String refEnc;
-      try (LocalObjectStore store = new LocalObjectStore(dir);
-          LanceFileReader r = LanceFileReader.open(store, theirs.getFileName().toString(), alloc)) {
-        refEnc = r.info().columns().get(0).pages().get(0).encoding();
-      }
+      FileInfo oursInfo = info(ours);
+      FileInfo refInfo = info(theirs.getFileName().toString());
+      String oursEnc = oursInfo.columns().get(0).pages().get(0).encoding();
+      String refEnc = refInfo.columns().get(0).pages().get(0).encoding();
       long oursSize = Files.size(dir.resolve(ours));
       long refSize = Files.size(theirs);
-      System.out.printf("2.0 size report: %-28s lance-core %9d B (%s)  Lancelet %9d B (%s)%n", sc.label(), refSize,
+      System.out.printf("2.0 size report: %-28s lance-core %9d B (data %9d, metadata %4d, %s)  Lancelet %9d B (data %9d,"
+          + " metadata %4d, %s)%n", sc.label(), refSize, dataBytes(refInfo), refInfo.metadataBytes(),
           refEnc.substring(0, refEnc.indexOf('(') < 0 ? refEnc.length() : refEnc.indexOf('(')), oursSize,
+          dataBytes(oursInfo), oursInfo.metadataBytes(),
           oursEnc.substring(0, oursEnc.indexOf('(') < 0 ? oursEnc.length() : oursEnc.indexOf('(')));
+      assertThat(oursEnc).as(sc.label()).isEqualTo(refEnc);
+      assertThat(dataBytes(oursInfo)).as(sc.label() + ": page bytes").isEqualTo(dataBytes(refInfo));
       assertThat(oursEnc.startsWith("Dictionary")).as(sc.label() + ": %s vs %s", oursEnc, refEnc)
           .isEqualTo(refEnc.startsWith("Dictionary"));
       assertThat((double) Math.abs(oursSize - refSize)).as(sc.label() + " size: ours %d, lance-core %d", oursSize, refSize)
           .isLessThanOrEqualTo(Math.max(256, refSize * 0.01));
     }
+  }
+
+  private static long dataBytes(FileInfo fi) {
+    return fi.columns().stream().flatMap(c -> c.pages().stream()).flatMap(p -> p.buffers().stream())
+        .mapToLong(FileInfo.BufferInfo::size).sum();
   }
 
   /** {@code rows} strings drawn from {@code distinct} values, nulls with probability {@code pNull}. */
