@@ -83,7 +83,8 @@ public final class LanceFileWriter implements AutoCloseable {
     Schema logical;
     if (v == LanceFileVersion.V2_0) {
       dev.lancelet.file.v20.V20FileEncoder.numColumns(schema.getFields());
-      logical = schema;
+      logical = new Schema(dev.lancelet.file.v20.V20FileEncoder.resolveDictionaries(schema.getFields(), dictionaries),
+          schema.getCustomMetadata());
     } else {
       logical = new Schema(ColumnWriters.resolveDictionaries(schema.getFields(), dictionaries),
           schema.getCustomMetadata());
@@ -120,6 +121,8 @@ public final class LanceFileWriter implements AutoCloseable {
    * <p>As in Lance, such a field is stored as a mini-block page of indices with a layout-level
    * dictionary holding the page's batch dictionaries one after another, and its schema logical
    * type is {@code dict:<value>:<index>:false}. Readers get the values back.
+   * In 2.0 output the field is stored as 2.0 {@code Dictionary} pages of the indices over the
+   * page's dictionary values, nulls pointing at a null value.
    */
   public void write(VectorSchemaRoot batch, DictionaryProvider dictionaries) throws IOException {
     checkOpen();
@@ -132,7 +135,7 @@ public final class LanceFileWriter implements AutoCloseable {
       return;
     }
     if (v20 != null) {
-      v20.write(batch, rows);
+      v20.write(batch, rows, dictionaries);
     } else {
       columns.write(batch, rows, dictionaries);
     }

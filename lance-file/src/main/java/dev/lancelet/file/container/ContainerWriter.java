@@ -106,6 +106,31 @@ public final class ContainerWriter {
     columns.get(column).addPages(page);
   }
 
+  /**
+   * Writes an out-of-line buffer (a 2.0 blob payload) 64-byte aligned and returns its absolute
+   * position in the file; no page records it.
+   */
+  public long writeBuffer(byte[] buf, int off, int len) throws IOException {
+    long pos = out.position();
+    int pad = (int) ((LanceFormatConstants.PAGE_ALIGNMENT - (pos % LanceFormatConstants.PAGE_ALIGNMENT))
+        % LanceFormatConstants.PAGE_ALIGNMENT);
+    if (pad > 0) {
+      out.write(PAD, 0, pad);
+      pos += pad;
+    }
+    out.write(buf, off, len);
+    return pos;
+  }
+
+  /**
+   * Replaces a column's {@code ColumnMetadata.encoding} (default {@code ColumnEncoding.values});
+   * {@code columnEncoding} is a {@code lance.encodings.ColumnEncoding}, e.g. a 2.0 blob column's.
+   */
+  public void setColumnEncoding(int column, Message columnEncoding) {
+    columns.get(column).setEncoding(direct(Any.newBuilder()
+        .setTypeUrl(COLUMN_ENCODING_TYPE_URL).setValue(columnEncoding.toByteString()).build()));
+  }
+
   /** Writes the file descriptor, column metadata, offset tables and footer. */
   public void finish(List<FileProtos.Field> fields, java.util.Map<String, String> schemaMetadata, long numRows)
       throws IOException {

@@ -179,6 +179,11 @@ public final class V20FileDecoder implements FileDecoder {
     if (inOrder) {
       return sortedRoot;
     }
+    // Put the rows back in the order asked, duplicates included: one index per output row.
+    int[] idx = new int[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      idx[i] = Arrays.binarySearch(sorted, 0, unique, rows[i]);
+    }
     try (sortedRoot) {
       List<FieldVector> out = new ArrayList<>();
       boolean ok = false;
@@ -186,13 +191,7 @@ public final class V20FileDecoder implements FileDecoder {
         for (FieldVector src : sortedRoot.getFieldVectors()) {
           FieldVector dst = src.getField().createVector(allocator);
           out.add(dst);
-          dst.setInitialCapacity(rows.length);
-          dst.allocateNew();
-          for (int i = 0; i < rows.length; i++) {
-            int from = Arrays.binarySearch(sorted, 0, unique, rows[i]);
-            dst.copyFromSafe(from, i, src);
-          }
-          dst.setValueCount(rows.length);
+          Gather.gather(src, idx, rows.length, dst);
         }
         VectorSchemaRoot root = new VectorSchemaRoot(out);
         root.setRowCount(rows.length);

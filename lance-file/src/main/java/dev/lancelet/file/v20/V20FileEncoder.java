@@ -4,6 +4,9 @@ import dev.lancelet.file.container.ContainerWriter;
 import dev.lancelet.format.proto.EncodingsV20Protos.ArrayEncoding;
 import dev.lancelet.format.proto.EncodingsV20Protos.Binary;
 import dev.lancelet.format.proto.EncodingsV20Protos.Buffer;
+import dev.lancelet.format.proto.EncodingsV20Protos.ColumnEncoding;
+import dev.lancelet.format.proto.EncodingsV20Protos.Dictionary;
+import dev.lancelet.format.proto.EncodingsV20Protos.PackedStruct;
 import dev.lancelet.format.proto.EncodingsV20Protos.FixedSizeList;
 import dev.lancelet.format.proto.EncodingsV20Protos.Flat;
 import dev.lancelet.format.proto.EncodingsV20Protos.Nullable;
@@ -11,21 +14,29 @@ import dev.lancelet.format.proto.EncodingsV20Protos.SimpleStruct;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.BaseLargeVariableWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.NullVector;
+import org.apache.arrow.vector.ValueVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VariableWidthFieldVector;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.complex.LargeListVector;
 import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.complex.StructVector;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
 import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
 
 /**
  * Encodes Arrow batches as Lance 2.0 pages, as Lance 7.0's 2.0 writer lays them out: one column
@@ -34,16 +45,31 @@ import org.apache.arrow.vector.types.pojo.Field;
  * offsets column followed by their items, structs as a single {@code SimpleStruct} header page.
  * Struct-level nulls cannot be stored in 2.0 and are dropped (children keep their own values).
  *
+ * <p>Like Lance, a utf8 page of at least 100 rows with fewer than 100 distinct values (all-null
+ * included) becomes a {@code Dictionary} of u8 indices (0 = null) over a {@code Binary} of the
+ * distinct values in first-seen order. Dictionary-encoded Arrow input (indices plus a dictionary
+ * from a {@link DictionaryProvider}) is stored as {@code Dictionary} pages whose indices keep the
+ * field's index width and whose nulls point at a null dictionary item. Blob fields (large_binary
+ * with field metadata {@code lance-encoding:blob}) get a {@code ColumnEncoding.Blob} column of
+ * {@code PackedStruct} (position, size) descriptors; each value's bytes are written out of line,
+ * 64-byte aligned, as the batch arrives.
+ *
  * <p>Each column buffers its rows on the heap and becomes a page once about {@code maxPageBytes}
- * are buffered; a list page flushes its items too, so an items page never spans two list pages.
- * Not written (rejected when the writer is created): dictionary-typed fields, blob fields, packed
- * structs, maps and unions.
+ * are buffered; batches are fed to the columns in slices sized from the bytes per row seen so
+ * far, so a large batch becomes several pages and memory stays bounded. A list page flushes its
+ * items too, so an items page never spans two list pages. Not written (rejected when the writer
+ * is created): packed structs, maps and unions.
  */
 public final class V20FileEncoder {
+  /** Field metadata key marking a blob field (Lance's legacy blob marker). */
+  public static final String BLOB_META_KEY = "lance-encoding:blob";
+
   private final ContainerWriter out;
   private final long maxPageBytes;
   private final List<Column> roots = new ArrayList<>();
   private int nextColumn;
+  /** The dictionaries of the batch being written. */
+  private DictionaryProvider dictionaries;
 
   public V20FileEncoder(List<Field> fields, ContainerWriter out, long maxPageBytes) {
     this.out = out;
@@ -65,7 +91,8 @@ public final class V20FileEncoder {
   private static int numColumns(Field f) {
     check(f);
     int n = 1;
-    if (f.getType() instanceof ArrowType.Struct || f.getType() instanceof ArrowType.List || f.getType() instanceof ArrowType.LargeList) {
+    if (f.getDictionary() == null && !isBlob(f)
+        && (f.getType() instanceof ArrowType.Struct || f.getType() instanceof ArrowType.List || f.getType() instanceof ArrowType.LargeList)) {
       for (Field c : f.getChildren()) {
         n += numColumns(c);
       }
@@ -73,13 +100,57 @@ public final class V20FileEncoder {
     return n;
   }
 
-  private static void check(Field f) {
-    if (f.getDictionary() != null) {
-      throw new UnsupportedOperationException("Writing dictionary-typed field " + f.getName() + " as Lance 2.0 is not supported");
+  static boolean isBlob(Field f) {
+    return f.getMetadata() != null && f.getMetadata().containsKey(BLOB_META_KEY);
+  }
+
+  private static boolean isVarWidth(ArrowType t) {
+    return t instanceof ArrowType.Utf8 || t instanceof ArrowType.Binary || t instanceof ArrowType.LargeUtf8
+        || t instanceof ArrowType.LargeBinary;
+  }
+
+  /**
+   * {@code fields} with every dictionary-encoded field given its value type (the type of its
+   * dictionary in {@code dictionaries}) while keeping its {@link DictionaryEncoding}: the schema
+   * Lance stores ({@code dict:<value>:<index>:false}). A field whose type is already a value type
+   * (as in Arrow IPC schemas) is kept.
+   *
+   * @throws IllegalArgumentException if a dictionary field's dictionary is missing
+   */
+  public static List<Field> resolveDictionaries(List<Field> fields, DictionaryProvider dictionaries) {
+    List<Field> out = new ArrayList<>();
+    for (Field f : fields) {
+      List<Field> kids = resolveDictionaries(f.getChildren(), dictionaries);
+      FieldType ft = f.getFieldType();
+      DictionaryEncoding enc = f.getDictionary();
+      if (enc != null && f.getType() instanceof ArrowType.Int) {
+        org.apache.arrow.vector.dictionary.Dictionary d = dictionaries == null ? null : dictionaries.lookup(enc.getId());
+        if (d == null) {
+          throw new IllegalArgumentException("Field " + f.getName() + " is dictionary-encoded (id " + enc.getId()
+              + ") with index type " + f.getType() + "; pass a DictionaryProvider holding that dictionary so its value type is known");
+        }
+        ft = new FieldType(ft.isNullable(), d.getVector().getField().getType(), enc, ft.getMetadata());
+      }
+      out.add(new Field(f.getName(), ft, kids.isEmpty() ? null : kids));
     }
+    return out;
+  }
+
+  private static void check(Field f) {
     var md = f.getMetadata();
-    if (md != null && (md.containsKey("lance-encoding:blob") || md.containsKey("lance-encoding:packed") || "true".equals(md.get("packed")))) {
-      throw new UnsupportedOperationException("Writing blob or packed-struct field " + f.getName() + " as Lance 2.0 is not supported");
+    if (md != null && (md.containsKey("lance-encoding:packed") || "true".equals(md.get("packed")))) {
+      throw new UnsupportedOperationException("Writing packed-struct field " + f.getName() + " as Lance 2.0 is not supported");
+    }
+    if (isBlob(f) && !(f.getType() instanceof ArrowType.LargeBinary)) {
+      throw new UnsupportedOperationException("Blob field " + f.getName() + " must be large_binary to be written as Lance 2.0, not " + f.getType());
+    }
+    if (f.getDictionary() != null) {
+      // The vector holds the indices; the value type comes from the dictionary (checked per batch).
+      if (!(f.getType() instanceof ArrowType.Int) && !isVarWidth(f.getType())) {
+        throw new UnsupportedOperationException("Writing dictionary-typed field " + f.getName() + " with values of type "
+            + f.getType() + " as Lance 2.0 is not supported (only utf8/binary dictionaries)");
+      }
+      return;
     }
     ArrowType t = f.getType();
     if (t instanceof ArrowType.Map || t instanceof ArrowType.Union || t instanceof ArrowType.ListView
@@ -90,8 +161,7 @@ public final class V20FileEncoder {
     if (t instanceof ArrowType.FixedSizeList) {
       Field c = f.getChildren().get(0);
       if (c.getType() instanceof ArrowType.Struct || c.getType() instanceof ArrowType.List || c.getType() instanceof ArrowType.LargeList
-          || c.getType() instanceof ArrowType.Utf8 || c.getType() instanceof ArrowType.Binary
-          || c.getType() instanceof ArrowType.LargeUtf8 || c.getType() instanceof ArrowType.LargeBinary) {
+          || isVarWidth(c.getType()) || c.getDictionary() != null) {
         throw new UnsupportedOperationException("Lance 2.0 stores fixed-size lists of fixed-width values only, not " + f);
       }
       check(c);
@@ -101,6 +171,16 @@ public final class V20FileEncoder {
   private Column column(Field f) {
     int index = nextColumn++;
     ArrowType t = f.getType();
+    if (f.getDictionary() != null) {
+      return new DictColumn(index, f);
+    }
+    if (isBlob(f)) {
+      out.setColumnEncoding(index, ColumnEncoding.newBuilder()
+          .setBlob(dev.lancelet.format.proto.EncodingsV20Protos.Blob.newBuilder()
+              .setInner(ColumnEncoding.newBuilder().setValues(com.google.protobuf.Empty.getDefaultInstance())))
+          .build());
+      return new BlobColumn(index);
+    }
     if (t instanceof ArrowType.Struct) {
       List<Column> kids = new ArrayList<>();
       for (Field c : f.getChildren()) {
@@ -111,19 +191,46 @@ public final class V20FileEncoder {
     if (t instanceof ArrowType.List || t instanceof ArrowType.LargeList) {
       return new ListColumn(index, column(f.getChildren().get(0)));
     }
-    if (t instanceof ArrowType.Utf8 || t instanceof ArrowType.Binary || t instanceof ArrowType.LargeUtf8 || t instanceof ArrowType.LargeBinary) {
-      return new BinaryColumn(index);
+    if (isVarWidth(t)) {
+      return new BinaryColumn(index, t instanceof ArrowType.Utf8);
     }
     return new ValueColumn(index);
   }
 
   /** Appends a batch whose first row is file row {@code firstRow}. */
   public void write(VectorSchemaRoot batch, long firstRow) throws IOException {
-    List<FieldVector> vs = batch.getFieldVectors();
-    int n = batch.getRowCount();
-    for (int i = 0; i < roots.size(); i++) {
-      roots.get(i).append(vs.get(i), 0, n);
-      roots.get(i).maybeFlush();
+    write(batch, firstRow, null);
+  }
+
+  /**
+   * Appends a batch whose first row is file row {@code firstRow}; {@code dictionaries} resolves
+   * its dictionary-encoded fields (may be null when there are none).
+   */
+  public void write(VectorSchemaRoot batch, long firstRow, DictionaryProvider dictionaries) throws IOException {
+    this.dictionaries = dictionaries;
+    try {
+      List<FieldVector> vs = batch.getFieldVectors();
+      int n = batch.getRowCount();
+      long sliceBytes = Math.max(1, maxPageBytes / 8);
+      for (int i = 0; i < roots.size(); i++) {
+        Column c = roots.get(i);
+        FieldVector v = vs.get(i);
+        // Feed the batch in slices of about maxPageBytes / 8, so a page overshoots its size by at
+        // most a slice and a big batch becomes several pages.
+        int from = 0;
+        int step = 256;
+        while (from < n) {
+          int m = Math.min(step, n - from);
+          long before = c.appendedBytes();
+          c.append(v, from, m);
+          c.maybeFlush();
+          from += m;
+          long perRow = Math.max(1, (c.appendedBytes() - before) / m);
+          step = (int) Math.max(1, Math.min(1 << 16, sliceBytes / perRow));
+        }
+      }
+    } finally {
+      this.dictionaries = null;
     }
   }
 
@@ -138,8 +245,9 @@ public final class V20FileEncoder {
 
   private abstract class Column {
     final int index;
-    long pageFirstRow;
     long written;
+    /** Bytes appended so far (an estimate, never reset): sizes the slices a batch is fed in. */
+    long appended;
 
     Column(int index) {
       this.index = index;
@@ -151,6 +259,10 @@ public final class V20FileEncoder {
     abstract long bufferedBytes();
 
     abstract int bufferedRows();
+
+    long appendedBytes() {
+      return appended;
+    }
 
     /** Writes the buffered rows as one page (no-op when empty). */
     abstract void flush() throws IOException;
@@ -239,6 +351,7 @@ public final class V20FileEncoder {
     void append(FieldVector v, int from, int n) {
       appendLevel(v, from, n, 0);
       rows += n;
+      appended += n / 8 + 1;
     }
 
     private void appendLevel(FieldVector v, int from, int n, int level) {
@@ -265,6 +378,7 @@ public final class V20FileEncoder {
           for (int i = 0; i < n; i++) {
             bools.add(bv.isSet(from + i) != 0 && bv.get(from + i) != 0);
           }
+          appended += n / 8;
         }
         case BaseFixedWidthVector fv -> {
           int w = fv.getTypeWidth();
@@ -272,6 +386,7 @@ public final class V20FileEncoder {
           byte[] tmp = new byte[n * w];
           fv.getDataBuffer().getBytes((long) from * w, tmp, 0, tmp.length);
           data.write(tmp, 0, tmp.length);
+          appended += tmp.length;
         }
         case NullVector nv -> bits = 0;
         default -> throw new UnsupportedOperationException("Cannot write " + v.getField() + " as Lance 2.0 values");
@@ -332,15 +447,48 @@ public final class V20FileEncoder {
     }
   }
 
-  /** Strings and binaries: {@code Binary(NoNull(Flat(64)), Flat(8), null_adjustment)}. */
+  /**
+   * The {@code Binary} encoding of var-width values: u64 ends (no leading 0), a null storing its
+   * end plus {@code last end + 1}, buffers {@code [indicesBuffer, indicesBuffer + 1]}.
+   */
+  private static ArrayEncoding binary(int indicesBuffer, long adjustment) {
+    return ArrayEncoding.newBuilder()
+        .setBinary(Binary.newBuilder().setIndices(noNull(flat(64, indicesBuffer))).setBytes(flat(8, indicesBuffer + 1))
+            .setNullAdjustment(adjustment))
+        .build();
+  }
+
+  /** The u64 indices of a {@code Binary}: {@code ends[i]}, plus {@code adjustment} where invalid. */
+  private static byte[] binaryIndices(long[] ends, byte[] validBits, int n, long adjustment) {
+    byte[] idx = new byte[n * 8];
+    for (int i = 0; i < n; i++) {
+      long x = ends[i];
+      if (validBits != null && (validBits[i >>> 3] & (1 << (i & 7))) == 0) {
+        x += adjustment;
+      }
+      dev.lancelet.file.kernels.LittleEndian.putLong(idx, i * 8, x);
+    }
+    return idx;
+  }
+
+  /** Lance dictionary-encodes a utf8 page with at least this many rows and fewer distinct values. */
+  static final int DICTIONARY_THRESHOLD = 100;
+
+  /**
+   * Strings and binaries: {@code Binary(NoNull(Flat(64)), Flat(8), null_adjustment)}, or for a
+   * low-cardinality utf8 page, {@code Dictionary(NoNull(Flat(8)), Binary)} with 0 meaning null.
+   */
   private final class BinaryColumn extends Column {
+    private final boolean utf8;
     private long[] ends = new long[64];
     private final BitBuf valid = new BitBuf();
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private byte[] scratch = new byte[256];
     private int rows;
 
-    BinaryColumn(int index) {
+    BinaryColumn(int index, boolean utf8) {
       super(index);
+      this.utf8 = utf8;
     }
 
     @Override
@@ -356,25 +504,28 @@ public final class V20FileEncoder {
       } else {
         throw new UnsupportedOperationException("Cannot write " + v.getField() + " as Lance 2.0 binary");
       }
-      ArrowBuf dataBuf = ((org.apache.arrow.vector.VariableWidthFieldVector) v).getDataBuffer();
+      ArrowBuf dataBuf = ((VariableWidthFieldVector) v).getDataBuffer();
       long last = rows == 0 ? 0 : ends[rows - 1];
       for (int i = 0; i < n; i++) {
         int r = from + i;
         boolean isValid = !v.isNull(r);
         long s = ow == 4 ? offs.getInt((long) r * 4) : offs.getLong((long) r * 8);
         long e = ow == 4 ? offs.getInt((long) (r + 1) * 4) : offs.getLong((long) (r + 1) * 8);
-        long len = isValid ? e - s : 0;
+        int len = isValid ? Math.toIntExact(e - s) : 0;
         if (len > 0) {
-          byte[] tmp = new byte[Math.toIntExact(len)];
-          dataBuf.getBytes(s, tmp, 0, tmp.length);
-          bytes.write(tmp, 0, tmp.length);
+          if (scratch.length < len) {
+            scratch = new byte[Math.max(len, scratch.length * 2)];
+          }
+          dataBuf.getBytes(s, scratch, 0, len);
+          bytes.write(scratch, 0, len);
         }
         last += len;
         if (rows == ends.length) {
-          ends = java.util.Arrays.copyOf(ends, rows * 2);
+          ends = Arrays.copyOf(ends, rows * 2);
         }
         ends[rows++] = last;
         valid.add(isValid);
+        appended += len + 8;
       }
     }
 
@@ -393,24 +544,375 @@ public final class V20FileEncoder {
       if (rows == 0) {
         return;
       }
-      long adjustment = ends[rows - 1] + 1;
-      byte[] idx = new byte[rows * 8];
-      byte[] vbits = valid.take();
-      for (int i = 0; i < rows; i++) {
-        long x = ends[i];
-        if ((vbits[i >>> 3] & (1 << (i & 7))) == 0) {
-          x += adjustment;
-        }
-        dev.lancelet.file.kernels.LittleEndian.putLong(idx, i * 8, x);
-      }
-      byte[] data = bytes.toByteArray();
-      bytes.reset();
-      ArrayEncoding enc = ArrayEncoding.newBuilder()
-          .setBinary(Binary.newBuilder().setIndices(noNull(flat(64, 0))).setBytes(flat(8, 1)).setNullAdjustment(adjustment))
-          .build();
       int n = rows;
       rows = 0;
-      page(List.of(idx, data), enc, n);
+      byte[] data = bytes.toByteArray();
+      bytes.reset();
+      byte[] vbits = valid.take();
+      if (utf8 && n >= DICTIONARY_THRESHOLD && dictionaryPage(data, vbits, n)) {
+        return;
+      }
+      long adjustment = n == 0 ? 1 : ends[n - 1] + 1;
+      page(List.of(binaryIndices(ends, vbits, n, adjustment), data), binary(0, adjustment), n);
+    }
+
+    /**
+     * Writes the page as Lance's low-cardinality dictionary if it has fewer than {@link
+     * #DICTIONARY_THRESHOLD} distinct non-null values; false (nothing written) otherwise.
+     */
+    private boolean dictionaryPage(byte[] data, byte[] vbits, int n) throws IOException {
+      int[] table = new int[256]; // open addressing: item + 1, 0 = empty
+      int[] itemRow = new int[DICTIONARY_THRESHOLD];
+      int items = 0;
+      byte[] codes = new byte[n];
+      for (int i = 0; i < n; i++) {
+        if ((vbits[i >>> 3] & (1 << (i & 7))) == 0) {
+          continue; // code 0 = null
+        }
+        long s = i == 0 ? 0 : ends[i - 1];
+        int len = (int) (ends[i] - s);
+        int h = 1;
+        for (int k = 0; k < len; k++) {
+          h = 31 * h + data[(int) s + k];
+        }
+        h ^= h >>> 16;
+        int slot = h & (table.length - 1);
+        int item;
+        while (true) {
+          int t = table[slot];
+          if (t == 0) {
+            if (items == DICTIONARY_THRESHOLD - 1) {
+              return false; // too many distinct values
+            }
+            itemRow[items] = i;
+            item = items++;
+            table[slot] = item + 1;
+            break;
+          }
+          int r = itemRow[t - 1];
+          long rs = r == 0 ? 0 : ends[r - 1];
+          int rlen = (int) (ends[r] - rs);
+          if (rlen == len && Arrays.equals(data, (int) rs, (int) rs + len, data, (int) s, (int) s + len)) {
+            item = t - 1;
+            break;
+          }
+          slot = (slot + 1) & (table.length - 1);
+        }
+        codes[i] = (byte) (item + 1);
+      }
+      // Items in first-seen order; with no value at all, one null item (as Lance writes).
+      ByteArrayOutputStream itemBytes = new ByteArrayOutputStream();
+      long[] itemEnds = new long[Math.max(items, 1)];
+      byte[] itemValid = null;
+      for (int k = 0; k < items; k++) {
+        int r = itemRow[k];
+        long rs = r == 0 ? 0 : ends[r - 1];
+        itemBytes.write(data, (int) rs, (int) (ends[r] - rs));
+        itemEnds[k] = itemBytes.size();
+      }
+      int numItems = items;
+      if (items == 0) {
+        itemValid = new byte[1];
+        numItems = 1;
+      }
+      long adjustment = (numItems == 0 ? 0 : itemEnds[numItems - 1]) + 1;
+      ArrayEncoding enc = ArrayEncoding.newBuilder()
+          .setDictionary(Dictionary.newBuilder().setIndices(noNull(flat(8, 0))).setItems(binary(1, adjustment))
+              .setNumDictionaryItems(numItems))
+          .build();
+      page(List.of(codes, binaryIndices(itemEnds, itemValid, numItems, adjustment), itemBytes.toByteArray()), enc, n);
+      return true;
+    }
+  }
+
+  /**
+   * A dictionary-encoded Arrow field: {@code Dictionary(NoNull(Flat(index bits)), Binary)}. The
+   * page's items are the distinct batch dictionaries it saw, one after another; null rows point at
+   * a null item (the first null dictionary value, or one appended), as Lance stores them.
+   */
+  private final class DictColumn extends Column {
+    private final Field field;
+    private long[] keys = new long[64];
+    private final BitBuf valid = new BitBuf();
+    private int rows;
+    // The page's items.
+    private long[] itemEnds = new long[64];
+    private final BitBuf itemValid = new BitBuf();
+    private final ByteArrayOutputStream itemBytes = new ByteArrayOutputStream();
+    private int items;
+    /** Batch dictionaries already in the page's items, with where they start and their size. */
+    private final IdentityHashMap<ValueVector, long[]> seen = new IdentityHashMap<>();
+    private byte[] scratch = new byte[256];
+
+    DictColumn(int index, Field field) {
+      super(index);
+      this.field = field;
+    }
+
+    @Override
+    void append(FieldVector v, int from, int n) {
+      DictionaryEncoding enc = field.getDictionary();
+      org.apache.arrow.vector.dictionary.Dictionary d = dictionaries == null ? null : dictionaries.lookup(enc.getId());
+      if (d == null) {
+        throw new IllegalArgumentException("No dictionary with id " + enc.getId() + " for dictionary-encoded field "
+            + field.getName() + "; pass a DictionaryProvider to LanceFileWriter.create or write");
+      }
+      if (!(v instanceof BaseIntVector iv)) {
+        throw new UnsupportedOperationException("Cannot write " + v.getField() + " as Lance 2.0 dictionary indices");
+      }
+      FieldVector dv = d.getVector();
+      long base = itemsOf(dv);
+      int size = dv.getValueCount();
+      for (int i = 0; i < n; i++) {
+        int r = from + i;
+        boolean isValid = !v.isNull(r);
+        long key = 0;
+        if (isValid) {
+          key = iv.getValueAsLong(r);
+          if (key < 0 || key >= size) {
+            throw new IllegalArgumentException("Field " + field.getName() + " row " + r + ": index " + key
+                + " is outside its dictionary of " + size + " values");
+          }
+          key += base;
+        }
+        if (rows == keys.length) {
+          keys = Arrays.copyOf(keys, rows * 2);
+        }
+        keys[rows++] = key;
+        valid.add(isValid);
+      }
+      appended += 8L * n;
+    }
+
+    /** Where {@code dv}'s values start in the page's items, adding them if not there yet. */
+    private long itemsOf(FieldVector dv) {
+      long[] at = seen.get(dv);
+      if (at != null && at[1] == dv.getValueCount() && sameItems(dv, (int) at[0])) {
+        return at[0];
+      }
+      ArrowBuf offs;
+      int ow;
+      if (dv instanceof BaseVariableWidthVector vv) {
+        offs = vv.getOffsetBuffer();
+        ow = 4;
+      } else if (dv instanceof BaseLargeVariableWidthVector vv) {
+        offs = vv.getOffsetBuffer();
+        ow = 8;
+      } else {
+        throw new UnsupportedOperationException("Dictionary of field " + field.getName() + " has values of type "
+            + dv.getField().getType() + "; Lance 2.0 writing supports utf8/binary dictionaries only");
+      }
+      ArrowBuf data = ((VariableWidthFieldVector) dv).getDataBuffer();
+      long start = items;
+      for (int i = 0; i < dv.getValueCount(); i++) {
+        boolean isValid = !dv.isNull(i);
+        long s = ow == 4 ? offs.getInt((long) i * 4) : offs.getLong((long) i * 8);
+        long e = ow == 4 ? offs.getInt((long) (i + 1) * 4) : offs.getLong((long) (i + 1) * 8);
+        int len = isValid ? Math.toIntExact(e - s) : 0;
+        if (len > 0) {
+          if (scratch.length < len) {
+            scratch = new byte[Math.max(len, scratch.length * 2)];
+          }
+          data.getBytes(s, scratch, 0, len);
+          itemBytes.write(scratch, 0, len);
+        }
+        addItem(isValid);
+        appended += len + 8;
+      }
+      seen.put(dv, new long[] {start, dv.getValueCount()});
+      return start;
+    }
+
+    private void addItem(boolean isValid) {
+      if (items == itemEnds.length) {
+        itemEnds = Arrays.copyOf(itemEnds, items * 2);
+      }
+      itemEnds[items++] = itemBytes.size();
+      itemValid.add(isValid);
+    }
+
+    /** Whether the page's items from {@code start} still equal {@code dv}'s values. */
+    private boolean sameItems(FieldVector dv, int start) {
+      byte[] all = null;
+      for (int i = 0; i < dv.getValueCount(); i++) {
+        int k = start + i;
+        boolean itemIsValid = (itemValid.bits[k >>> 3] & (1 << (k & 7))) != 0;
+        if (itemIsValid == dv.isNull(i)) {
+          return false;
+        }
+        if (!itemIsValid) {
+          continue;
+        }
+        byte[] value = ((VariableWidthFieldVector) dv).get(i);
+        long s = k == 0 ? 0 : itemEnds[k - 1];
+        if (value.length != itemEnds[k] - s) {
+          return false;
+        }
+        if (all == null) {
+          all = itemBytes.toByteArray();
+        }
+        if (!Arrays.equals(all, (int) s, (int) itemEnds[k], value, 0, value.length)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    long bufferedBytes() {
+      return 8L * rows + itemBytes.size() + 8L * items;
+    }
+
+    @Override
+    int bufferedRows() {
+      return rows;
+    }
+
+    @Override
+    void flush() throws IOException {
+      if (rows == 0) {
+        return;
+      }
+      int n = rows;
+      rows = 0;
+      byte[] vbits = valid.take();
+      int nulls = 0;
+      for (int i = 0; i < n; i++) {
+        if ((vbits[i >>> 3] & (1 << (i & 7))) == 0) {
+          nulls++;
+        }
+      }
+      if (nulls == n) {
+        // Lance: an all-null page has one null item, every index 0.
+        itemBytes.reset();
+        items = 0;
+        itemValid.take();
+        addItem(false);
+        Arrays.fill(keys, 0, n, 0);
+      } else if (nulls > 0) {
+        long nullItem = -1;
+        for (int k = 0; k < items && nullItem < 0; k++) {
+          if ((itemValid.bits[k >>> 3] & (1 << (k & 7))) == 0) {
+            nullItem = k;
+          }
+        }
+        if (nullItem < 0) {
+          nullItem = items;
+          addItem(false);
+        }
+        for (int i = 0; i < n; i++) {
+          if ((vbits[i >>> 3] & (1 << (i & 7))) == 0) {
+            keys[i] = nullItem;
+          }
+        }
+      }
+      int bits = ((ArrowType.Int) field.getType()).getBitWidth();
+      long max = bits == 64 ? Long.MAX_VALUE : (1L << (bits - 1)) - 1;
+      if (items - 1 > max) {
+        bits = 32; // Lance widens the indices to u32 when the null item does not fit
+      }
+      int w = bits / 8;
+      byte[] kb = new byte[n * w];
+      for (int i = 0; i < n; i++) {
+        long k = keys[i];
+        for (int b = 0; b < w; b++) {
+          kb[i * w + b] = (byte) (k >>> (8 * b));
+        }
+      }
+      int numItems = items;
+      byte[] ivbits = itemValid.take();
+      long adjustment = itemEnds[numItems - 1] + 1;
+      byte[] ib = binaryIndices(itemEnds, ivbits, numItems, adjustment);
+      byte[] data = itemBytes.toByteArray();
+      itemBytes.reset();
+      items = 0;
+      seen.clear();
+      ArrayEncoding enc = ArrayEncoding.newBuilder()
+          .setDictionary(Dictionary.newBuilder().setIndices(noNull(flat(bits, 0))).setItems(binary(1, adjustment))
+              .setNumDictionaryItems(numItems))
+          .build();
+      page(List.of(kb, ib, data), enc, n);
+    }
+  }
+
+  /**
+   * A blob field: each value's bytes go out of line as they arrive; the pages hold {@code
+   * PackedStruct([NoNull(Flat(64)), NoNull(Flat(64))])} (position, size) descriptors, with (0, 0)
+   * for an empty value and (1, 0) for null.
+   */
+  private final class BlobColumn extends Column {
+    private long[] desc = new long[128];
+    private int rows;
+    private byte[] scratch = new byte[256];
+
+    BlobColumn(int index) {
+      super(index);
+    }
+
+    @Override
+    void append(FieldVector v, int from, int n) throws IOException {
+      if (!(v instanceof BaseLargeVariableWidthVector vv)) {
+        throw new UnsupportedOperationException("Cannot write " + v.getField() + " as a Lance 2.0 blob (large_binary needed)");
+      }
+      ArrowBuf offs = vv.getOffsetBuffer();
+      ArrowBuf data = vv.getDataBuffer();
+      for (int i = 0; i < n; i++) {
+        int r = from + i;
+        long pos;
+        long size;
+        if (v.isNull(r)) {
+          pos = 1;
+          size = 0;
+        } else {
+          long s = offs.getLong((long) r * 8);
+          size = offs.getLong((long) (r + 1) * 8) - s;
+          if (size == 0) {
+            pos = 0;
+          } else {
+            int len = Math.toIntExact(size);
+            if (scratch.length < len) {
+              scratch = new byte[Math.max(len, scratch.length * 2)];
+            }
+            data.getBytes(s, scratch, 0, len);
+            pos = out.writeBuffer(scratch, 0, len);
+          }
+        }
+        if (2 * rows + 2 > desc.length) {
+          desc = Arrays.copyOf(desc, desc.length * 2);
+        }
+        desc[2 * rows] = pos;
+        desc[2 * rows + 1] = size;
+        rows++;
+      }
+      appended += 16L * n;
+    }
+
+    @Override
+    long bufferedBytes() {
+      return 16L * rows;
+    }
+
+    @Override
+    int bufferedRows() {
+      return rows;
+    }
+
+    @Override
+    void flush() throws IOException {
+      if (rows == 0) {
+        return;
+      }
+      int n = rows;
+      rows = 0;
+      byte[] buf = new byte[n * 16];
+      for (int i = 0; i < 2 * n; i++) {
+        dev.lancelet.file.kernels.LittleEndian.putLong(buf, i * 8, desc[i]);
+      }
+      ArrayEncoding enc = ArrayEncoding.newBuilder()
+          .setPackedStruct(PackedStruct.newBuilder().addInner(noNull(flat(64, 0))).addInner(noNull(flat(64, 0)))
+              .setBuffer(Buffer.newBuilder().setBufferIndex(0).setBufferType(Buffer.BufferType.page)))
+          .build();
+      page(List.of(buf), enc, n);
     }
   }
 
@@ -439,6 +941,15 @@ public final class V20FileEncoder {
       for (Column k : kids) {
         k.maybeFlush();
       }
+    }
+
+    @Override
+    long appendedBytes() {
+      long n = 0;
+      for (Column k : kids) {
+        n += k.appendedBytes();
+      }
+      return n;
     }
 
     @Override
@@ -519,6 +1030,12 @@ public final class V20FileEncoder {
       if (end > first) {
         items.append(child, Math.toIntExact(first), Math.toIntExact(end - first));
       }
+      appended += 8L * n;
+    }
+
+    @Override
+    long appendedBytes() {
+      return appended + items.appendedBytes();
     }
 
     @Override

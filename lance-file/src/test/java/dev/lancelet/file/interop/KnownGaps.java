@@ -41,12 +41,6 @@ final class KnownGaps {
   }
 
   static final List<Gap> ALL = List.of(
-      new Gap("writer-dictionary-input-2.0",
-          Phase.LANCELET_WRITE, UnsupportedOperationException.class, "dictionary",
-          "Dictionary-encoded Arrow input (dict<int32, utf8>) is refused by the 2.0 writer; it could store"
-              + " it as a Dictionary encoding. The 2.1/2.2 writer stores it as a mini-block layout dictionary.",
-          c -> c.direction() == InteropCase.Direction.B && c.version().equals("2.0")
-              && c.types().contains("dict_int32_utf8")),
       new Gap("writer-fsl-null-items",
           Phase.LANCELET_WRITE, UnsupportedOperationException.class, "null items inside a fixed_size_list",
           "The 2.1/2.2 writer stores a fixed-size list as one fixed-width value and cannot store validity for"
@@ -62,12 +56,7 @@ final class KnownGaps {
               + " returning wrong data.",
           c -> c.direction() == InteropCase.Direction.A && !c.version().equals("2.0")
               && c.types().contains("fsl_nullable_items_f64x4") && c.nulls() != RandomData.Nulls.NONE
-              && c.nulls() != RandomData.Nulls.ALL_NULL),
-      new Gap("v20-take-unsorted-list-fsl",
-          Phase.LANCELET_READ, UnsupportedOperationException.class, "FieldWriter not implemented for FixedSizeList",
-          "2.0 take of unsorted or duplicate rows reads the sorted rows, then reorders them with Arrow's"
-              + " copyFromSafe, which cannot copy a list<fixed_size_list> (Arrow Java ComplexCopier).",
-          c -> c.version().equals("2.0") && c.types().contains("list_fsl_f32x4") && c.totalRows() > 0));
+              && c.nulls() != RandomData.Nulls.ALL_NULL));
 
   private KnownGaps() {}
 

@@ -148,6 +148,20 @@ class V20WriteInteropTest {
       try (LocalObjectStore store = new LocalObjectStore(dir)) {
         LanceFileWriter.create(store, "d.lance", dict, alloc, V20).close();
       }
-    }).isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("dictionary");
+    }).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DictionaryProvider");
+    Schema packed = new Schema(List.of(new Field("p", new FieldType(true, ArrowType.Struct.INSTANCE, null,
+        java.util.Map.of("packed", "true")), List.of(f("x", I32, true)))));
+    assertThatThrownBy(() -> {
+      try (LocalObjectStore store = new LocalObjectStore(dir)) {
+        LanceFileWriter.create(store, "p.lance", packed, alloc, V20).close();
+      }
+    }).isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("packed");
+    Schema blob = new Schema(List.of(new Field("b", new FieldType(true, BIN, null,
+        java.util.Map.of(V20FileEncoder.BLOB_META_KEY, "true")), null)));
+    assertThatThrownBy(() -> {
+      try (LocalObjectStore store = new LocalObjectStore(dir)) {
+        LanceFileWriter.create(store, "b.lance", blob, alloc, V20).close();
+      }
+    }).isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("large_binary");
   }
 }
