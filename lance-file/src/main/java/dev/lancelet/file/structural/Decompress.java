@@ -85,6 +85,8 @@ final class Decompress {
       case VARIABLE_PACKED_STRUCT -> throw new UnsupportedOperationException(where + ": variable packed structs (blob v2 descriptors, lance.blob.v2) are not supported yet");
       case GENERAL -> checkSupported(e.getGeneral().getValues(), where);
       case FSST -> checkSupported(e.getFsst().getValues(), where);
+      case DICTIONARY -> throw new UnsupportedOperationException(where + ": Dictionary as a compressive encoding (never written by Lance 7.0) is not supported yet");
+      case RANGE, DELTA -> throw new UnsupportedOperationException(where + ": the " + e.getCompressionCase() + " encoding (newer than Lance 7.0) is not supported yet");
       default -> { }
     }
   }

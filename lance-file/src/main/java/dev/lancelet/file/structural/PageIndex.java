@@ -119,6 +119,8 @@ final class PageIndex {
           throw new LanceFormatException("Blob descriptors in a " + layout.getBlobLayout().getInnerLayout().getLayoutCase() + " layout are not supported");
         }
       }
+      case SPARSE_LAYOUT -> throw new UnsupportedOperationException(
+          "Column " + leaf.path() + ": the sparse page layout (newer than Lance 7.0) is not supported yet");
       default -> throw new LanceFormatException("Unsupported page layout " + layout.getLayoutCase());
     }
     return ix;
