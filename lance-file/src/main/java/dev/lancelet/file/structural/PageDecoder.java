@@ -748,7 +748,9 @@ final class PageDecoder {
         nVar++;
       }
     }
-    Values values = fixed
+    Values values = fixed && Decompress.fslValidityItems(enc) > 0
+        ? Decompress.unzipFslValidity(enc, out, nFixed, bpv)
+        : fixed
         ? Values.fixed(nFixed, bpv, outLen == out.length ? out : java.util.Arrays.copyOf(out, outLen))
         : Values.variable(nVar, java.util.Arrays.copyOf(offs, nVar + 1), java.util.Arrays.copyOf(out, outLen));
     short[] repOut = bitsRep > 0 ? java.util.Arrays.copyOf(rep, n) : null;
