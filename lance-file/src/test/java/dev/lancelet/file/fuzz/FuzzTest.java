@@ -147,6 +147,14 @@ class FuzzTest {
         (sc, n, seed) -> FuzzCorpus.golden("core-2.0", () -> FuzzCorpus.writeWithLanceCore(dir, "2.0", sc, n, seed)));
     add("lancelet-2.0-small-pages", FuzzCorpus.mixedSchema(8, false), 1500, 16,
         (sc, n, seed) -> FuzzCorpus.writeWithLancelet(sc, n, seed, 4096, LanceFileVersion.V2_0));
+    // Fixed-size lists with null items: mini-block (item validity buffer) and full-zip (validity
+    // bytes before each vector), from lance-core and from Lancelet.
+    add("core-2.2-null-items", FuzzCorpus.mixedSchema(8, false, true), 500, 17,
+        (sc, n, seed) -> FuzzCorpus.golden("core-2.2-null-items", () -> FuzzCorpus.writeWithLanceCore(dir, "2.2", sc, n, seed)));
+    add("core-2.1-null-items-wide", FuzzCorpus.mixedSchema(128, false, true), 120, 18,
+        (sc, n, seed) -> FuzzCorpus.golden("core-2.1-null-items-wide", () -> FuzzCorpus.writeWithLanceCore(dir, "2.1", sc, n, seed)));
+    add("lancelet-2.2-null-items-small-pages", FuzzCorpus.mixedSchema(8, false, true), 500, 19,
+        (sc, n, seed) -> FuzzCorpus.writeWithLancelet(sc, n, seed, 4096, LanceFileVersion.V2_2));
     System.out.println("[fuzz] corpus: " + samples.stream().map(s -> s.name() + " (" + s.bytes().length + " bytes)").toList()
         + (skipped.isEmpty() ? "" : ", skipped: " + skipped));
     for (String n : notes) {
