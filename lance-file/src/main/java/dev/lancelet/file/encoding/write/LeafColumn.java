@@ -81,6 +81,8 @@ public final class LeafColumn {
    * far is valid (created at the page's first null item). Items of null rows count as valid.
    */
   GrowBuf.Bytes fslValid;
+  /** FSL: the bound batch's items have nulls (counted once per batch: Arrow's null count scans). */
+  private boolean fslItemNulls;
 
   // Dictionary input (DICT): the dictionary entries this page uses, batch dictionaries in the
   // order the page first used them; indices in `values` are 32-bit and point into these.
@@ -302,6 +304,7 @@ public final class LeafColumn {
         }
       }
     }
+    fslItemNulls = valueKind == ValueKind.FSL && ((FixedSizeListVector) v).getDataVector().getNullCount() > 0;
   }
 
   /** Bytes buffered in the current page. */
@@ -324,7 +327,7 @@ public final class LeafColumn {
       ArrowBuf data;
       if (valueKind == ValueKind.FSL) {
         FieldVector items = ((FixedSizeListVector) vecs[0]).getDataVector();
-        if (items.getNullCount() > 0 || fslValid != null) {
+        if (fslItemNulls || fslValid != null) {
           for (int r = from; r < to; r++) {
             fslItemValidity(items, (long) r * fslDim, pageItems + (r - from));
           }
@@ -433,7 +436,7 @@ public final class LeafColumn {
       case FSL -> {
         FixedSizeListVector fv = (FixedSizeListVector) v;
         FieldVector items = fv.getDataVector();
-        if (items.getNullCount() > 0 || fslValid != null) {
+        if (fslItemNulls || fslValid != null) {
           fslItemValidity(items, (long) idx * fslDim, pageItems - 1);
         }
         values.ensure(byteWidth);
