@@ -77,8 +77,8 @@ final class Decompress {
     }
     switch (e.getCompressionCase()) {
       case FIXED_SIZE_LIST -> {
-        if (e.getFixedSizeList().getHasValidity()) {
-          throw new UnsupportedOperationException(where + ": fixed-size lists with nullable items (FixedSizeList has_validity) are not supported yet");
+        if (outerFslValidity(e)) {
+          throw new UnsupportedOperationException(where + ": nested fixed-size lists with validity on an outer list layer (FixedSizeList has_validity) are not supported yet");
         }
         checkSupported(e.getFixedSizeList().getValues(), where);
       }
@@ -89,6 +89,81 @@ final class Decompress {
       case RANGE, DELTA -> throw new UnsupportedOperationException(where + ": the " + e.getCompressionCase() + " encoding (newer than Lance 7.0) is not supported yet");
       default -> { }
     }
+  }
+
+  /**
+   * True if a FixedSizeList layer other than the innermost (the one directly above the item
+   * encoding) has validity: those are validity bitmaps of inner lists, which we do not decode.
+   */
+  private static boolean outerFslValidity(CompressiveEncoding e) {
+    while (e.getCompressionCase() == CompressiveEncoding.CompressionCase.FIXED_SIZE_LIST) {
+      CompressiveEncoding inner = e.getFixedSizeList().getValues();
+      if (e.getFixedSizeList().getHasValidity() && inner.getCompressionCase() == CompressiveEncoding.CompressionCase.FIXED_SIZE_LIST) {
+        return true;
+      }
+      e = inner;
+    }
+    return false;
+  }
+
+  /**
+   * Items per value of a FixedSizeList encoding whose innermost layer has validity (the items of
+   * the innermost list are nullable), or 0 if no layer has validity. {@link #checkSupported}
+   * refuses validity on other layers.
+   */
+  static int fslValidityItems(CompressiveEncoding e) {
+    long dim = 1;
+    while (e.getCompressionCase() == CompressiveEncoding.CompressionCase.FIXED_SIZE_LIST) {
+      dim *= e.getFixedSizeList().getItemsPerValue();
+      if (e.getFixedSizeList().getHasValidity()) {
+        return (int) dim;
+      }
+      e = e.getFixedSizeList().getValues();
+    }
+    return 0;
+  }
+
+  /** Unpacks {@code n} bits (LSB first) of a validity bitmap. */
+  private static boolean[] bits(Slice s, int n, String what) throws LanceFormatException {
+    if ((n + 7L) / 8 > s.len) {
+      throw new LanceFormatException(what + " of " + s.len + " bytes is too short for " + n + " items");
+    }
+    boolean[] out = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = ((s.a[s.off + (i >>> 3)] >>> (i & 7)) & 1) != 0;
+    }
+    return out;
+  }
+
+  /**
+   * Splits {@code n} full-zip fixed-size-list values with item validity, each {@code
+   * ceil(dim/8)} bytes of validity bitmap (LSB first) then {@code dim} items, into values and
+   * item validity. {@code bpv} is the page's bytes per value.
+   */
+  static Values unzipFslValidity(CompressiveEncoding e, byte[] a, int n, int bpv) throws LanceFormatException {
+    int dim = fslValidityItems(e);
+    long bits = fixedBits(e);
+    if (bits <= 0 || bits % 8 != 0) {
+      throw new LanceFormatException("Full-zip " + describe(e) + " needs byte-wide items");
+    }
+    int vb = (dim + 7) / 8;
+    int w = (int) (bits / 8);
+    if ((long) vb + w != bpv) {
+      throw new LanceFormatException("Full-zip " + describe(e) + " values are " + (vb + w) + " bytes (validity and items), the page says " + bpv);
+    }
+    if ((long) n * bpv > a.length) {
+      throw new LanceFormatException("Full-zip buffer of " + a.length + " bytes is too short for " + n + " values");
+    }
+    byte[] data = new byte[Math.multiplyExact(n, w)];
+    boolean[] valid = new boolean[Math.multiplyExact(n, dim)];
+    for (int i = 0; i < n; i++) {
+      int p = i * bpv;
+      for (int k = 0; k < dim; k++) {
+        valid[i * dim + k] = ((a[p + (k >>> 3)] >>> (k & 7)) & 1) != 0;
+      }
+      System.arraycopy(a, p + vb, data, i * w, w);
+    }
+    return Values.fixed(n, w, data).withItemValidity(dim, valid);
   }
 
   static LanceFormatException unsupported(String ctx, CompressiveEncoding e) {
@@ -181,10 +256,19 @@ final class Decompress {
         }
         return flat(e.getFlat().getBitsPerValue(), bufs[0], n, e);
       case FIXED_SIZE_LIST: {
-        if (e.getFixedSizeList().getHasValidity()) {
-          throw unsupported("mini-block (fixed-size list with item validity)", e);
-        }
         long bits = fixedBits(e);
+        int dim = fslValidityItems(e);
+        if (dim > 0) {
+          // Buffers: the item validity bitmap (n * dim bits, LSB first), then the items.
+          int items = Math.multiplyExact(n, dim);
+          boolean[] valid = bits(bufs[0], items, "Fixed-size list item validity");
+          CompressiveEncoding leaf = e;
+          while (leaf.getCompressionCase() == CompressiveEncoding.CompressionCase.FIXED_SIZE_LIST) {
+            leaf = leaf.getFixedSizeList().getValues();
+          }
+          Values inner = miniBlock(leaf, Arrays.copyOfRange(bufs, 1, bufs.length), items);
+          return Values.fixed(n, bytesOf(bits, e), inner.data).withItemValidity(dim, valid);
+        }
         Values inner = miniBlock(e.getFixedSizeList().getValues(), bufs, Math.multiplyExact(n, (int) e.getFixedSizeList().getItemsPerValue()));
         return Values.fixed(n, bytesOf(bits, e), inner.data);
       }

@@ -97,7 +97,7 @@ final class EncodingCheck {
   static int miniBlockBuffers(CompressiveEncoding e) {
     return switch (e.getCompressionCase()) {
       case RLE -> 2;
-      case FIXED_SIZE_LIST -> miniBlockBuffers(e.getFixedSizeList().getValues());
+      case FIXED_SIZE_LIST -> (e.getFixedSizeList().getHasValidity() ? 1 : 0) + miniBlockBuffers(e.getFixedSizeList().getValues());
       case FSST -> miniBlockBuffers(e.getFsst().getValues());
       case GENERAL -> Math.max(1, miniBlockBuffers(e.getGeneral().getValues()));
       default -> 1;

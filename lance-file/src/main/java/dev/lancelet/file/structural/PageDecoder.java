@@ -215,6 +215,7 @@ final class PageDecoder {
       int base = (int) pos;
       int end = (int) (pos + bytes);
       int off = base;
+      check(base, chunkHeader(hasRep, hasDef, nbuf, large), end, c);
       int numLevels = LittleEndian.getUnsignedShort(data, off);
       off += 2;
       int repSize = 0;
@@ -305,6 +306,7 @@ final class PageDecoder {
       int end = off + (int) (ix.chunkStart[c + 1] - ix.chunkStart[c0]);
       int nvals = ix.chunkValues[c];
       int p = base;
+      check(base, chunkHeader(hasRep, hasDef, nbuf, large), end, c);
       int numLevels = LittleEndian.getUnsignedShort(a, p);
       p += 2;
       int repSize = 0;
@@ -415,6 +417,11 @@ final class PageDecoder {
       p += s.length;
     }
     return out;
+  }
+
+  /** Bytes of a mini-block chunk header: level count, level sizes, then one size per buffer. */
+  private static int chunkHeader(boolean hasRep, boolean hasDef, int nbuf, boolean large) {
+    return 2 + (hasRep ? 2 : 0) + (hasDef ? 2 : 0) + nbuf * (large ? 4 : 2);
   }
 
   private static void check(int off, int len, int end, int chunk) throws LanceFormatException {
@@ -748,7 +755,9 @@ final class PageDecoder {
         nVar++;
       }
     }
-    Values values = fixed
+    Values values = fixed && Decompress.fslValidityItems(enc) > 0
+        ? Decompress.unzipFslValidity(enc, out, nFixed, bpv)
+        : fixed
         ? Values.fixed(nFixed, bpv, outLen == out.length ? out : java.util.Arrays.copyOf(out, outLen))
         : Values.variable(nVar, java.util.Arrays.copyOf(offs, nVar + 1), java.util.Arrays.copyOf(out, outLen));
     short[] repOut = bitsRep > 0 ? java.util.Arrays.copyOf(rep, n) : null;

@@ -14,6 +14,13 @@ final class Values {
   final int bytesPerValue; // -1 for variable width
   final byte[] data;
   final long[] offsets; // variable width only
+  /**
+   * Fixed-size lists whose items carry validity (Lance {@code FixedSizeList has_validity}):
+   * {@code itemsPerValue} items per value, {@code itemValid[i]} for item {@code i} of the
+   * block. Null when every item is valid.
+   */
+  boolean[] itemValid;
+  int itemsPerValue;
 
   private Values(int count, int bytesPerValue, byte[] data, long[] offsets) {
     this.count = count;
@@ -38,6 +45,16 @@ final class Values {
     return bytesPerValue < 0;
   }
 
+  /** Attaches item validity ({@code dim} items per value) to fixed-size-list values. */
+  Values withItemValidity(int dim, boolean[] valid) throws LanceFormatException {
+    if (dim <= 0 || valid.length < (long) count * dim) {
+      throw new LanceFormatException("Item validity of " + valid.length + " entries does not cover " + count + " values of " + dim + " items");
+    }
+    itemsPerValue = dim;
+    itemValid = valid;
+    return this;
+  }
+
   /** Appends slices of several blocks of the same kind. */
   static final class Builder {
     private int count;
@@ -45,6 +62,8 @@ final class Values {
     private byte[] data = new byte[64];
     private int dataLen;
     private long[] offsets = new long[17];
+    private boolean[] items; // item validity, once any appended block has it
+    private int itemDim;
 
     void append(Values v, int from, int to) throws LanceFormatException {
       if (from < 0 || to < from || to > v.count) {
@@ -57,6 +76,9 @@ final class Values {
         throw new IllegalStateException("Cannot join value blocks of widths " + bytesPerValue + " and " + v.bytesPerValue);
       }
       int n = to - from;
+      if (v.itemValid != null || items != null) {
+        appendItems(v, from, n);
+      }
       if (v.isVariable()) {
         long start = v.offsets[from];
         long end = v.offsets[to];
@@ -80,8 +102,38 @@ final class Values {
       count += n;
     }
 
+    /** Appends the item validity of values {@code [from, from + n)} of {@code v} (all valid if it has none). */
+    private void appendItems(Values v, int from, int n) throws LanceFormatException {
+      int dim = v.itemValid != null ? v.itemsPerValue : itemDim;
+      if (items == null) {
+        itemDim = dim;
+        items = new boolean[Math.max(16, Math.multiplyExact(count + n, dim))];
+        Arrays.fill(items, 0, count * dim, true);
+      } else if (dim != itemDim) {
+        throw new LanceFormatException("Cannot join fixed-size list blocks of " + itemDim + " and " + dim + " items per value");
+      }
+      int at = Math.multiplyExact(count, dim);
+      int len = Math.multiplyExact(n, dim);
+      if (items.length - at < len) {
+        items = Arrays.copyOf(items, Math.max(items.length * 2, Math.addExact(at, len)));
+      }
+      if (v.itemValid != null) {
+        System.arraycopy(v.itemValid, from * dim, items, at, len);
+      } else {
+        Arrays.fill(items, at, at + len, true);
+      }
+    }
+
     /** Appends {@code n} zero (null placeholder) values of the given width. */
     void appendNulls(int width, int n) {
+      if (items != null) {
+        int at = count * itemDim;
+        int len = n * itemDim;
+        if (items.length - at < len) {
+          items = Arrays.copyOf(items, Math.max(items.length * 2, at + len));
+        }
+        Arrays.fill(items, at, at + len, true);
+      }
       if (bytesPerValue == Integer.MIN_VALUE) {
         bytesPerValue = width;
       }
@@ -116,7 +168,12 @@ final class Values {
         return Values.variable(count, Arrays.copyOf(offsets, count + 1), Arrays.copyOf(data, dataLen));
       }
       // Built from blocks already checked, so the size always fits.
-      return new Values(count, w, Arrays.copyOf(data, Math.max(dataLen, count * w)), null);
+      Values v = new Values(count, w, Arrays.copyOf(data, Math.max(dataLen, count * w)), null);
+      if (items != null) {
+        v.itemsPerValue = itemDim;
+        v.itemValid = Arrays.copyOf(items, count * itemDim);
+      }
+      return v;
     }
   }
 }

@@ -166,7 +166,18 @@ final class VectorFill {
       int items = Math.multiplyExact(n, dim);
       int childWidth = vals.bytesPerValue / Math.max(dim, 1);
       Values childVals = Values.fixed(items, childWidth, vals.data);
-      leaf(child, childVals, null, items);
+      boolean[] itemValid = null;
+      if (vals.itemValid != null) {
+        if (child instanceof FixedSizeListVector) {
+          // Validity belongs to the innermost items: hand it down.
+          childVals.withItemValidity(vals.itemsPerValue / dim, vals.itemValid);
+        } else if (vals.itemsPerValue != dim || vals.itemValid.length < items) {
+          throw new LanceFormatException("Item validity of " + vals.itemsPerValue + " items per value does not match " + v.getField());
+        } else {
+          itemValid = vals.itemValid;
+        }
+      }
+      leaf(child, childVals, itemValid, items);
       fl.setInitialCapacity(n);
       while (fl.getValueCapacity() < n) {
         fl.reAlloc();

@@ -65,6 +65,11 @@ final class FuzzCorpus {
 
   /** The mixed schema; {@code dim} is the vector width, {@code longText} adds a column of 100-400 byte strings. */
   static Schema mixedSchema(int dim, boolean longText) {
+    return mixedSchema(dim, longText, false);
+  }
+
+  /** The mixed schema; with {@code nullableItems} the vector's items are nullable and some are null. */
+  static Schema mixedSchema(int dim, boolean longText, boolean nullableItems) {
     List<Field> fs = new ArrayList<>(List.of(
         f("id", I64, false),
         f("i32", I32, true),
@@ -74,7 +79,7 @@ final class FuzzCorpus {
         f("s", ArrowType.Utf8.INSTANCE, true),
         f("li", ArrowType.List.INSTANCE, true, f("item", I32, true)),
         f("st", ArrowType.Struct.INSTANCE, true, f("a", I32, true), f("c", ArrowType.Utf8.INSTANCE, true)),
-        f("vec", new ArrowType.FixedSizeList(dim), true, f("item", F32, false)),
+        f("vec", new ArrowType.FixedSizeList(dim), true, f("item", F32, nullableItems)),
         f("konst", I64, false),
         f("allnull", I32, true)));
     if (longText) {
@@ -114,6 +119,7 @@ final class FuzzCorpus {
     FixedSizeListVector vec = (FixedSizeListVector) root.getVector("vec");
     Float4Vector items = (Float4Vector) vec.getDataVector();
     int dim = vec.getListSize();
+    boolean nullItems = vec.getField().getChildren().get(0).isNullable();
     BigIntVector konst = (BigIntVector) root.getVector("konst");
     IntVector allnull = (IntVector) root.getVector("allnull");
     VarCharVector txt = (VarCharVector) root.getVector("txt");
@@ -139,7 +145,9 @@ final class FuzzCorpus {
         for (int j = 0; j < dim; j++) items.setSafe(i * dim + j, 0f);
       } else {
         vec.setNotNull(i);
-        for (int j = 0; j < dim; j++) items.setSafe(i * dim + j, r.nextFloat());
+        for (int j = 0; j < dim; j++) {
+          if (nullItems && r.nextInt(6) == 0) items.setNull(i * dim + j); else items.setSafe(i * dim + j, r.nextFloat());
+        }
       }
       konst.set(i, 7);
       allnull.setNull(i);

@@ -147,6 +147,14 @@ class FuzzTest {
         (sc, n, seed) -> FuzzCorpus.golden("core-2.0", () -> FuzzCorpus.writeWithLanceCore(dir, "2.0", sc, n, seed)));
     add("lancelet-2.0-small-pages", FuzzCorpus.mixedSchema(8, false), 1500, 16,
         (sc, n, seed) -> FuzzCorpus.writeWithLancelet(sc, n, seed, 4096, LanceFileVersion.V2_0));
+    // Fixed-size lists with null items: mini-block (item validity buffer) and full-zip (validity
+    // bytes before each vector), from lance-core and from Lancelet.
+    add("core-2.2-null-items", FuzzCorpus.mixedSchema(8, false, true), 500, 17,
+        (sc, n, seed) -> FuzzCorpus.golden("core-2.2-null-items", () -> FuzzCorpus.writeWithLanceCore(dir, "2.2", sc, n, seed)));
+    add("core-2.1-null-items-wide", FuzzCorpus.mixedSchema(128, false, true), 120, 18,
+        (sc, n, seed) -> FuzzCorpus.golden("core-2.1-null-items-wide", () -> FuzzCorpus.writeWithLanceCore(dir, "2.1", sc, n, seed)));
+    add("lancelet-2.2-null-items-small-pages", FuzzCorpus.mixedSchema(8, false, true), 500, 19,
+        (sc, n, seed) -> FuzzCorpus.writeWithLancelet(sc, n, seed, 4096, LanceFileVersion.V2_2));
     System.out.println("[fuzz] corpus: " + samples.stream().map(s -> s.name() + " (" + s.bytes().length + " bytes)").toList()
         + (skipped.isEmpty() ? "" : ", skipped: " + skipped));
     for (String n : notes) {
@@ -197,6 +205,8 @@ class FuzzTest {
     TYPED_ERROR,
     TYPED_ERROR_WRAPPING_RUNTIME,
     IO_ERROR_NAMING_FILE,
+    /** Damage turned an encoding into a valid one the reader refuses as unsupported, naming the file. */
+    UNSUPPORTED_NAMING_FILE,
     FAIL
   }
 
@@ -317,6 +327,14 @@ class FuzzTest {
         return new Result(Outcome.IO_ERROR_NAMING_FILE, t.getClass().getSimpleName(), t);
       }
       return new Result(Outcome.FAIL, "IOException without the file name", t);
+    }
+    if (t instanceof UnsupportedOperationException) {
+      // Only the reader's own refusals count: they name the file and say what is not supported.
+      String m = String.valueOf(t.getMessage());
+      if (m.contains(name) && m.contains("not supported")) {
+        return new Result(Outcome.UNSUPPORTED_NAMING_FILE, m.length() > 80 ? m.substring(0, 80) : m, t);
+      }
+      return new Result(Outcome.FAIL, "UnsupportedOperationException without the file name", t);
     }
     if (t instanceof FuzzCorpus.InvalidArrowData) {
       return new Result(Outcome.FAIL, "the reader returned an invalid Arrow vector", t);

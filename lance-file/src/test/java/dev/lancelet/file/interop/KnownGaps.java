@@ -1,6 +1,5 @@
 package dev.lancelet.file.interop;
 
-import dev.lancelet.file.testing.RandomData;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -40,23 +39,7 @@ final class KnownGaps {
     }
   }
 
-  static final List<Gap> ALL = List.of(
-      new Gap("writer-fsl-null-items",
-          Phase.LANCELET_WRITE, UnsupportedOperationException.class, "null items inside a fixed_size_list",
-          "The 2.1/2.2 writer stores a fixed-size list as one fixed-width value and cannot store validity for"
-              + " its items (lance-core uses a FixedSizeList compressive encoding with item validity).",
-          c -> c.direction() == InteropCase.Direction.B && (c.version().equals("2.1") || c.version().equals("2.2"))
-              && c.types().contains("fsl_nullable_items_f64x4") && c.nulls() != RandomData.Nulls.NONE
-              && c.nulls() != RandomData.Nulls.ALL_NULL),
-      new Gap("reader-fsl-null-items",
-          Phase.LANCELET_READ, UnsupportedOperationException.class, "FixedSizeList has_validity",
-          "The structural reader does not decode fixed-size lists whose items carry validity (lance-core"
-              + " writes FixedSizeList(n, Flat) with an item validity bitmap in the mini-block). It refuses"
-              + " them with UnsupportedOperationException (valid Lance, not corruption) rather than"
-              + " returning wrong data.",
-          c -> c.direction() == InteropCase.Direction.A && !c.version().equals("2.0")
-              && c.types().contains("fsl_nullable_items_f64x4") && c.nulls() != RandomData.Nulls.NONE
-              && c.nulls() != RandomData.Nulls.ALL_NULL));
+  static final List<Gap> ALL = List.of();
 
   private KnownGaps() {}
 

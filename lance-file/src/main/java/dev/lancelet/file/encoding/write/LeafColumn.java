@@ -76,6 +76,13 @@ public final class LeafColumn {
   long pageRows;
   int pageItems; // visible values
   long maxValueLength;
+  /**
+   * FSL: item validity of the page, one byte (1 = valid) per item, or null while every item so
+   * far is valid (created at the page's first null item). Items of null rows count as valid.
+   */
+  GrowBuf.Bytes fslValid;
+  /** FSL: the bound batch's items have nulls (counted once per batch: Arrow's null count scans). */
+  private boolean fslItemNulls;
 
   // Dictionary input (DICT): the dictionary entries this page uses, batch dictionaries in the
   // order the page first used them; indices in `values` are 32-bit and point into these.
@@ -297,6 +304,7 @@ public final class LeafColumn {
         }
       }
     }
+    fslItemNulls = valueKind == ValueKind.FSL && ((FixedSizeListVector) v).getDataVector().getNullCount() > 0;
   }
 
   /** Bytes buffered in the current page. */
@@ -319,9 +327,10 @@ public final class LeafColumn {
       ArrowBuf data;
       if (valueKind == ValueKind.FSL) {
         FieldVector items = ((FixedSizeListVector) vecs[0]).getDataVector();
-        if (items.getNullCount() > 0) {
-          throw new UnsupportedOperationException(
-              "Lancelet cannot write null items inside a fixed_size_list yet (field " + leafField.getName() + ")");
+        if (fslItemNulls || fslValid != null) {
+          for (int r = from; r < to; r++) {
+            fslItemValidity(items, (long) r * fslDim, pageItems + (r - from));
+          }
         }
         data = items.getDataBuffer();
       } else {
@@ -404,7 +413,13 @@ public final class LeafColumn {
   private void placeholder() {
     pageItems++;
     switch (valueKind) {
-      case FIXED, FSL, DICT -> values.zeros(byteWidth);
+      case FIXED, DICT -> values.zeros(byteWidth);
+      case FSL -> {
+        values.zeros(byteWidth);
+        if (fslValid != null) {
+          fillValid(fslDim);
+        }
+      }
       case BOOL -> values.put((byte) 0);
       case VARIABLE -> offsets.add(values.n);
     }
@@ -421,13 +436,8 @@ public final class LeafColumn {
       case FSL -> {
         FixedSizeListVector fv = (FixedSizeListVector) v;
         FieldVector items = fv.getDataVector();
-        if (items.getNullCount() > 0) {
-          for (int k = 0; k < fslDim; k++) {
-            if (items.isNull(idx * fslDim + k)) {
-              throw new UnsupportedOperationException(
-                  "Lancelet cannot write null items inside a fixed_size_list yet (field " + leafField.getName() + ")");
-            }
-          }
+        if (fslItemNulls || fslValid != null) {
+          fslItemValidity(items, (long) idx * fslDim, pageItems - 1);
         }
         values.ensure(byteWidth);
         items.getDataBuffer().getBytes((long) idx * byteWidth, values.a, values.n, byteWidth);
@@ -469,6 +479,34 @@ public final class LeafColumn {
         maxValueLength = Math.max(maxValueLength, len);
       }
     }
+  }
+
+  /**
+   * Records the validity of the {@code fslDim} items starting at {@code first} for the page's
+   * value {@code before} (the values before it are all recorded, or all valid).
+   */
+  private void fslItemValidity(FieldVector items, long first, int before) {
+    if (fslValid == null) {
+      boolean anyNull = false;
+      for (int k = 0; k < fslDim && !anyNull; k++) {
+        anyNull = items.isNull((int) (first + k));
+      }
+      if (!anyNull) {
+        return;
+      }
+      fslValid = new GrowBuf.Bytes();
+      fillValid(Math.multiplyExact(before, fslDim));
+    }
+    fslValid.ensure(fslDim);
+    for (int k = 0; k < fslDim; k++) {
+      fslValid.a[fslValid.n++] = (byte) (items.isNull((int) (first + k)) ? 0 : 1);
+    }
+  }
+
+  private void fillValid(int n) {
+    fslValid.ensure(n);
+    java.util.Arrays.fill(fslValid.a, fslValid.n, fslValid.n + n, (byte) 1);
+    fslValid.n += n;
   }
 
   private long dictIndex(ValueVector v, int idx) {
@@ -534,5 +572,6 @@ public final class LeafColumn {
     pageRows = 0;
     pageItems = 0;
     maxValueLength = 0;
+    fslValid = null;
   }
 }

@@ -192,6 +192,9 @@ public final class PageEncoder {
         yield new ValueChunks(inner.chunks, inner.counts, fsstEncoding(fsst, inner.encoding));
       }
       case FSL -> {
+        if (c.fslValid != null) {
+          yield fslValidityChunks(c);
+        }
         // Whole vectors per chunk (the largest power-of-two count under ~4 KiB), uncompressed.
         ValueChunks flat = flatChunks(java.util.Arrays.copyOf(c.values.a, c.values.n), c.bitsPerValue, c.pageItems);
         yield new ValueChunks(flat.chunks, flat.counts, CompressiveEncoding.newBuilder()
@@ -727,6 +730,51 @@ public final class PageEncoder {
     return new ValueChunks(chunks, counts, flat(bits));
   }
 
+  /** FixedSizeList(dim, Flat(item bits)) with item validity: set for a page with null items. */
+  private static CompressiveEncoding fslEncoding(LeafColumn c) {
+    return CompressiveEncoding.newBuilder()
+        .setFixedSizeList(FixedSizeList.newBuilder().setItemsPerValue(c.fslDim).setValues(flat(c.fslItemBits))
+            .setHasValidity(c.fslValid != null))
+        .build();
+  }
+
+  /** Bit {@code i} of a bitmap (LSB first) per validity byte {@code valid[from + i]} (0 or 1). */
+  private static byte[] packValidity(byte[] valid, int from, int n) {
+    byte[] out = new byte[(n + 7) / 8];
+    for (int i = 0; i < n; i++) {
+      out[i >>> 3] |= (byte) (valid[from + i] << (i & 7));
+    }
+    return out;
+  }
+
+  /**
+   * Mini-block chunks of fixed-size lists with item validity, as Lance writes them: two buffers
+   * per chunk, the chunk's item validity bitmap ({@code count * dim} bits, LSB first) and the
+   * items; whole vectors per chunk, the largest power-of-two count under ~4 KiB counting {@code
+   * ceil(dim / 8)} validity bytes per vector.
+   */
+  private static ValueChunks fslValidityChunks(LeafColumn c) {
+    int n = c.pageItems;
+    int dim = c.fslDim;
+    int bytesPerWord = c.byteWidth + (dim + 7) / 8;
+    int size = 2 * bytesPerWord;
+    int vals = 2;
+    while (2 * size < MAX_MINIBLOCK_BYTES && 2 * vals <= MAX_MINIBLOCK_VALUES) {
+      size *= 2;
+      vals *= 2;
+    }
+    List<byte[][]> chunks = new ArrayList<>();
+    List<Integer> counts = new ArrayList<>();
+    for (int start = 0; start < n; start += vals) {
+      int cnt = Math.min(vals, n - start);
+      byte[] bits = packValidity(c.fslValid.a, start * dim, cnt * dim);
+      byte[] data = java.util.Arrays.copyOfRange(c.values.a, start * c.byteWidth, (start + cnt) * c.byteWidth);
+      chunks.add(new byte[][] {bits, data});
+      counts.add(cnt);
+    }
+    return new ValueChunks(chunks, counts, fslEncoding(c));
+  }
+
   private static ValueChunks fixedChunks(byte[] data, int w, int n) {
     if (w == 1 || w == 2 || w == 4 || w == 8) {
       int runs = Rle.countRuns(w, data, 0, n);
@@ -917,9 +965,9 @@ public final class PageEncoder {
       }
       fz.setBitsPerOffset(c.offsetBits);
     } else if (c.valueKind == LeafColumn.ValueKind.FSL) {
-      fz.setBitsPerValue(c.bitsPerValue);
-      fz.setValueCompression(CompressiveEncoding.newBuilder()
-          .setFixedSizeList(FixedSizeList.newBuilder().setItemsPerValue(c.fslDim).setValues(flat(c.fslItemBits))));
+      // With item validity each value is ceil(dim / 8) bytes of validity bitmap, then the items.
+      fz.setBitsPerValue(c.bitsPerValue + (c.fslValid != null ? 8 * ((c.fslDim + 7) / 8) : 0));
+      fz.setValueCompression(fslEncoding(c));
     } else {
       fz.setBitsPerValue(c.bitsPerValue);
       fz.setValueCompression(flat(c.bitsPerValue));
@@ -963,6 +1011,10 @@ public final class PageEncoder {
           zipped.put(src, so, len);
         }
       } else {
+        if (c.fslValid != null) {
+          byte[] bits = packValidity(c.fslValid.a, item * c.fslDim, c.fslDim);
+          zipped.put(bits, 0, bits.length);
+        }
         zipped.put(vals, item * c.byteWidth, c.byteWidth);
       }
       item++;
