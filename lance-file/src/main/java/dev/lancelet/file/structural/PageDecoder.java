@@ -284,6 +284,17 @@ final class PageDecoder {
    * run holds exactly the rows {@code ix.firstRow[c0]} onwards that end inside the span.
    */
   static Run decodeSpan(Leaf leaf, PageIndex ix, int c0, int c1, byte[] a, int off) throws LanceFormatException {
+    return decodeSpan(leaf, ix, c0, c1, a, off, null);
+  }
+
+  /**
+   * As above; with {@code pick} (one chunk of a leaf without lists only: sorted chunk-relative
+   * rows) the run holds just those rows, in that order.
+   */
+  static Run decodeSpan(Leaf leaf, PageIndex ix, int c0, int c1, byte[] a, int off, int[] pick) throws LanceFormatException {
+    if (pick != null && (c0 != c1 || leaf.hasLists() || ix.mini.hasRepCompression())) {
+      throw new IllegalArgumentException("pick needs one chunk of a column without lists");
+    }
     MiniBlockLayout m = ix.mini;
     boolean large = m.getHasLargeChunk();
     boolean hasRep = m.hasRepCompression();
@@ -339,7 +350,7 @@ final class PageDecoder {
         vbufs[b] = new Decompress.Slice(a, p, sizes[b]);
         p = base + pad8(p + sizes[b] - base);
       }
-      Values v = Decompress.miniBlock(m.getValueCompression(), vbufs, nvals);
+      Values v = pick == null ? Decompress.miniBlock(m.getValueCompression(), vbufs, nvals) : Decompress.miniBlock(m.getValueCompression(), vbufs, nvals, pick);
       if (vb != null) {
         vb.append(v, 0, v.count);
       } else {
@@ -349,9 +360,20 @@ final class PageDecoder {
         reps[c - c0] = Decompress.levels(m.getRepCompression(), repSlice, numLevels);
       }
       if (hasDef) {
-        defs[c - c0] = Decompress.levels(m.getDefCompression(), defSlice, numLevels);
+        short[] d = Decompress.levels(m.getDefCompression(), defSlice, numLevels);
+        if (pick != null) {
+          short[] sub = new short[pick.length];
+          for (int i = 0; i < pick.length; i++) {
+            if (pick[i] >= d.length) {
+              throw new LanceFormatException("Row " + pick[i] + " is outside a chunk of " + d.length + " levels");
+            }
+            sub[i] = d[pick[i]];
+          }
+          d = sub;
+        }
+        defs[c - c0] = d;
       }
-      totalLevels += (hasRep || hasDef) ? numLevels : 0;
+      totalLevels += (hasRep || hasDef) ? (pick != null ? pick.length : numLevels) : 0;
     }
     Values values = vb != null ? vb.build(leaf.width() >= 0 ? (ix.dictionary != null ? 4 : leaf.width()) : -1) : single;
     short[] rep = hasRep ? concat(reps, totalLevels) : null;
@@ -672,6 +694,16 @@ final class PageDecoder {
     }
     if (!fixed && lenBytes != 1 && lenBytes != 2 && lenBytes != 4 && lenBytes != 8) {
       throw new LanceFormatException("Full-zip length width of " + z.getBitsPerOffset() + " bits is not supported");
+    }
+    if (fixed && cw == 0) {
+      // No levels: the values are the bytes themselves, back to back.
+      int len = end - start;
+      if (len % bpv != 0) {
+        throw new LanceFormatException("Full-zip value at " + (start + len / bpv * bpv) + " runs past the page");
+      }
+      LevelMap.map(layers, leaf.isList());
+      byte[] vals = start == 0 && end == data.length ? data : java.util.Arrays.copyOfRange(data, start, end);
+      return new Run(null, null, Values.fixed(len / bpv, bpv, vals), leaf.maxRep(), leaf.maxVisibleDef());
     }
     int guess = Math.max(16, fixed ? (end - start) / (cw + bpv) + 1 : 64);
     short[] rep = new short[guess];

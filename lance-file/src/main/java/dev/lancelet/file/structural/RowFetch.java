@@ -174,8 +174,40 @@ abstract class RowFetch {
         return;
       }
       int i = 0;
+      boolean canPick = !leaf.hasLists() && !ix.mini.hasRepCompression() && ix.firstRow != null;
       for (int s = 0; s < spans; s++) {
         Decompress.Slice sl = slice(bufs.get(s));
+        int c = spanFirst[s];
+        if (canPick && c == spanLast[s]) {
+          // One chunk: decode only the asked rows of it.
+          long first = ix.firstRow[c];
+          long end = ix.firstRow[c + 1];
+          int j = i;
+          while (j < count && rows[j] < end) {
+            j++;
+          }
+          if (j - i < end - first) {
+            int[] pick = new int[j - i];
+            for (int q = i; q < j; q++) {
+              long local = rows[q] - first;
+              if (local < 0) {
+                throw new LanceFormatException("Row " + rows[q] + " is not in chunk " + c);
+              }
+              pick[q - i] = (int) local;
+            }
+            Run run = PageDecoder.decodeSpan(leaf, ix, c, c, sl.a(), sl.off(), pick);
+            LevelCheck.check(run, leaf.isList());
+            if (run.numRows != pick.length) {
+              throw new LanceFormatException("Chunk " + c + " decoded " + run.numRows + " of the " + pick.length + " rows asked");
+            }
+            for (int q = i; q < j; q++) {
+              runOf[at + q] = run;
+              rowIn[at + q] = q - i;
+            }
+            i = j;
+            continue;
+          }
+        }
         Run run = PageDecoder.decodeSpan(leaf, ix, spanFirst[s], spanLast[s], sl.a(), sl.off());
         LevelCheck.check(run, leaf.isList());
         long first = ix.firstRow == null ? 0 : ix.firstRow[spanFirst[s]];

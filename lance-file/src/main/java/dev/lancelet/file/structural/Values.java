@@ -38,19 +38,86 @@ final class Values {
     return bytesPerValue < 0;
   }
 
-  /** Appends slices of several blocks of the same kind. */
+  /** The values at the given sorted, in-range indexes, as a new block. */
+  Values pick(int[] idx) throws LanceFormatException {
+    int n = idx.length;
+    for (int i = 0; i < n; i++) {
+      if (idx[i] < 0 || idx[i] >= count) {
+        throw new LanceFormatException("Row " + idx[i] + " is outside a block of " + count + " values");
+      }
+    }
+    if (isVariable()) {
+      long[] offs = new long[n + 1];
+      long total = 0;
+      for (int i = 0; i < n; i++) {
+        total += offsets[idx[i] + 1] - offsets[idx[i]];
+        offs[i + 1] = total;
+      }
+      byte[] out = new byte[Math.toIntExact(total)];
+      for (int i = 0; i < n; i++) {
+        int from = (int) offsets[idx[i]];
+        System.arraycopy(data, from, out, (int) offs[i], (int) (offs[i + 1] - offs[i]));
+      }
+      return new Values(n, -1, out, offs);
+    }
+    int w = bytesPerValue;
+    byte[] out = new byte[Math.multiplyExact(n, w)];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(data, idx[i] * w, out, i * w, w);
+    }
+    return new Values(n, w, out, null);
+  }
+
+  /**
+   * Appends slices of several blocks of the same kind. The first slice is only remembered: when it
+   * stays the only one, {@link #build} returns the block itself (whole slice) or one exact-size copy,
+   * so the common one-stretch batch costs no intermediate copies.
+   */
   static final class Builder {
     private int count;
     private int bytesPerValue = Integer.MIN_VALUE;
-    private byte[] data = new byte[64];
+    private byte[] data;
     private int dataLen;
-    private long[] offsets = new long[17];
+    private long[] offsets;
+    /** The first slice while it is the only one (then data is null). */
+    private Values pending;
+    private int pendingFrom;
+    private int pendingTo;
 
     void append(Values v, int from, int to) throws LanceFormatException {
       if (from < 0 || to < from || to > v.count) {
         throw new LanceFormatException(
             "Levels ask for values [" + from + ", " + to + ") of a block of " + v.count + " (levels and values disagree)");
       }
+      if (bytesPerValue == Integer.MIN_VALUE && data == null && pending == null) {
+        bytesPerValue = v.bytesPerValue;
+        pending = v;
+        pendingFrom = from;
+        pendingTo = to;
+        count = to - from;
+        return;
+      }
+      materialize();
+      appendCopy(v, from, to);
+    }
+
+    /** Turns the remembered first slice into copied state. */
+    private void materialize() throws LanceFormatException {
+      if (data != null) {
+        return;
+      }
+      data = new byte[64];
+      offsets = new long[17];
+      Values p = pending;
+      pending = null;
+      count = 0;
+      dataLen = 0;
+      if (p != null) {
+        appendCopy(p, pendingFrom, pendingTo);
+      }
+    }
+
+    private void appendCopy(Values v, int from, int to) throws LanceFormatException {
       if (bytesPerValue == Integer.MIN_VALUE) {
         bytesPerValue = v.bytesPerValue;
       } else if (bytesPerValue != v.bytesPerValue) {
@@ -81,7 +148,8 @@ final class Values {
     }
 
     /** Appends {@code n} zero (null placeholder) values of the given width. */
-    void appendNulls(int width, int n) {
+    void appendNulls(int width, int n) throws LanceFormatException {
+      materialize();
       if (bytesPerValue == Integer.MIN_VALUE) {
         bytesPerValue = width;
       }
@@ -111,6 +179,28 @@ final class Values {
     }
 
     Values build(int defaultWidth) {
+      if (pending != null) {
+        Values p = pending;
+        int from = pendingFrom;
+        int to = pendingTo;
+        if (from == 0 && to == p.count) {
+          return p;
+        }
+        if (p.isVariable()) {
+          long start = p.offsets[from];
+          long[] offs = new long[to - from + 1];
+          for (int i = 0; i < offs.length; i++) {
+            offs[i] = p.offsets[from + i] - start;
+          }
+          return Values.variable(to - from, offs, Arrays.copyOfRange(p.data, (int) start, (int) p.offsets[to]));
+        }
+        int w = p.bytesPerValue;
+        return new Values(to - from, w, Arrays.copyOfRange(p.data, from * w, to * w), null);
+      }
+      if (data == null) {
+        data = new byte[0];
+        offsets = new long[1];
+      }
       int w = bytesPerValue == Integer.MIN_VALUE ? defaultWidth : bytesPerValue;
       if (w < 0) {
         return Values.variable(count, Arrays.copyOf(offsets, count + 1), Arrays.copyOf(data, dataLen));
