@@ -305,7 +305,7 @@ final class PageDecoder {
     }
     int nchunks = c1 - c0 + 1;
     Values single = null;
-    Values.Builder vb = nchunks > 1 ? new Values.Builder() : null;
+    Values[] parts = nchunks > 1 ? new Values[nchunks] : null;
     short[][] reps = hasRep ? new short[nchunks][] : null;
     short[][] defs = hasDef ? new short[nchunks][] : null;
     int totalLevels = 0;
@@ -351,8 +351,8 @@ final class PageDecoder {
         p = base + pad8(p + sizes[b] - base);
       }
       Values v = pick == null ? Decompress.miniBlock(m.getValueCompression(), vbufs, nvals) : Decompress.miniBlock(m.getValueCompression(), vbufs, nvals, pick);
-      if (vb != null) {
-        vb.append(v, 0, v.count);
+      if (parts != null) {
+        parts[c - c0] = v;
       } else {
         single = v;
       }
@@ -375,7 +375,7 @@ final class PageDecoder {
       }
       totalLevels += (hasRep || hasDef) ? (pick != null ? pick.length : numLevels) : 0;
     }
-    Values values = vb != null ? vb.build(leaf.width() >= 0 ? (ix.dictionary != null ? 4 : leaf.width()) : -1) : single;
+    Values values = parts != null ? Values.concat(parts) : single;
     short[] rep = hasRep ? concat(reps, totalLevels) : null;
     short[] def = hasDef ? mapDefs(concat(defs, totalLevels), m.getLayersList(), leaf) : null;
     if (!hasDef) {

@@ -115,9 +115,17 @@ abstract class RowFetch {
         // Lists without a repetition index: only the whole page can be located.
         addSpan(0, n - 1);
       } else {
-        for (int i = 0; i < count; i++) {
-          int r = rows[i];
-          int c = chunkOf(r);
+        int i = 0;
+        while (i < count) {
+          int c = chunkOf(rows[i]);
+          // Every asked row in chunk c shares its span; only the last can continue into the next chunk.
+          long chunkEnd = ix.firstRow[c + 1];
+          int j = i + 1;
+          while (j < count && rows[j] < chunkEnd) {
+            j++;
+          }
+          i = j;
+          int r = rows[j - 1];
           int e = c;
           if (ix.trailer != null && ix.trailer[c] && r == ix.firstRow[c + 1] - 1) {
             e = c + 1;

@@ -403,7 +403,7 @@ public final class StructuralDecoder implements FileDecoder {
   /** Appends the asked rows in the asked order, copying runs of neighbouring rows at once. */
   private static VectorFill.Decoded gather(Fetched f, long[] rows, long[] u, int k) throws LanceFormatException {
     Leaf leaf = f.leaf();
-    LeafPiece piece = new LeafPiece(leaf.hasLists(), leaf.width());
+    LeafPiece piece = new LeafPiece(leaf.hasLists(), leaf.width(), rows.length);
     Run cur = null;
     int from = 0;
     int to = 0;

@@ -38,6 +38,48 @@ final class Values {
     return bytesPerValue < 0;
   }
 
+  /** The blocks one after another (at least one; all fixed of one width, or all variable), sized exactly. */
+  static Values concat(Values[] parts) throws LanceFormatException {
+    int w = parts[0].bytesPerValue;
+    long bytes = 0;
+    int count = 0;
+    for (Values p : parts) {
+      if (p.bytesPerValue != w) {
+        throw new IllegalStateException("Cannot join value blocks of widths " + w + " and " + p.bytesPerValue);
+      }
+      bytes += p.isVariable() ? p.offsets[p.count] - p.offsets[0] : (long) p.count * w;
+      count = Math.addExact(count, p.count);
+    }
+    if (bytes > Integer.MAX_VALUE - 16) {
+      throw new LanceFormatException("Decoded values of " + bytes + " bytes do not fit one array");
+    }
+    byte[] out = new byte[(int) bytes];
+    if (w >= 0) {
+      int pos = 0;
+      for (Values p : parts) {
+        int len = p.count * w;
+        System.arraycopy(p.data, 0, out, pos, len);
+        pos += len;
+      }
+      return new Values(count, w, out, null);
+    }
+    long[] offs = new long[count + 1];
+    int pos = 0;
+    int k = 0;
+    for (Values p : parts) {
+      long start = p.offsets[0];
+      int len = (int) (p.offsets[p.count] - start);
+      System.arraycopy(p.data, (int) start, out, pos, len);
+      long base = pos - start;
+      for (int i = 1; i <= p.count; i++) {
+        offs[k + i] = p.offsets[i] + base;
+      }
+      k += p.count;
+      pos += len;
+    }
+    return new Values(count, -1, out, offs);
+  }
+
   /** The values at the given sorted, in-range indexes, as a new block. */
   Values pick(int[] idx) throws LanceFormatException {
     int n = idx.length;
@@ -83,6 +125,19 @@ final class Values {
     private Values pending;
     private int pendingFrom;
     private int pendingTo;
+    private final int sizeHint;
+
+    Builder() {
+      this(0, 0);
+    }
+
+    /** A builder expecting about {@code values} values of {@code bytes} bytes in all. */
+    Builder(int values, long bytes) {
+      this.sizeHint = values;
+      this.bytesHint = (int) Math.min(bytes, 1 << 30);
+    }
+
+    private final int bytesHint;
 
     void append(Values v, int from, int to) throws LanceFormatException {
       if (from < 0 || to < from || to > v.count) {
@@ -106,8 +161,8 @@ final class Values {
       if (data != null) {
         return;
       }
-      data = new byte[64];
-      offsets = new long[17];
+      data = new byte[Math.max(64, bytesHint)];
+      offsets = new long[Math.max(17, sizeHint + 1)];
       Values p = pending;
       pending = null;
       count = 0;
