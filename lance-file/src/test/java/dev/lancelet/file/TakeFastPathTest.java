@@ -130,6 +130,10 @@ class TakeFastPathTest {
         }
       }
       try (LanceFileReader rd = LanceFileReader.open(store, "f.lance", a)) {
+        // The layouts the fast paths are for: FSST strings in mini-blocks, w full-zip without levels.
+        FileInfo info = rd.info();
+        assertThat(info.columns().get(4).pages()).allSatisfy(p -> assertThat(p.encoding()).startsWith("FullZip").contains("bits_rep=0, bits_def=0"));
+        assertThat(info.columns().get(2).pages()).anySatisfy(p -> assertThat(p.encoding()).contains("Fsst"));
         // Scan: every row, batches that do not line up with chunks.
         try (ArrowReader sc = rd.scan(ScanOptions.builder().batchSize(4099).build())) {
           int row = 0;

@@ -60,7 +60,7 @@ final class LeafPiece {
   }
 
   short[] def() {
-    return anyDef ? Arrays.copyOf(def, levels) : null;
+    return !anyDef ? null : def.length == levels ? def : Arrays.copyOf(def, levels);
   }
 
   Values values() {

@@ -258,10 +258,14 @@ final class Values {
       }
       int w = bytesPerValue == Integer.MIN_VALUE ? defaultWidth : bytesPerValue;
       if (w < 0) {
-        return Values.variable(count, Arrays.copyOf(offsets, count + 1), Arrays.copyOf(data, dataLen));
+        return Values.variable(
+            count,
+            offsets.length == count + 1 ? offsets : Arrays.copyOf(offsets, count + 1),
+            data.length == dataLen ? data : Arrays.copyOf(data, dataLen));
       }
       // Built from blocks already checked, so the size always fits.
-      return new Values(count, w, Arrays.copyOf(data, Math.max(dataLen, count * w)), null);
+      int size = Math.max(dataLen, count * w);
+      return new Values(count, w, data.length == size ? data : Arrays.copyOf(data, size), null);
     }
   }
 }

@@ -200,6 +200,18 @@ final class VectorFill {
     return vb;
   }
 
+  /**
+   * Loads {@code n} non-null values: {@code data} (retained, not consumed) as the value buffer, or
+   * no value buffer when null (a fixed-size list's own validity).
+   */
+  static void loadDirect(FieldVector v, int n, ArrowBuf data) {
+    if (data == null) {
+      v.loadFieldBuffers(new ArrowFieldNode(n, 0), java.util.List.of(v.getAllocator().getEmpty()));
+    } else {
+      v.loadFieldBuffers(new ArrowFieldNode(n, 0), java.util.List.of(v.getAllocator().getEmpty(), data));
+    }
+  }
+
   /** Hands fresh buffers to {@code v} (which retains them) and releases this method's references. */
   private static void load(FieldVector v, int n, int nulls, ArrowBuf... bufs) {
     try {
