@@ -349,6 +349,53 @@ public final class StructuralDecoder implements FileDecoder {
       return true;
     }
 
+    private static int[] range(int from, int to) {
+      int[] rows = new int[to - from];
+      for (int i = 0; i < rows.length; i++) {
+        rows[i] = from + i;
+      }
+      return rows;
+    }
+
+    /**
+     * Rows {@code from} and {@code to - 1} and the first row of every chunk between: enough for a
+     * mini-block fetch to name the one span of chunks that holds all of [from, to).
+     */
+    private static int[] chunkRows(long[] firstRow, int from, int to) {
+      int lo = 0;
+      int hi = firstRow.length - 2;
+      while (lo < hi) {
+        int mid = (lo + hi + 1) >>> 1;
+        if (firstRow[mid] <= from) {
+          lo = mid;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      if (lo + 1 >= firstRow.length - 1 || firstRow[lo + 1] >= to) {
+        // One chunk: every row, so that a one-chunk fetch (which may decode only the asked rows) has them all.
+        return range(from, to);
+      }
+      int[] out = new int[8];
+      int k = 0;
+      out[k++] = from;
+      for (int c = lo + 1; c < firstRow.length - 1 && firstRow[c] < to; c++) {
+        if (firstRow[c] > out[k - 1]) {
+          if (k == out.length) {
+            out = java.util.Arrays.copyOf(out, k * 2);
+          }
+          out[k++] = (int) firstRow[c];
+        }
+      }
+      if (to - 1 > out[k - 1]) {
+        if (k == out.length) {
+          out = java.util.Arrays.copyOf(out, k + 1);
+        }
+        out[k++] = to - 1;
+      }
+      return java.util.Arrays.copyOf(out, k);
+    }
+
     VectorFill.Decoded next(int n) throws IOException {
       long stop = Math.min(end, row + n);
       LeafPiece piece = new LeafPiece(leaf.hasLists(), leaf.width(), (int) Math.max(0, stop - row));
@@ -360,17 +407,17 @@ public final class StructuralDecoder implements FileDecoder {
           long ps = leaf.pageStart()[p];
           int from = (int) (row - ps);
           int to = (int) (Math.min(stop, leaf.pageStart()[p + 1]) - ps);
-          int[] rows = new int[to - from];
-          for (int i = 0; i < rows.length; i++) {
-            rows[i] = from + i;
-          }
+          int[] rows = ix[p].layout.getLayoutCase() == PageLayout.LayoutCase.MINI_BLOCK_LAYOUT && ix[p].firstRow != null
+              ? chunkRows(ix[p].firstRow, from, to)
+              : range(from, to);
           Run[] runOf = new Run[rows.length];
           int[] rowIn = new int[rows.length];
           execute(List.of(RowFetch.create(leaf, ix[p], rows, rows.length, runOf, rowIn, 0)));
           run = runOf[0];
           runFirst = row - rowIn[0];
           runEnd = runFirst + run.numRows;
-          if (rowIn[rows.length - 1] != rowIn[0] + rows.length - 1 || runOf[rows.length - 1] != run) {
+          int last = rows.length - 1;
+          if (rowIn[last] != rowIn[0] + (rows[last] - rows[0]) || runOf[last] != run) {
             throw new LanceFormatException(where(leaf, p) + ": rows " + row + ".." + (ps + to) + " did not decode as one stretch");
           }
         }
