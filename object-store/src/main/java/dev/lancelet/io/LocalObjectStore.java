@@ -203,6 +203,20 @@ public final class LocalObjectStore implements ObjectStore, ConditionalPut {
     }
 
     @Override
+    public void readInto(long offset, ByteBuffer dst) throws IOException {
+      // Into a direct buffer the channel reads straight to its memory (no temporary copy).
+      ReadableObject.checkRange(location(), size, offset, dst.remaining());
+      long pos = offset;
+      while (dst.hasRemaining()) {
+        int n = channel.read(dst, pos);
+        if (n < 0) {
+          throw new java.io.EOFException("Unexpected end of " + file + " at byte " + pos + " (file truncated while open?)");
+        }
+        pos += n;
+      }
+    }
+
+    @Override
     public void close() throws IOException {
       channel.close();
     }

@@ -27,6 +27,16 @@ public interface ReadableObject extends AutoCloseable {
    */
   ByteBuffer read(long offset, int length) throws IOException;
 
+  /**
+   * Reads {@code dst.remaining()} bytes at {@code offset} into {@code dst}, advancing its position.
+   * Implementations that can fill a direct buffer without an intermediate copy override this.
+   *
+   * @throws EOFException if the range runs past the end of the object
+   */
+  default void readInto(long offset, ByteBuffer dst) throws IOException {
+    dst.put(read(offset, dst.remaining()));
+  }
+
   /** Reads the last {@code min(length, size())} bytes: the footer of a file in one request. */
   default ByteBuffer readTail(int length) throws IOException {
     long size = size();

@@ -308,7 +308,7 @@ final class Decompress {
       }
       case FSST: {
         Values inner = miniBlock(e.getFsst().getValues(), bufs, n);
-        return fsst(e.getFsst().getSymbolTable().toByteArray(), inner);
+        return fsst(e.getFsst().getSymbolTable(), inner);
       }
       case GENERAL: {
         Slice[] copy = bufs.clone();
@@ -324,10 +324,39 @@ final class Decompress {
     return new Slice(b, 0, b.length);
   }
 
-  private static Values fsst(byte[] table, Values inner) throws LanceFormatException {
-    Fsst.LargeStrings s =
-        Fsst.decompress(Fsst.SymbolTable.parse(table, 0, table.length), inner.data, inner.offsets, 0, inner.count);
+  private static Values fsst(com.google.protobuf.ByteString table, Values inner) throws LanceFormatException {
+    Fsst.LargeStrings s = Fsst.decompress(symbolTable(table), inner.data, inner.offsets, 0, inner.count);
     return Values.variable(inner.count, s.offsets(), s.data());
+  }
+
+  /** The last parsed symbol table, keyed by the identity of its bytes in the page's encoding. */
+  private record ParsedTable(com.google.protobuf.ByteString key, Fsst.SymbolTable table) {}
+
+  private static volatile ParsedTable lastTable;
+
+  /** Parses an FSST symbol table, reusing the last parse when the same page asks again. */
+  static Fsst.SymbolTable symbolTable(com.google.protobuf.ByteString bytes) throws LanceFormatException {
+    ParsedTable t = lastTable;
+    if (t != null && t.key() == bytes) {
+      return t.table();
+    }
+    byte[] b = bytes.toByteArray();
+    Fsst.SymbolTable parsed = Fsst.SymbolTable.parse(b, 0, b.length);
+    lastTable = new ParsedTable(bytes, parsed);
+    return parsed;
+  }
+
+  /**
+   * As {@link #miniBlock(CompressiveEncoding, Slice[], int)}, keeping only the values at the sorted
+   * indexes {@code pick}. FSST strings are picked before decompression, so a take decompresses only
+   * the strings it returns.
+   */
+  static Values miniBlock(CompressiveEncoding e, Slice[] bufs, int n, int[] pick) throws LanceFormatException {
+    if (e.getCompressionCase() == CompressiveEncoding.CompressionCase.FSST && bufs.length >= EncodingCheck.miniBlockBuffers(e)) {
+      Values inner = miniBlock(e.getFsst().getValues(), bufs, n);
+      return fsst(e.getFsst().getSymbolTable(), inner.pick(pick));
+    }
+    return miniBlock(e, bufs, n).pick(pick);
   }
 
   /** A mini-block Variable chunk: {@code n+1} absolute offsets (u32 or u64) then the bytes. */
@@ -419,7 +448,7 @@ final class Decompress {
         return block(e.getGeneral().getValues(), wrap(general(e.getGeneral().getCompression(), s)), n);
       case FSST: {
         Values inner = block(e.getFsst().getValues(), s, n);
-        return fsst(e.getFsst().getSymbolTable().toByteArray(), inner);
+        return fsst(e.getFsst().getSymbolTable(), inner);
       }
       case INLINE_BITPACKING: {
         // Consecutive chunks of 1024 values.

@@ -10,12 +10,22 @@ final class LeafPiece {
   private short[] def = new short[16];
   private boolean anyDef;
   private int levels;
-  private final Values.Builder values = new Values.Builder();
+  private final Values.Builder values;
   private int rows;
 
   LeafPiece(boolean hasLists, int defaultWidth) {
+    this(hasLists, defaultWidth, 0);
+  }
+
+  /** A piece expecting about {@code rows} rows (sizes its buffers once for flat columns). */
+  LeafPiece(boolean hasLists, int defaultWidth, int rows) {
     this.hasLists = hasLists;
     this.defaultWidth = defaultWidth;
+    this.values = hasLists ? new Values.Builder() : new Values.Builder(rows, (long) rows * (defaultWidth >= 0 ? defaultWidth : 16));
+    if (!hasLists && rows > 16) {
+      rep = new short[rows];
+      def = new short[rows];
+    }
   }
 
   void append(Run run, int fromRow, int toRow) throws dev.lancelet.file.LanceFormatException {
@@ -50,7 +60,7 @@ final class LeafPiece {
   }
 
   short[] def() {
-    return anyDef ? Arrays.copyOf(def, levels) : null;
+    return !anyDef ? null : def.length == levels ? def : Arrays.copyOf(def, levels);
   }
 
   Values values() {

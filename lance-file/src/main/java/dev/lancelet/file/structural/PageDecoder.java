@@ -285,6 +285,17 @@ final class PageDecoder {
    * run holds exactly the rows {@code ix.firstRow[c0]} onwards that end inside the span.
    */
   static Run decodeSpan(Leaf leaf, PageIndex ix, int c0, int c1, byte[] a, int off) throws LanceFormatException {
+    return decodeSpan(leaf, ix, c0, c1, a, off, null);
+  }
+
+  /**
+   * As above; with {@code pick} (one chunk of a leaf without lists only: sorted chunk-relative
+   * rows) the run holds just those rows, in that order.
+   */
+  static Run decodeSpan(Leaf leaf, PageIndex ix, int c0, int c1, byte[] a, int off, int[] pick) throws LanceFormatException {
+    if (pick != null && (c0 != c1 || leaf.hasLists() || ix.mini.hasRepCompression())) {
+      throw new IllegalArgumentException("pick needs one chunk of a column without lists");
+    }
     MiniBlockLayout m = ix.mini;
     boolean large = m.getHasLargeChunk();
     boolean hasRep = m.hasRepCompression();
@@ -295,7 +306,7 @@ final class PageDecoder {
     }
     int nchunks = c1 - c0 + 1;
     Values single = null;
-    Values.Builder vb = nchunks > 1 ? new Values.Builder() : null;
+    Values[] parts = nchunks > 1 ? new Values[nchunks] : null;
     short[][] reps = hasRep ? new short[nchunks][] : null;
     short[][] defs = hasDef ? new short[nchunks][] : null;
     int totalLevels = 0;
@@ -341,9 +352,9 @@ final class PageDecoder {
         vbufs[b] = new Decompress.Slice(a, p, sizes[b]);
         p = base + pad8(p + sizes[b] - base);
       }
-      Values v = Decompress.miniBlock(m.getValueCompression(), vbufs, nvals);
-      if (vb != null) {
-        vb.append(v, 0, v.count);
+      Values v = pick == null ? Decompress.miniBlock(m.getValueCompression(), vbufs, nvals) : Decompress.miniBlock(m.getValueCompression(), vbufs, nvals, pick);
+      if (parts != null) {
+        parts[c - c0] = v;
       } else {
         single = v;
       }
@@ -351,11 +362,22 @@ final class PageDecoder {
         reps[c - c0] = Decompress.levels(m.getRepCompression(), repSlice, numLevels);
       }
       if (hasDef) {
-        defs[c - c0] = Decompress.levels(m.getDefCompression(), defSlice, numLevels);
+        short[] d = Decompress.levels(m.getDefCompression(), defSlice, numLevels);
+        if (pick != null) {
+          short[] sub = new short[pick.length];
+          for (int i = 0; i < pick.length; i++) {
+            if (pick[i] >= d.length) {
+              throw new LanceFormatException("Row " + pick[i] + " is outside a chunk of " + d.length + " levels");
+            }
+            sub[i] = d[pick[i]];
+          }
+          d = sub;
+        }
+        defs[c - c0] = d;
       }
-      totalLevels += (hasRep || hasDef) ? numLevels : 0;
+      totalLevels += (hasRep || hasDef) ? (pick != null ? pick.length : numLevels) : 0;
     }
-    Values values = vb != null ? vb.build(leaf.width() >= 0 ? (ix.dictionary != null ? 4 : leaf.width()) : -1) : single;
+    Values values = parts != null ? Values.concat(parts) : single;
     short[] rep = hasRep ? concat(reps, totalLevels) : null;
     short[] def = hasDef ? mapDefs(concat(defs, totalLevels), m.getLayersList(), leaf) : null;
     if (!hasDef) {
@@ -679,6 +701,17 @@ final class PageDecoder {
     }
     if (!fixed && lenBytes != 1 && lenBytes != 2 && lenBytes != 4 && lenBytes != 8) {
       throw new LanceFormatException("Full-zip length width of " + z.getBitsPerOffset() + " bits is not supported");
+    }
+    boolean itemValidity = fixed && Decompress.fslValidityItems(enc) > 0;
+    if (fixed && cw == 0 && !itemValidity) {
+      // No levels and no item validity: the values are the bytes themselves, back to back.
+      int len = end - start;
+      if (len % bpv != 0) {
+        throw new LanceFormatException("Full-zip value at " + (start + len / bpv * bpv) + " runs past the page");
+      }
+      LevelMap.map(layers, leaf.isList());
+      byte[] vals = start == 0 && end == data.length ? data : java.util.Arrays.copyOfRange(data, start, end);
+      return new Run(null, null, Values.fixed(len / bpv, bpv, vals), leaf.maxRep(), leaf.maxVisibleDef());
     }
     int guess = Math.max(16, fixed ? (end - start) / (cw + bpv) + 1 : 64);
     short[] rep = new short[guess];

@@ -115,9 +115,17 @@ abstract class RowFetch {
         // Lists without a repetition index: only the whole page can be located.
         addSpan(0, n - 1);
       } else {
-        for (int i = 0; i < count; i++) {
-          int r = rows[i];
-          int c = chunkOf(r);
+        int i = 0;
+        while (i < count) {
+          int c = chunkOf(rows[i]);
+          // Every asked row in chunk c shares its span; only the last can continue into the next chunk.
+          long chunkEnd = ix.firstRow[c + 1];
+          int j = i + 1;
+          while (j < count && rows[j] < chunkEnd) {
+            j++;
+          }
+          i = j;
+          int r = rows[j - 1];
           int e = c;
           if (ix.trailer != null && ix.trailer[c] && r == ix.firstRow[c + 1] - 1) {
             e = c + 1;
@@ -174,8 +182,40 @@ abstract class RowFetch {
         return;
       }
       int i = 0;
+      boolean canPick = !leaf.hasLists() && !ix.mini.hasRepCompression() && ix.firstRow != null;
       for (int s = 0; s < spans; s++) {
         Decompress.Slice sl = slice(bufs.get(s));
+        int c = spanFirst[s];
+        if (canPick && c == spanLast[s]) {
+          // One chunk: decode only the asked rows of it.
+          long first = ix.firstRow[c];
+          long end = ix.firstRow[c + 1];
+          int j = i;
+          while (j < count && rows[j] < end) {
+            j++;
+          }
+          if (j - i < end - first) {
+            int[] pick = new int[j - i];
+            for (int q = i; q < j; q++) {
+              long local = rows[q] - first;
+              if (local < 0) {
+                throw new LanceFormatException("Row " + rows[q] + " is not in chunk " + c);
+              }
+              pick[q - i] = (int) local;
+            }
+            Run run = PageDecoder.decodeSpan(leaf, ix, c, c, sl.a(), sl.off(), pick);
+            LevelCheck.check(run, leaf.isList());
+            if (run.numRows != pick.length) {
+              throw new LanceFormatException("Chunk " + c + " decoded " + run.numRows + " of the " + pick.length + " rows asked");
+            }
+            for (int q = i; q < j; q++) {
+              runOf[at + q] = run;
+              rowIn[at + q] = q - i;
+            }
+            i = j;
+            continue;
+          }
+        }
         Run run = PageDecoder.decodeSpan(leaf, ix, spanFirst[s], spanLast[s], sl.a(), sl.off());
         LevelCheck.check(run, leaf.isList());
         long first = ix.firstRow == null ? 0 : ix.firstRow[spanFirst[s]];

@@ -13,7 +13,13 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import dev.lancelet.io.ByteRange;
+import dev.lancelet.format.proto.EncodingsV21Protos.FullZipLayout;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 
@@ -267,9 +273,134 @@ public final class StructuralDecoder implements FileDecoder {
       this.end = end;
     }
 
-    VectorFill.Decoded next(int n) throws IOException {
-      LeafPiece piece = new LeafPiece(leaf.hasLists(), leaf.width());
+    /**
+     * Fills {@code v} with the next {@code n} rows by reading the value bytes straight into its
+     * Arrow buffer, when every page in the way is a full-zip page of fixed-width values without
+     * levels (each row is exactly its value's bytes) and the vector is a flat fixed-width vector
+     * or a fixed-size list of one. Returns false, having changed nothing, otherwise.
+     */
+    boolean nextDirect(int n, FieldVector v) throws IOException {
+      int w = leaf.width();
+      if (leaf.hasLists() || w <= 0 || leaf.field().arrow().getType() instanceof ArrowType.Bool) {
+        return false;
+      }
+      BaseFixedWidthVector items;
+      if (v instanceof FixedSizeListVector fl && fl.getDataVector() instanceof BaseFixedWidthVector c && !(c instanceof BitVector)) {
+        items = c;
+      } else if (v instanceof BaseFixedWidthVector fv && !(v instanceof BitVector)) {
+        items = null;
+      } else {
+        return false;
+      }
       long stop = Math.min(end, row + n);
+      if (stop <= row) {
+        return false;
+      }
+      PageIndex[] ix = indexes(leaf);
+      long[] ps = leaf.pageStart();
+      for (int p = leaf.pageOf(row); p < ix.length && ps[p] < stop; p++) {
+        if (!direct(ix[p], w)) {
+          return false;
+        }
+      }
+      int rows = (int) (stop - row);
+      long bytes = (long) rows * w;
+      BufferAllocator a = v.getAllocator();
+      ArrowBuf buf = a.buffer(Math.max(bytes, 1));
+      try {
+        long at = 0;
+        long r = row;
+        while (r < stop) {
+          int p = leaf.pageOf(r);
+          long to = Math.min(stop, ps[p + 1]);
+          long len = (to - r) * w;
+          try {
+            obj.readInto(ix[p].dataPos + (r - ps[p]) * w, buf.nioBuffer(at, Math.toIntExact(len)));
+          } catch (java.io.EOFException e) {
+            throw new LanceFormatException(where(leaf, p) + ": " + e.getMessage(), e);
+          }
+          at += len;
+          r = to;
+        }
+        if (items != null) {
+          FixedSizeListVector fl = (FixedSizeListVector) v;
+          int dim = ((ArrowType.FixedSizeList) fl.getField().getType()).getListSize();
+          VectorFill.loadDirect(items, Math.multiplyExact(rows, dim), buf);
+          VectorFill.loadDirect(fl, rows, null);
+        } else {
+          VectorFill.loadDirect(v, rows, buf);
+        }
+      } finally {
+        buf.close();
+      }
+      row = stop;
+      run = null;
+      return true;
+    }
+
+    /** A full-zip page whose rows are exactly {@code w} value bytes each. */
+    private boolean direct(PageIndex ix, int w) throws LanceFormatException {
+      FullZipLayout z = ix.zip;
+      if (z == null || z.getDetailsCase() != FullZipLayout.DetailsCase.BITS_PER_VALUE || z.getBitsRep() != 0 || z.getBitsDef() != 0
+          || ix.stride != w || z.getBitsPerValue() != 8L * w || ix.repWidth != 0
+          // items with validity interleave a bitmap with the values: never a plain copy
+          || (z.getValueCompression().hasFixedSizeList() && z.getValueCompression().getFixedSizeList().getHasValidity())) {
+        return false;
+      }
+      LevelMap.map(z.getLayersList(), leaf.isList());
+      return true;
+    }
+
+    private static int[] range(int from, int to) {
+      int[] rows = new int[to - from];
+      for (int i = 0; i < rows.length; i++) {
+        rows[i] = from + i;
+      }
+      return rows;
+    }
+
+    /**
+     * Rows {@code from} and {@code to - 1} and the first row of every chunk between: enough for a
+     * mini-block fetch to name the one span of chunks that holds all of [from, to).
+     */
+    private static int[] chunkRows(long[] firstRow, int from, int to) {
+      int lo = 0;
+      int hi = firstRow.length - 2;
+      while (lo < hi) {
+        int mid = (lo + hi + 1) >>> 1;
+        if (firstRow[mid] <= from) {
+          lo = mid;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      if (lo + 1 >= firstRow.length - 1 || firstRow[lo + 1] >= to) {
+        // One chunk: every row, so that a one-chunk fetch (which may decode only the asked rows) has them all.
+        return range(from, to);
+      }
+      int[] out = new int[8];
+      int k = 0;
+      out[k++] = from;
+      for (int c = lo + 1; c < firstRow.length - 1 && firstRow[c] < to; c++) {
+        if (firstRow[c] > out[k - 1]) {
+          if (k == out.length) {
+            out = java.util.Arrays.copyOf(out, k * 2);
+          }
+          out[k++] = (int) firstRow[c];
+        }
+      }
+      if (to - 1 > out[k - 1]) {
+        if (k == out.length) {
+          out = java.util.Arrays.copyOf(out, k + 1);
+        }
+        out[k++] = to - 1;
+      }
+      return java.util.Arrays.copyOf(out, k);
+    }
+
+    VectorFill.Decoded next(int n) throws IOException {
+      long stop = Math.min(end, row + n);
+      LeafPiece piece = new LeafPiece(leaf.hasLists(), leaf.width(), (int) Math.max(0, stop - row));
       PageIndex[] ix = indexes(leaf);
       while (row < stop) {
         if (run == null || row < runFirst || row >= runEnd) {
@@ -278,17 +409,17 @@ public final class StructuralDecoder implements FileDecoder {
           long ps = leaf.pageStart()[p];
           int from = (int) (row - ps);
           int to = (int) (Math.min(stop, leaf.pageStart()[p + 1]) - ps);
-          int[] rows = new int[to - from];
-          for (int i = 0; i < rows.length; i++) {
-            rows[i] = from + i;
-          }
+          int[] rows = ix[p].layout.getLayoutCase() == PageLayout.LayoutCase.MINI_BLOCK_LAYOUT && ix[p].firstRow != null
+              ? chunkRows(ix[p].firstRow, from, to)
+              : range(from, to);
           Run[] runOf = new Run[rows.length];
           int[] rowIn = new int[rows.length];
           execute(List.of(RowFetch.create(leaf, ix[p], rows, rows.length, runOf, rowIn, 0)));
           run = runOf[0];
           runFirst = row - rowIn[0];
           runEnd = runFirst + run.numRows;
-          if (rowIn[rows.length - 1] != rowIn[0] + rows.length - 1 || runOf[rows.length - 1] != run) {
+          int last = rows.length - 1;
+          if (rowIn[last] != rowIn[0] + (rows[last] - rows[0]) || runOf[last] != run) {
             throw new LanceFormatException(where(leaf, p) + ": rows " + row + ".." + (ps + to) + " did not decode as one stretch");
           }
         }
@@ -320,6 +451,20 @@ public final class StructuralDecoder implements FileDecoder {
       @Override
       public void next(int numRows, List<FieldVector> out) throws IOException {
         for (int i = 0; i < fieldIdx.size(); i++) {
+          List<LeafCursor> lcs = cursors.get(i);
+          if (lcs.size() == 1 && fields.get(fieldIdx.get(i)).isLeaf()) {
+            try {
+              if (lcs.get(0).nextDirect(numRows, out.get(i))) {
+                continue;
+              }
+            } catch (LanceFormatException | UnsupportedOperationException e) {
+              throw e;
+            } catch (IOException e) {
+              throw e;
+            } catch (RuntimeException e) {
+              throw LanceFormatException.wrapUnexpected(location + ": field " + fields.get(fieldIdx.get(i)).name() + ": corrupt page data (" + e + ")", e);
+            }
+          }
           List<VectorFill.Decoded> decoded = new ArrayList<>();
           for (LeafCursor c : cursors.get(i)) {
             decoded.add(c.next(numRows));
@@ -403,7 +548,7 @@ public final class StructuralDecoder implements FileDecoder {
   /** Appends the asked rows in the asked order, copying runs of neighbouring rows at once. */
   private static VectorFill.Decoded gather(Fetched f, long[] rows, long[] u, int k) throws LanceFormatException {
     Leaf leaf = f.leaf();
-    LeafPiece piece = new LeafPiece(leaf.hasLists(), leaf.width());
+    LeafPiece piece = new LeafPiece(leaf.hasLists(), leaf.width(), rows.length);
     Run cur = null;
     int from = 0;
     int to = 0;

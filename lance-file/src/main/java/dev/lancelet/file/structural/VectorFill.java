@@ -4,7 +4,10 @@ import dev.lancelet.file.LanceFormatException;
 import dev.lancelet.file.schema.LanceField;
 import java.util.Iterator;
 import java.util.List;
+import dev.lancelet.file.kernels.LittleEndian;
 import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseLargeVariableWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
@@ -136,12 +139,86 @@ final class VectorFill {
     sv.setValueCount(n);
   }
 
-  private static void setValidity(ArrowBuf vb, boolean[] validity, int n) {
-    for (int i = 0; i < n; i++) {
+  static void setValidity(ArrowBuf vb, boolean[] validity, int n) {
+    int full = n >>> 3;
+    if (validity == null) {
+      vb.setOne(0, full);
+    } else {
+      byte[] packed = new byte[full];
+      packBits(validity, packed, full);
+      vb.setBytes(0, packed, 0, full);
+    }
+    for (int i = full << 3; i < n; i++) {
       if (validity == null || validity[i]) {
         BitVectorHelper.setBit(vb, i);
       } else {
         BitVectorHelper.unsetBit(vb, i);
+      }
+    }
+  }
+
+  /** Packs the first {@code bytes * 8} flags, LSB first. */
+  private static void packBits(boolean[] validity, byte[] out, int bytes) {
+    for (int b = 0; b < bytes; b++) {
+      int i = b << 3;
+      int v = (validity[i] ? 1 : 0)
+          | (validity[i + 1] ? 2 : 0)
+          | (validity[i + 2] ? 4 : 0)
+          | (validity[i + 3] ? 8 : 0)
+          | (validity[i + 4] ? 16 : 0)
+          | (validity[i + 5] ? 32 : 0)
+          | (validity[i + 6] ? 64 : 0)
+          | (validity[i + 7] ? 128 : 0);
+      out[b] = (byte) v;
+    }
+  }
+
+  private static int nullCount(boolean[] validity, int n) {
+    if (validity == null) {
+      return 0;
+    }
+    int c = 0;
+    for (int i = 0; i < n; i++) {
+      if (!validity[i]) {
+        c++;
+      }
+    }
+    return c;
+  }
+
+  /**
+   * A validity buffer for {@link org.apache.arrow.vector.FieldVector#loadFieldBuffers}: the empty
+   * buffer when nothing is null (Arrow then allocates an all-ones one), else the packed bits.
+   */
+  private static ArrowBuf validityBuffer(BufferAllocator a, boolean[] validity, int n, int nulls) {
+    if (nulls == 0) {
+      return a.getEmpty();
+    }
+    ArrowBuf vb = a.buffer(Math.max(1, (n + 7) >>> 3));
+    vb.setZero(0, vb.capacity());
+    setValidity(vb, validity, n);
+    return vb;
+  }
+
+  /**
+   * Loads {@code n} non-null values: {@code data} (retained, not consumed) as the value buffer, or
+   * no value buffer when null (a fixed-size list's own validity).
+   */
+  static void loadDirect(FieldVector v, int n, ArrowBuf data) {
+    if (data == null) {
+      v.loadFieldBuffers(new ArrowFieldNode(n, 0), java.util.List.of(v.getAllocator().getEmpty()));
+    } else {
+      v.loadFieldBuffers(new ArrowFieldNode(n, 0), java.util.List.of(v.getAllocator().getEmpty(), data));
+    }
+  }
+
+  /** Hands fresh buffers to {@code v} (which retains them) and releases this method's references. */
+  private static void load(FieldVector v, int n, int nulls, ArrowBuf... bufs) {
+    try {
+      v.loadFieldBuffers(new ArrowFieldNode(n, nulls), java.util.Arrays.asList(bufs));
+    } finally {
+      for (ArrowBuf b : bufs) {
+        b.close();
       }
     }
   }
@@ -178,12 +255,9 @@ final class VectorFill {
         }
       }
       leaf(child, childVals, itemValid, items);
-      fl.setInitialCapacity(n);
-      while (fl.getValueCapacity() < n) {
-        fl.reAlloc();
-      }
-      setValidity(fl.getValidityBuffer(), validity, n);
-      fl.setValueCount(n);
+      // Load the list's own validity directly: reAlloc on the list would also copy the items.
+      int nulls = nullCount(validity, n);
+      load(fl, n, nulls, validityBuffer(fl.getAllocator(), validity, n, nulls));
       return;
     }
     if (v instanceof BaseFixedWidthVector fv) {
@@ -194,10 +268,19 @@ final class VectorFill {
       if (vals.bytesPerValue != w) {
         throw new LanceFormatException("Decoded " + vals.bytesPerValue + "-byte values for " + w + "-byte field " + v.getField());
       }
-      fv.allocateNew(n);
-      fv.getDataBuffer().setBytes(0, vals.data, 0, (long) n * w);
-      setValidity(fv.getValidityBuffer(), validity, n);
-      fv.setValueCount(n);
+      long bytes = (long) n * w;
+      BufferAllocator a = fv.getAllocator();
+      int nulls = nullCount(validity, n);
+      ArrowBuf vb = validityBuffer(a, validity, n, nulls);
+      ArrowBuf db;
+      try {
+        db = a.buffer(Math.max(bytes, 1));
+        db.setBytes(0, vals.data, 0, bytes);
+      } catch (RuntimeException e) {
+        vb.close();
+        throw e;
+      }
+      load(fv, n, nulls, vb, db);
       return;
     }
     if (v instanceof BaseVariableWidthVector vv) {
@@ -208,18 +291,12 @@ final class VectorFill {
       if (total > Integer.MAX_VALUE) {
         throw new LanceFormatException("Batch of " + total + " bytes does not fit 32-bit offsets for " + v.getField());
       }
-      vv.allocateNew(Math.max(total, 1), n);
-      ArrowBuf ob = vv.getOffsetBuffer();
+      byte[] offs = new byte[4 * (n + 1)];
+      long[] src = vals.offsets;
       for (int i = 0; i <= n; i++) {
-        ob.setInt(4L * i, (int) vals.offsets[i]);
+        LittleEndian.putInt(offs, 4 * i, (int) src[i]);
       }
-      while (vv.getDataBuffer().capacity() < total) {
-        vv.reallocDataBuffer();
-      }
-      vv.getDataBuffer().setBytes(0, vals.data, 0, total);
-      setValidity(vv.getValidityBuffer(), validity, n);
-      vv.setLastSet(n - 1);
-      vv.setValueCount(n);
+      loadVariable(vv, offs, vals.data, total, validity, n);
       return;
     }
     if (v instanceof BaseLargeVariableWidthVector vv) {
@@ -227,20 +304,33 @@ final class VectorFill {
         throw new LanceFormatException("Fixed-width data decoded for variable-width field " + v.getField());
       }
       long total = vals.offsets[n];
-      vv.allocateNew(Math.max(total, 1), n);
-      ArrowBuf ob = vv.getOffsetBuffer();
-      for (int i = 0; i <= n; i++) {
-        ob.setLong(8L * i, vals.offsets[i]);
-      }
-      while (vv.getDataBuffer().capacity() < total) {
-        vv.reallocDataBuffer();
-      }
-      vv.getDataBuffer().setBytes(0, vals.data, 0, total);
-      setValidity(vv.getValidityBuffer(), validity, n);
-      vv.setLastSet(n - 1);
-      vv.setValueCount(n);
+      byte[] offs = new byte[8 * (n + 1)];
+      LittleEndian.writeLongs(vals.offsets, 0, offs, 0, n + 1);
+      loadVariable(vv, offs, vals.data, total, validity, n);
       return;
     }
     throw new LanceFormatException("Unsupported Arrow vector " + v.getClass().getSimpleName() + " for field " + v.getField());
+  }
+
+  /** Loads validity, encoded offsets and the first {@code total} data bytes into a variable-width vector. */
+  private static void loadVariable(FieldVector v, byte[] offs, byte[] data, long total, boolean[] validity, int n) {
+    BufferAllocator a = v.getAllocator();
+    int nulls = nullCount(validity, n);
+    ArrowBuf vb = validityBuffer(a, validity, n, nulls);
+    ArrowBuf ob = null;
+    ArrowBuf db = null;
+    try {
+      ob = a.buffer(offs.length);
+      ob.setBytes(0, offs, 0, offs.length);
+      db = a.buffer(Math.max(total, 1));
+      db.setBytes(0, data, 0, total);
+    } catch (RuntimeException e) {
+      vb.close();
+      if (ob != null) {
+        ob.close();
+      }
+      throw e;
+    }
+    load(v, n, nulls, vb, ob, db);
   }
 }

@@ -8,8 +8,17 @@ final class GrowBuf {
 
   /** A growable little-endian byte buffer. */
   static final class Bytes {
-    byte[] a = new byte[256];
+    byte[] a;
     int n;
+
+    Bytes() {
+      this(256);
+    }
+
+    /** A buffer with room for {@code capacity} bytes before it grows. */
+    Bytes(int capacity) {
+      a = new byte[Math.max(16, capacity)];
+    }
 
     void ensure(int extra) {
       if (n + extra > a.length) {
@@ -44,7 +53,9 @@ final class GrowBuf {
 
     void clear() {
       n = 0;
-      if (a.length > (1 << 20)) {
+      // Keep page-sized arrays for the next page (regrowing one by doubling costs more than the
+      // copies it avoids); only drop unusually large ones.
+      if (a.length > (64 << 20)) {
         a = new byte[256];
       }
     }

@@ -929,9 +929,11 @@ public final class PageEncoder {
         .setNumVisibleItems(c.pageItems)
         .addAllLayers(lv.layers);
 
-    GrowBuf.Bytes zipped = new GrowBuf.Bytes();
-    List<Long> rowStarts = new ArrayList<>();
     boolean variable = c.valueKind == LeafColumn.ValueKind.VARIABLE;
+    long sizeGuess = (long) cw * numLevels + (variable ? c.values.n + (long) c.pageItems * (c.offsetBits / 8) : (long) c.pageItems * c.byteWidth);
+    GrowBuf.Bytes zipped = new GrowBuf.Bytes((int) Math.min(sizeGuess, Integer.MAX_VALUE - 16));
+    List<Long> rowStarts = new ArrayList<>();
+    boolean needRowStarts = variable || lv.rep != null;
     long[] off = c.offsets.a;
     byte[] vals = c.values.a;
     long valueBytes = c.values.n;
@@ -975,11 +977,16 @@ public final class PageEncoder {
 
     int item = 0;
     byte[] lenBuf = new byte[8];
+    if (!variable && cw == 0 && !needRowStarts && c.fslValid == null) {
+      // No levels and no item validity: the zipped rows are the values back to back.
+      zipped.put(vals, 0, Math.multiplyExact(c.pageItems, c.byteWidth));
+      numLevels = 0;
+    }
     for (int k = 0; k < numLevels; k++) {
       int r = lv.rep == null ? 0 : lv.rep[k];
       int d = lv.def == null ? 0 : lv.def[k];
       boolean newRow = lv.rep == null || r == lv.maxRep;
-      if (newRow) {
+      if (newRow && needRowStarts) {
         rowStarts.add((long) zipped.n);
       }
       if (cw > 0) {
@@ -1020,7 +1027,7 @@ public final class PageEncoder {
       item++;
     }
     List<byte[]> buffers = new ArrayList<>();
-    buffers.add(zipped.toArray());
+    buffers.add(zipped.n == zipped.a.length ? zipped.a : zipped.toArray()); // zipped is this page's own
     if (variable || lv.rep != null) {
       rowStarts.add((long) zipped.n);
       // Lance sizes the index entries from an upper bound of the zipped length.
