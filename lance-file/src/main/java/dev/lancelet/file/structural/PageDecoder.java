@@ -14,8 +14,6 @@ import dev.lancelet.format.proto.EncodingsV21Protos.RepDefLayer;
 import dev.lancelet.format.proto.File2Protos.ColumnMetadata;
 import dev.lancelet.format.proto.File2Protos.Encoding;
 import dev.lancelet.io.ByteRange;
-import dev.lancelet.io.ReadableObject;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,39 +115,6 @@ final class PageDecoder {
     }
   }
 
-  /** Reads and decodes all rows of {@code page}. */
-  static Run decode(ReadableObject obj, Leaf leaf, ColumnMetadata.Page page, PageLayout layout) throws IOException {
-    switch (layout.getLayoutCase()) {
-      case MINI_BLOCK_LAYOUT:
-        return miniBlock(obj, leaf, page, layout.getMiniBlockLayout());
-      case FULL_ZIP_LAYOUT:
-        return fullZip(obj, leaf, page, layout.getFullZipLayout());
-      case CONSTANT_LAYOUT:
-        return constant(obj, leaf, page, layout.getConstantLayout());
-      case BLOB_LAYOUT:
-        return blob(obj, leaf, page, layout.getBlobLayout());
-      default:
-        throw new LanceFormatException("Unsupported page layout " + layout.getLayoutCase());
-    }
-  }
-
-  private static List<byte[]> readBuffers(ReadableObject obj, ColumnMetadata.Page page, int... idx) throws IOException {
-    List<ByteRange> ranges = new ArrayList<>();
-    for (int i : idx) {
-      if (i >= page.getBufferOffsetsCount()) {
-        throw new LanceFormatException("Page has " + page.getBufferOffsetsCount() + " buffers, buffer " + i + " is missing");
-      }
-      ranges.add(new ByteRange(page.getBufferOffsets(i), page.getBufferSizes(i)));
-    }
-    List<ByteBuffer> bufs = obj.readRanges(ranges);
-    List<byte[]> out = new ArrayList<>(bufs.size());
-    for (ByteBuffer b : bufs) {
-      byte[] a = new byte[b.remaining()];
-      b.duplicate().get(a);
-      out.add(a);
-    }
-    return out;
-  }
 
   private static int pad8(int off) {
     return (off + 7) & ~7;
@@ -157,126 +122,7 @@ final class PageDecoder {
 
   // ------------------------------------------------------------------ mini-block
 
-  static Run miniBlock(ReadableObject obj, Leaf leaf, ColumnMetadata.Page page, MiniBlockLayout m) throws IOException {
-    boolean hasDict = m.hasDictionary();
-    List<byte[]> bufs = hasDict ? readBuffers(obj, page, 0, 1, 2) : readBuffers(obj, page, 0, 1);
-    Values dict = null;
-    if (hasDict) {
-      long nd = m.getNumDictionaryItems();
-      if (nd < 0 || nd > Integer.MAX_VALUE - 8) {
-        throw new LanceFormatException("Dictionary of " + nd + " items is too large");
-      }
-      byte[] d = bufs.get(2);
-      dict = Decompress.block(m.getDictionary(), new Decompress.Slice(d, 0, d.length), (int) nd);
-    }
-    return decodeChunks(leaf, page, m, bufs.get(0), bufs.get(1), dict);
-  }
 
-  static Run decodeChunks(Leaf leaf, ColumnMetadata.Page page, MiniBlockLayout m, byte[] meta, byte[] data, Values dict) throws LanceFormatException {
-    boolean large = m.getHasLargeChunk();
-    int ww = large ? 4 : 2;
-    if (meta.length % ww != 0) {
-      throw new LanceFormatException("Chunk metadata of " + meta.length + " bytes is not a multiple of " + ww);
-    }
-    int numChunks = meta.length / ww;
-    long items = m.getNumItems() > 0 ? m.getNumItems() : page.getLength();
-    boolean hasRep = m.hasRepCompression();
-    boolean hasDef = m.hasDefCompression();
-    int nbuf = Math.toIntExact(m.getNumBuffers());
-    if (nbuf < 0 || nbuf > 64) {
-      throw new LanceFormatException("Mini-block num_buffers " + nbuf + " is out of range");
-    }
-    List<short[]> reps = new ArrayList<>();
-    List<short[]> defs = new ArrayList<>();
-    Values.Builder vb = new Values.Builder();
-    long counted = 0;
-    long pos = 0;
-    int totalLevels = 0;
-    for (int c = 0; c < numChunks; c++) {
-      long word = large ? LittleEndian.getUnsignedInt(meta, c * 4) : LittleEndian.getUnsignedShort(meta, c * 2);
-      int log = (int) (word & 0xF);
-      long bytes = ((word >>> 4) + 1) * 8;
-      long nvals;
-      if (c < numChunks - 1) {
-        if (log == 0) {
-          throw new LanceFormatException("Non-final chunk " + c + " of " + numChunks + " has log_num_values 0");
-        }
-        nvals = 1L << log;
-      } else {
-        nvals = items - counted;
-      }
-      counted += nvals;
-      if (nvals < 0 || counted > items) {
-        throw new LanceFormatException("Chunks hold more values (" + counted + ") than the page's " + items);
-      }
-      if (pos + bytes > data.length) {
-        throw new LanceFormatException("Chunk " + c + " at [" + pos + ", +" + bytes + ") runs past the " + data.length + "-byte data buffer");
-      }
-      int base = (int) pos;
-      int end = (int) (pos + bytes);
-      int off = base;
-      check(base, chunkHeader(hasRep, hasDef, nbuf, large), end, c);
-      int numLevels = LittleEndian.getUnsignedShort(data, off);
-      off += 2;
-      int repSize = 0;
-      int defSize = 0;
-      if (hasRep) {
-        repSize = LittleEndian.getUnsignedShort(data, off);
-        off += 2;
-      }
-      if (hasDef) {
-        defSize = LittleEndian.getUnsignedShort(data, off);
-        off += 2;
-      }
-      int[] sizes = new int[nbuf];
-      for (int b = 0; b < nbuf; b++) {
-        sizes[b] = large ? (int) Math.min(Integer.MAX_VALUE, LittleEndian.getUnsignedInt(data, off)) : LittleEndian.getUnsignedShort(data, off);
-        off += large ? 4 : 2;
-      }
-      off = base + pad8(off - base);
-      Decompress.Slice repSlice = null;
-      Decompress.Slice defSlice = null;
-      if (hasRep) {
-        check(off, repSize, end, c);
-        repSlice = new Decompress.Slice(data, off, repSize);
-        off = base + pad8(off + repSize - base);
-      }
-      if (hasDef) {
-        check(off, defSize, end, c);
-        defSlice = new Decompress.Slice(data, off, defSize);
-        off = base + pad8(off + defSize - base);
-      }
-      Decompress.Slice[] vbufs = new Decompress.Slice[nbuf];
-      for (int b = 0; b < nbuf; b++) {
-        check(off, sizes[b], end, c);
-        vbufs[b] = new Decompress.Slice(data, off, sizes[b]);
-        off = base + pad8(off + sizes[b] - base);
-      }
-      Values v = Decompress.miniBlock(m.getValueCompression(), vbufs, (int) nvals);
-      vb.append(v, 0, v.count);
-      if (hasRep) {
-        reps.add(Decompress.levels(m.getRepCompression(), repSlice, numLevels));
-      }
-      if (hasDef) {
-        defs.add(Decompress.levels(m.getDefCompression(), defSlice, numLevels));
-      }
-      totalLevels += (hasRep || hasDef) ? numLevels : 0;
-      pos += bytes;
-    }
-    if (counted != items) {
-      throw new LanceFormatException("Chunks hold " + counted + " values, the page says " + items);
-    }
-    Values values = vb.build(leaf.width() >= 0 ? (dict != null ? 4 : leaf.width()) : -1);
-    if (dict != null) {
-      values = applyDictionary(values, dict);
-    }
-    short[] rep = hasRep ? concat(reps, totalLevels) : null;
-    short[] def = hasDef ? mapDefs(concat(defs, totalLevels), m.getLayersList(), leaf) : null;
-    if (!hasDef) {
-      LevelMap.map(m.getLayersList(), leaf.isList()); // validates the layer shape
-    }
-    return new Run(rep, def, values, leaf.maxRep(), leaf.maxVisibleDef());
-  }
 
   /**
    * Decodes chunks {@code c0..c1} of a mini-block page whose bytes (contiguous, as in the data
@@ -495,6 +341,7 @@ final class PageDecoder {
 
   // ------------------------------------------------------------------ constant / all-null
 
+  /** A constant page from all its buffers (none for the plain constant and all-null forms). */
   /**
    * A constant page (2.2+; in 2.1 only the all-null form). What the page holds depends on
    * whether the layout carries an inline value and on the number of page buffers:
@@ -510,13 +357,6 @@ final class PageDecoder {
    *
    * Levels without a compression are raw u16, one per level.
    */
-  static Run constant(ReadableObject obj, Leaf leaf, ColumnMetadata.Page page, ConstantLayout c) throws IOException {
-    int numBuffers = page.getBufferOffsetsCount();
-    List<byte[]> bufs = numBuffers == 0 ? List.of() : readBuffers(obj, page, range(numBuffers));
-    return constant(leaf, page, c, bufs);
-  }
-
-  /** A constant page from all its buffers (none for the plain constant and all-null forms). */
   static Run constant(Leaf leaf, ColumnMetadata.Page page, ConstantLayout c, List<byte[]> bufs) throws LanceFormatException {
     int numBuffers = page.getBufferOffsetsCount();
     boolean inline = c.hasInlineValue();
@@ -654,14 +494,6 @@ final class PageDecoder {
     return value.length != leaf.width() && !(leaf.width() == 1 && value.length == 1);
   }
 
-  private static int[] range(int n) {
-    int[] r = new int[n];
-    for (int i = 0; i < n; i++) {
-      r[i] = i;
-    }
-    return r;
-  }
-
   private static short[] raw16(byte[] b) {
     short[] s = new short[b.length / 2];
     LittleEndian.readShorts(b, 0, s, 0, s.length);
@@ -670,10 +502,6 @@ final class PageDecoder {
 
   // ------------------------------------------------------------------ full-zip
 
-  static Run fullZip(ReadableObject obj, Leaf leaf, ColumnMetadata.Page page, FullZipLayout z) throws IOException {
-    byte[] data = readBuffers(obj, page, 0).get(0);
-    return unzip(leaf, z, data, 0, data.length);
-  }
 
   static Run unzip(Leaf leaf, FullZipLayout z, byte[] data, int start, int end) throws LanceFormatException {
     int bitsRep = z.getBitsRep();
@@ -826,11 +654,6 @@ final class PageDecoder {
 
   // ------------------------------------------------------------------ blob (legacy)
 
-  static Run blob(ReadableObject obj, Leaf leaf, ColumnMetadata.Page page, BlobLayout b) throws IOException {
-    Run desc = decode(obj, descriptorLeaf(leaf), page, b.getInnerLayout());
-    BlobPlan plan = blobPlan(leaf, desc);
-    return blobRun(leaf, b, plan, obj.readRanges(plan.ranges));
-  }
 
   /** The leaf as which a blob page's (position, size) descriptors decode. */
   static Leaf descriptorLeaf(Leaf leaf) {
