@@ -261,6 +261,9 @@ public final class GcsObjectStore implements ObjectStore, ConditionalPut {
         ie.initCause(se);
         return ie;
       }
+      if (se.getCode() == 0) {
+        return new IOException(what + " failed for " + location + ": no HTTP answer: " + se.getMessage(), se);
+      }
       return new IOException(
           what + " failed for " + location + ": HTTP " + se.getCode() + " " + se.getReason() + ": " + se.getMessage(), se);
     }
@@ -544,8 +547,13 @@ public final class GcsObjectStore implements ObjectStore, ConditionalPut {
         ch.seek(offset);
         ch.limit(offset + length);
         int want = dst.position() + length;
+        int idle = 0;
         while (dst.position() < want) {
           int n = ch.read(dst);
+          idle = n == 0 ? idle + 1 : 0;
+          if (idle > 1_000) {
+            throw new IOException("Reading " + location + " made no progress after 1000 empty reads at offset " + offset);
+          }
           if (n < 0) {
             throw new EOFException(
                 "Object ended early: " + location + " (generation " + id.getGeneration() + "): wanted ["
@@ -706,7 +714,17 @@ public final class GcsObjectStore implements ObjectStore, ConditionalPut {
       } catch (RuntimeException e) {
         done = true;
         throw translate("Resumable upload", location(path), e);
+      } catch (IOException e) {
+        done = true;
+        throw uploadFailure(e);
       }
+    }
+
+    private IOException uploadFailure(IOException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        return translate("Resumable upload", location(path), re);
+      }
+      return new IOException("Resumable upload failed for " + location(path) + ": " + e.getMessage(), e);
     }
 
     private void writeFully(ByteBuffer b) throws IOException {
@@ -735,6 +753,8 @@ public final class GcsObjectStore implements ObjectStore, ConditionalPut {
         }
       } catch (RuntimeException e) {
         throw translate("Writing", location(path), e);
+      } catch (IOException e) {
+        throw uploadFailure(e);
       }
     }
 

@@ -320,4 +320,23 @@ class GcsObjectStoreTest {
     assertThatThrownBy(() -> dev.lancelet.io.ObjectStores.forObject("gs://bucket"))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aFailedResumableUploadLeavesNothingAndNamesTheObject() throws Exception {
+    int chunk = GcsOptions.CHUNK_GRANULARITY;
+    try (GcsObjectStore store = store(GcsObjectStoreContractTest.testOptions(server).uploadChunkSize(chunk).maxRetries(1))) {
+      byte[] data = bytes(11, 2 * chunk + 100);
+      ObjectWriter w = store.create("broken.bin");
+      w.write(data, 0, chunk + 1);
+      server.failNextRequests(50, 503);
+      assertThatThrownBy(() -> {
+            w.write(data, chunk + 1, data.length - chunk - 1);
+            w.close();
+          })
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("broken.bin");
+      server.failNextRequests(0, 503);
+      assertThat(store.exists("broken.bin")).isFalse();
+    }
+  }
 }
