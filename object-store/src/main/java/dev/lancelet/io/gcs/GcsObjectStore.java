@@ -338,8 +338,7 @@ public final class GcsObjectStore implements ObjectStore, ConditionalPut {
     BlobInfo info = BlobInfo.newBuilder(BlobId.of(bucket, name)).setMetadata(Map.of(WRITE_ID_KEY, writeId)).build();
     long deadline = System.nanoTime() + options.retryTimeout().toNanos();
     long backoffMillis = options.initialBackoff().toMillis();
-    RuntimeException lastFailure = null;
-    for (int attempt = 0; attempt <= options.maxRetries(); attempt++) {
+    for (int attempt = 0; ; attempt++) {
       try {
         storageNoRetry.create(info, data, Storage.BlobTargetOption.doesNotExist());
         return;
@@ -351,15 +350,16 @@ public final class GcsObjectStore implements ObjectStore, ConditionalPut {
           }
           throw new ObjectAlreadyExistsException(location);
         }
-        if (!isRetryable(e) || System.nanoTime() > deadline) {
+        if (!isRetryable(e)) {
           throw translate("Conditional write", location, e);
         }
-        lastFailure = e;
+        if (attempt >= options.maxRetries() || System.nanoTime() + backoffMillis * 1_000_000 > deadline) {
+          throw translate("Conditional write (gave up after " + (attempt + 1) + " attempts)", location, e);
+        }
       }
       sleep(backoffMillis, location);
       backoffMillis = Math.min(backoffMillis * 2, 8_000);
     }
-    throw translate("Conditional write (after " + (options.maxRetries() + 1) + " attempts)", location, lastFailure);
   }
 
   /**
@@ -424,7 +424,7 @@ public final class GcsObjectStore implements ObjectStore, ConditionalPut {
     String full = root + listPrefix;
     List<ObjectInfo> out = new ArrayList<>();
     try {
-      Page<Blob> page = storage.list(bucket, Storage.BlobListOption.prefix(full), Storage.BlobListOption.pageSize(1000));
+      Page<Blob> page = storage.list(bucket, Storage.BlobListOption.prefix(full), Storage.BlobListOption.pageSize(options.listPageSize()));
       for (Blob b : page.iterateAll()) {
         String name = b.getName();
         if (!name.startsWith(full)) {

@@ -63,6 +63,7 @@ public final class GcsOptions {
   private final Duration initialBackoff;
   private final int uploadChunkSize;
   private final int readParallelism;
+  private final int listPageSize;
 
   private GcsOptions(Builder b) {
     this.serviceAccountPath = b.serviceAccountPath;
@@ -79,6 +80,7 @@ public final class GcsOptions {
     this.initialBackoff = b.initialBackoff;
     this.uploadChunkSize = b.uploadChunkSize;
     this.readParallelism = b.readParallelism;
+    this.listPageSize = b.listPageSize;
   }
 
   /** A builder with the defaults (application default credentials, real GCS endpoint). */
@@ -320,6 +322,11 @@ public final class GcsOptions {
     return readParallelism;
   }
 
+  /** Objects asked for per listing request. */
+  public int listPageSize() {
+    return listPageSize;
+  }
+
   @Override
   public String toString() {
     String auth =
@@ -356,6 +363,7 @@ public final class GcsOptions {
     private Duration initialBackoff = Duration.ofMillis(100);
     private int uploadChunkSize = 16 << 20;
     private int readParallelism = 16;
+    private int listPageSize = 1000;
 
     private Builder() {}
 
@@ -460,6 +468,16 @@ public final class GcsOptions {
       return this;
     }
 
+    /** Objects asked for per listing request, 1 to 1000 (default 1000). */
+    public Builder listPageSize(int n) {
+      if (n < 1 || n > 1000) {
+        throw new IllegalArgumentException("list page size must be in [1, 1000], got " + n);
+      }
+      this.listPageSize = n;
+      return this;
+    }
+
+    /** The options. */
     public GcsOptions build() {
       return new GcsOptions(this);
     }

@@ -128,6 +128,8 @@ final class FakeGcsServer implements AutoCloseable {
   private final AtomicInteger deleteRequests = new AtomicInteger();
   private final AtomicInteger listRequests = new AtomicInteger();
   private final List<String> rangeHeaders = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final Set<String> authorizations = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger tokenRequests = new AtomicInteger();
 
   private FakeGcsServer(HttpServer server, ExecutorService executor) {
     this.server = server;
@@ -222,6 +224,16 @@ final class FakeGcsServer implements AutoCloseable {
     }
   }
 
+  /** Distinct {@code Authorization} headers seen on storage requests. */
+  Set<String> authorizations() {
+    return Set.copyOf(authorizations);
+  }
+
+  /** Requests to the OAuth2 token endpoint {@code /token}. */
+  int tokenRequests() {
+    return tokenRequests.get();
+  }
+
   void resetCounters() {
     for (AtomicInteger c : List.of(totalRequests, mediaRequests, metadataRequests, uploadRequests, resumableChunkRequests, deleteRequests, listRequests)) {
       c.set(0);
@@ -301,6 +313,24 @@ final class FakeGcsServer implements AutoCloseable {
     String rawPath = uri.getRawPath();
     Map<String, String> q = query(uri.getRawQuery());
     String path = rawPath;
+    if (path.equals("/token") && method.equals("POST")) {
+      // An OAuth2 token endpoint for service-account tests (the JWT grant is not verified).
+      tokenRequests.incrementAndGet();
+      String form = new String(body, StandardCharsets.UTF_8);
+      if (!form.contains("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer") || !form.contains("assertion=")) {
+        throw new ApiError(400, "invalid_grant", "Expected a JWT bearer grant, got " + form);
+      }
+      JsonObject t = new JsonObject();
+      t.addProperty("access_token", "fake-token-" + tokenRequests.get());
+      t.addProperty("expires_in", 3600);
+      t.addProperty("token_type", "Bearer");
+      sendJson(ex, 200, t);
+      return;
+    }
+    String auth = ex.getRequestHeaders().getFirst("Authorization");
+    if (auth != null) {
+      authorizations.add(auth);
+    }
     if (path.startsWith("/download/")) {
       path = path.substring("/download".length());
     }

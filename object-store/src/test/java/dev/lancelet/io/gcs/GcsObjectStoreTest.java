@@ -218,6 +218,13 @@ class GcsObjectStoreTest {
       server.failNextRequests(0, 503);
       server.failNextRequests(1, 400);
       assertThatThrownBy(() -> store.put("bad.bin", new byte[1])).isInstanceOf(IOException.class).hasMessageContaining("400");
+      server.failNextRequests(3, 503);
+      assertThatThrownBy(() -> store.putIfAbsent("m.bin", new byte[1]))
+          .isInstanceOf(IOException.class)
+          .isNotInstanceOf(ObjectAlreadyExistsException.class)
+          .hasMessageContaining("gave up after 3 attempts")
+          .hasMessageContaining("m.bin");
+      assertThat(store.exists("m.bin")).isFalse();
     }
   }
 
@@ -265,25 +272,25 @@ class GcsObjectStoreTest {
 
   @Test
   void listingPagesThroughLargeFolders() throws Exception {
-    try (GcsObjectStore store = store()) {
-      int n = 1_234;
+    try (GcsObjectStore store = store(GcsObjectStoreContractTest.testOptions(server).listPageSize(100))) {
+      int n = 234;
       for (int i = 0; i < n; i++) {
         server.seed(bucket, "root/many/" + i, new byte[] {1});
       }
       store.put("other/x", new byte[] {2});
       server.resetCounters();
       List<ObjectInfo> all = store.list("many/");
-      assertThat(server.listRequests()).isEqualTo(2);
+      assertThat(server.listRequests()).isEqualTo(3);
       assertThat(all).hasSize(n);
       List<String> paths = all.stream().map(ObjectInfo::path).toList();
       assertThat(paths).isSorted();
       assertThat(all).allSatisfy(i -> assertThat(i.lastModifiedMillis()).isPositive());
 
-      List<String> doomed = new ArrayList<>(paths.subList(0, 100));
+      List<String> doomed = new ArrayList<>(paths.subList(0, 50));
       doomed.add("many/not-there");
       store.deleteAll(doomed);
-      assertThat(server.deleteRequests()).isEqualTo(101);
-      assertThat(store.list("many/")).hasSize(n - 100);
+      assertThat(server.deleteRequests()).isEqualTo(51);
+      assertThat(store.list("many/")).hasSize(n - 50);
     }
   }
 
@@ -338,5 +345,39 @@ class GcsObjectStoreTest {
       server.failNextRequests(0, 503);
       assertThat(store.exists("broken.bin")).isFalse();
     }
+  }
+
+  @Test
+  void serviceAccountKeysAuthenticateWithBearerTokens(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.security.KeyPairGenerator gen = java.security.KeyPairGenerator.getInstance("RSA");
+    gen.initialize(2048);
+    String pem = "-----BEGIN PRIVATE KEY-----\n"
+        + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+            .encodeToString(gen.generateKeyPair().getPrivate().getEncoded())
+        + "\n-----END PRIVATE KEY-----\n";
+    com.google.gson.JsonObject key = new com.google.gson.JsonObject();
+    key.addProperty("type", "service_account");
+    key.addProperty("project_id", "test");
+    key.addProperty("private_key_id", "k1");
+    key.addProperty("private_key", pem);
+    key.addProperty("client_email", "lancelet-test@test.iam.gserviceaccount.com");
+    key.addProperty("client_id", "1");
+    key.addProperty("token_uri", server.endpoint() + "/token");
+    java.nio.file.Path file = dir.resolve("sa.json");
+    java.nio.file.Files.writeString(file, key.toString());
+    java.util.Map<String, String> options = java.util.Map.of(
+        "google_service_account", file.toString(),
+        "google_storage_endpoint", server.endpoint(),
+        "project_id", "test");
+    try (GcsObjectStore store = GcsObjectStore.open("gs://" + bucket + "/sa", options)) {
+      store.put("x", new byte[] {4, 2});
+      assertThat(store.readAll("x")).containsExactly(4, 2);
+    }
+    try (GcsObjectStore store = GcsObjectStore.open("gs://" + bucket + "/sa",
+        java.util.Map.of("google_service_account_key", key.toString(), "endpoint", server.endpoint()))) {
+      assertThat(store.readAll("x")).containsExactly(4, 2);
+    }
+    assertThat(server.tokenRequests()).isEqualTo(2);
+    assertThat(server.authorizations()).containsExactlyInAnyOrder("Bearer fake-token-1", "Bearer fake-token-2");
   }
 }
