@@ -130,6 +130,7 @@ final class FakeGcsServer implements AutoCloseable {
   private final List<String> rangeHeaders = java.util.Collections.synchronizedList(new ArrayList<>());
   private final Set<String> authorizations = ConcurrentHashMap.newKeySet();
   private final AtomicInteger tokenRequests = new AtomicInteger();
+  private final AtomicInteger dropped = new AtomicInteger();
 
   private FakeGcsServer(HttpServer server, ExecutorService executor) {
     this.server = server;
@@ -227,6 +228,11 @@ final class FakeGcsServer implements AutoCloseable {
   /** Distinct {@code Authorization} headers seen on storage requests. */
   Set<String> authorizations() {
     return Set.copyOf(authorizations);
+  }
+
+  /** Answers dropped by {@link #dropNextUploadResponse} so far. */
+  int droppedResponses() {
+    return dropped.get();
   }
 
   /** Requests to the OAuth2 token endpoint {@code /token}. */
@@ -701,6 +707,7 @@ final class FakeGcsServer implements AutoCloseable {
 
   private void respondToUpload(HttpExchange ex, StoredObject o) throws IOException {
     if (dropNextUpload.compareAndSet(true, false)) {
+      dropped.incrementAndGet();
       throw new DropConnection();
     }
     sendJson(ex, 200, resource(o));
@@ -773,6 +780,7 @@ final class FakeGcsServer implements AutoCloseable {
           s.result = commit(s.bucket, s.name, s.received.toByteArray(), s.contentType, s.metadata, s.pre, s.crc32c, s.md5);
           done = s.result;
           if (dropNextUpload.compareAndSet(true, false)) {
+            dropped.incrementAndGet();
             throw new DropConnection();
           }
         } else {

@@ -239,4 +239,23 @@ class FakeGcsServerTest {
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(server.object("fb", "h/obj")).isNull();
   }
+
+  @Test
+  void mediaUploadsHonourIfGenerationMatchZero() throws Exception {
+    String url = server.endpoint() + "/upload/storage/v1/b/fb/o?uploadType=media&name=m%2Fobj&ifGenerationMatch=0";
+    HttpRequest req = HttpRequest.newBuilder(URI.create(url))
+        .header("Content-Type", "text/plain")
+        .POST(HttpRequest.BodyPublishers.ofString("one"))
+        .build();
+    HttpResponse<byte[]> r = HTTP.send(req, HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonObject created = JsonParser.parseString(new String(r.body(), StandardCharsets.UTF_8)).getAsJsonObject();
+    assertThat(created.get("name").getAsString()).isEqualTo("m/obj");
+    assertThat(created.get("size").getAsString()).isEqualTo("3");
+    r = HTTP.send(req, HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).isEqualTo(412);
+    assertThat(error(r).getAsJsonArray("errors").get(0).getAsJsonObject().get("reason").getAsString()).isEqualTo("conditionNotMet");
+    assertThat(server.object("fb", "m/obj").data()).isEqualTo("one".getBytes(StandardCharsets.UTF_8));
+    assertThat(server.object("fb", "m/obj").contentType()).isEqualTo("text/plain");
+  }
 }

@@ -233,14 +233,15 @@ class GcsObjectStoreTest {
     try (GcsObjectStore store = store()) {
       byte[] data = bytes(9, 3000);
       server.dropNextUploadResponse();
+      int droppedBefore = server.droppedResponses();
       store.putIfAbsent("_versions/1.manifest", data);
+      assertThat(server.droppedResponses()).isEqualTo(droppedBefore + 1);
       // The first upload landed but its answer was lost; the retry met the precondition (412)
       // and the read-back found our own write.
       assertThat(server.uploadRequests()).isEqualTo(2);
       assertThat(store.readAll("_versions/1.manifest")).isEqualTo(data);
 
       // The same situation where someone else wrote identical bytes first is not ours.
-      server.object(bucket, "root/_versions/1.manifest");
       assertThatThrownBy(() -> store.putIfAbsent("_versions/1.manifest", data))
           .isInstanceOf(ObjectAlreadyExistsException.class)
           .hasMessageContaining("_versions/1.manifest");
@@ -379,5 +380,21 @@ class GcsObjectStoreTest {
     }
     assertThat(server.tokenRequests()).isEqualTo(2);
     assertThat(server.authorizations()).containsExactlyInAnyOrder("Bearer fake-token-1", "Bearer fake-token-2");
+  }
+
+  @Test
+  void aLostAnswerToTheLastResumableChunkIsRecovered() throws Exception {
+    int chunk = GcsOptions.CHUNK_GRANULARITY;
+    try (GcsObjectStore store = store(GcsObjectStoreContractTest.testOptions(server).uploadChunkSize(chunk))) {
+      byte[] data = bytes(12, 3 * chunk + 999);
+      ObjectWriter w = store.create("lost-answer.bin");
+      w.write(data, 0, data.length);
+      server.dropNextUploadResponse();
+      int droppedBefore = server.droppedResponses();
+      w.close();
+      assertThat(server.droppedResponses()).isEqualTo(droppedBefore + 1);
+      assertThat(store.readAll("lost-answer.bin")).isEqualTo(data);
+      assertThat(server.object(bucket, "root/lost-answer.bin").generation()).isPositive();
+    }
   }
 }
