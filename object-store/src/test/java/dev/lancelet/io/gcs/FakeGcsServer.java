@@ -54,12 +54,12 @@ import java.util.zip.GZIPInputStream;
  * closes the connection without an answer, and {@link #ignorePreconditions} makes the server
  * accept and ignore every precondition (as some emulators do).
  */
-final class FakeGcsServer implements AutoCloseable {
+public final class FakeGcsServer implements AutoCloseable {
   private static final Gson GSON = new Gson();
   private static final int CHUNK_GRANULARITY = 256 * 1024;
 
   /** One stored object version. */
-  record StoredObject(
+  public record StoredObject(
       String bucket, String name, byte[] data, long generation, long metageneration, String contentType,
       Map<String, String> metadata, Instant created, Instant updated) {}
 
@@ -137,8 +137,8 @@ final class FakeGcsServer implements AutoCloseable {
     this.executor = executor;
   }
 
-  /** Starts a server on a free loopback port. */
-  static FakeGcsServer start() throws IOException {
+  /** Starts a server on a free loopback port; {@link #close()} stops it. */
+  public static FakeGcsServer start() throws IOException {
     // Without TCP_NODELAY every small answer waits for the client's delayed ACK (about 40 ms).
     System.setProperty("sun.net.httpserver.nodelay", "true");
     HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
@@ -155,17 +155,17 @@ final class FakeGcsServer implements AutoCloseable {
   }
 
   /** Base URL, e.g. {@code http://127.0.0.1:4711}. */
-  String endpoint() {
+  public String endpoint() {
     return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
   }
 
   /** Creates an empty bucket (idempotent). */
-  void createBucket(String name) {
+  public void createBucket(String name) {
     buckets.computeIfAbsent(name, Bucket::new);
   }
 
   /** Stores an object directly (test setup without a round trip); returns its generation. */
-  long seed(String bucket, String name, byte[] data) {
+  public long seed(String bucket, String name, byte[] data) {
     try {
       return commit(bucket, name, data, "application/octet-stream", Map.of(), new Preconditions(null, null, null, null), null, null)
           .generation();
@@ -175,72 +175,72 @@ final class FakeGcsServer implements AutoCloseable {
   }
 
   /** Answers the next {@code n} requests with {@code status} and a JSON error, doing nothing else. */
-  void failNextRequests(int n, int status) {
+  public void failNextRequests(int n, int status) {
     failureStatus = status;
     failuresLeft.set(n);
   }
 
   /** Applies the next object-creating upload, then closes the connection without answering. */
-  void dropNextUploadResponse() {
+  public void dropNextUploadResponse() {
     dropNextUpload.set(true);
   }
 
   /** When on, preconditions are accepted and ignored. */
-  void ignorePreconditions(boolean on) {
+  public void ignorePreconditions(boolean on) {
     ignorePreconditions = on;
   }
 
-  int totalRequests() {
+  public int totalRequests() {
     return totalRequests.get();
   }
 
-  int mediaRequests() {
+  public int mediaRequests() {
     return mediaRequests.get();
   }
 
-  int metadataRequests() {
+  public int metadataRequests() {
     return metadataRequests.get();
   }
 
-  int uploadRequests() {
+  public int uploadRequests() {
     return uploadRequests.get();
   }
 
-  int resumableChunkRequests() {
+  public int resumableChunkRequests() {
     return resumableChunkRequests.get();
   }
 
-  int deleteRequests() {
+  public int deleteRequests() {
     return deleteRequests.get();
   }
 
-  int listRequests() {
+  public int listRequests() {
     return listRequests.get();
   }
 
   /** The {@code Range} headers of media requests, in arrival order. */
-  List<String> rangeHeaders() {
+  public List<String> rangeHeaders() {
     synchronized (rangeHeaders) {
       return List.copyOf(rangeHeaders);
     }
   }
 
   /** Distinct {@code Authorization} headers seen on storage requests. */
-  Set<String> authorizations() {
+  public Set<String> authorizations() {
     return Set.copyOf(authorizations);
   }
 
   /** Answers dropped by {@link #dropNextUploadResponse} so far. */
-  int droppedResponses() {
+  public int droppedResponses() {
     return dropped.get();
   }
 
   /** Requests to the OAuth2 token endpoint {@code /token}. */
-  int tokenRequests() {
+  public int tokenRequests() {
     return tokenRequests.get();
   }
 
-  void resetCounters() {
+  public void resetCounters() {
     for (AtomicInteger c : List.of(totalRequests, mediaRequests, metadataRequests, uploadRequests, resumableChunkRequests, deleteRequests, listRequests)) {
       c.set(0);
     }
@@ -248,7 +248,7 @@ final class FakeGcsServer implements AutoCloseable {
   }
 
   /** The current version of an object, or null. */
-  StoredObject object(String bucket, String name) {
+  public StoredObject object(String bucket, String name) {
     Bucket b = buckets.get(bucket);
     if (b == null) {
       return null;
@@ -259,7 +259,7 @@ final class FakeGcsServer implements AutoCloseable {
   }
 
   /** Names of all objects in a bucket. */
-  Set<String> objectNames(String bucket) {
+  public Set<String> objectNames(String bucket) {
     Bucket b = buckets.get(bucket);
     synchronized (b) {
       return new TreeSet<>(b.objects.keySet());
