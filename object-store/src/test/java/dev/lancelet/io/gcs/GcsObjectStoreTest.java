@@ -397,4 +397,44 @@ class GcsObjectStoreTest {
       assertThat(server.object(bucket, "root/lost-answer.bin").generation()).isPositive();
     }
   }
+
+  @Test
+  void raceWithTheWinnersAnswerLostStillHasExactlyOneWinner() throws Exception {
+    try (GcsObjectStore store = store()) {
+      int writers = 8;
+      for (int round = 0; round < 4; round++) {
+        String name = "_versions/" + round + ".manifest";
+        int droppedBefore = server.droppedResponses();
+        server.dropNextUploadResponse();
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
+        for (int i = 0; i < writers; i++) {
+          byte[] payload = bytes(100 + i, 500 + i);
+          results.add(pool.submit(() -> {
+            go.await();
+            try {
+              store.putIfAbsent(name, payload);
+              return true;
+            } catch (ObjectAlreadyExistsException e) {
+              return false;
+            }
+          }));
+        }
+        go.countDown();
+        int wins = 0;
+        int winner = -1;
+        for (int i = 0; i < writers; i++) {
+          if (results.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            wins++;
+            winner = i;
+          }
+        }
+        pool.shutdown();
+        assertThat(server.droppedResponses()).as("round %d", round).isEqualTo(droppedBefore + 1);
+        assertThat(wins).as("round %d", round).isEqualTo(1);
+        assertThat(store.readAll(name)).isEqualTo(bytes(100 + winner, 500 + winner));
+      }
+    }
+  }
 }
