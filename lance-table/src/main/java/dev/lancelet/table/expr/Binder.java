@@ -220,7 +220,7 @@ final class Binder {
       if (!((ArrowType.Int) other.type).getIsSigned()) {
         return Types.UINT64;
       }
-      return new ArrowType.Decimal(20, 0, 128);
+      return new ArrowType.Decimal(Types.MAX_DECIMAL_PRECISION, 0, 128);
     }
     if (Types.isNumeric(ta) && Types.isNumeric(tb)) {
       if (Types.isDecimal(ta) && b instanceof Literal lb && lb.exact != null) {
@@ -316,7 +316,9 @@ final class Binder {
       ArrowType.Decimal out = decimalResult(op, dl, dr, at);
       return new Arith(op, coerce(l, dl), coerce(r, dr), out, src, at.pos());
     }
-    return new Arith(op, coerce(l, Types.INT64), coerce(r, Types.INT64), Types.INT64, src, at.pos());
+    // UInt64 operands stay unsigned; the kernel rejects values above BIGINT's range row by row.
+    return new Arith(op, Types.isUInt64(l.type) ? l : coerce(l, Types.INT64),
+        Types.isUInt64(r.type) ? r : coerce(r, Types.INT64), Types.INT64, src, at.pos());
   }
 
   private static ArrowType.Decimal asDecimal(Node n, ArrowType t) {
@@ -377,17 +379,18 @@ final class Binder {
       return new Not(x, src, un.pos());
     }
     if (x.type instanceof ArrowType.Null) {
-      return new Negate(coerce(x, Types.INT64), src, un.pos());
+      return new Negate(coerce(x, Types.INT64), Types.INT64, src, un.pos());
     }
     if (!Types.isNumeric(x.type)) {
       throw error("Unary minus needs a number, but " + describe(x) + " is not a number", un);
     }
     if (Types.isInteger(x.type)) {
-      x = coerce(x, Types.INT64);
-    } else if (Types.isFloat(x.type)) {
+      return new Negate(Types.isUInt64(x.type) ? x : coerce(x, Types.INT64), Types.INT64, src, un.pos());
+    }
+    if (Types.isFloat(x.type)) {
       x = coerce(x, Types.FLOAT64);
     }
-    return new Negate(x, src, un.pos());
+    return new Negate(x, x.type, src, un.pos());
   }
 
   private Node isTest(Ast.IsTest is) {

@@ -363,7 +363,7 @@ final class Casts {
       boolean u = lc.unsigned64();
       for (int i = 0; i < n; i++) {
         long x = lc.v[i];
-        r[i] = u && x < 0 ? (double) (x >>> 1) * 2.0 + (x & 1) : (double) x;
+        r[i] = u && x < 0 ? ((double) ((x >>> 1) | (x & 1))) * 2.0 : (double) x;
       }
     } else if (c instanceof DoubleCol dc) {
       valid = dc.valid;

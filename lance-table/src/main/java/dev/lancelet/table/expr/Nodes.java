@@ -221,6 +221,13 @@ final class Nodes {
       long[] x = a.v;
       long[] y = c.v;
       long[] out = new long[n];
+      if (a.unsigned64() || c.unsigned64()) {
+        for (int i = 0; i < n; i++) {
+          if (((a.unsigned64() && x[i] < 0) || (c.unsigned64() && y[i] < 0)) && ok(valid, i)) {
+            throw overflow(i);
+          }
+        }
+      }
       switch (op) {
         case "+" -> {
           for (int i = 0; i < n; i++) {
@@ -367,8 +374,8 @@ final class Nodes {
   static final class Negate extends Node {
     final Node child;
 
-    Negate(Node child, String src, int pos) {
-      super(child.type, child.nullable, src, pos);
+    Negate(Node child, ArrowType type, String src, int pos) {
+      super(type, child.nullable, src, pos);
       this.child = child;
     }
 
@@ -379,7 +386,7 @@ final class Nodes {
       if (c instanceof LongCol lc) {
         long[] out = new long[n];
         for (int i = 0; i < n; i++) {
-          if (lc.v[i] == Long.MIN_VALUE && !lc.isNull(i)) {
+          if ((lc.v[i] == Long.MIN_VALUE || lc.unsigned64() && lc.v[i] < 0) && !lc.isNull(i)) {
             throw fail("Integer overflow negating " + child + " (row " + i + ")");
           }
           out[i] = -lc.v[i];
