@@ -44,7 +44,21 @@ final class Binder {
     return new ExpressionException(msg, src, at.pos());
   }
 
+  private static final int MAX_DEPTH = 400;
+  private int depth;
+
   Node bind(Ast a) {
+    if (++depth > MAX_DEPTH) {
+      throw error("Expression nested too deeply (more than " + MAX_DEPTH + " levels)", a);
+    }
+    try {
+      return bindNode(a);
+    } finally {
+      depth--;
+    }
+  }
+
+  private Node bindNode(Ast a) {
     return switch (a) {
       case Ast.Ident id -> column(id);
       case Ast.IntLit lit -> intLiteral(lit);
@@ -263,14 +277,31 @@ final class Binder {
 
   private Node binary(Ast.Binary bin) {
     String op = bin.op();
+    if (op.equals("AND") || op.equals("OR")) {
+      // Flatten chains iteratively: a OR b OR c ... parses left-deep and may be thousands long.
+      java.util.ArrayDeque<Ast> pending = new java.util.ArrayDeque<>();
+      List<Ast> flat = new ArrayList<>();
+      pending.push(bin);
+      while (!pending.isEmpty()) {
+        Ast x = pending.pop();
+        if (x instanceof Ast.Binary b && b.op().equals(op)) {
+          pending.push(b.right());
+          pending.push(b.left());
+        } else {
+          flat.add(x);
+        }
+      }
+      List<Node> operands = new ArrayList<>();
+      for (Ast x : flat) {
+        Node n = bind(x);
+        requireBool(n, op, x);
+        operands.add(n);
+      }
+      return new Logic(op.equals("AND"), operands, src, bin.pos());
+    }
     Node l = bind(bin.left());
     Node r = bind(bin.right());
     switch (op) {
-      case "AND", "OR" -> {
-        requireBool(l, op, bin.left());
-        requireBool(r, op, bin.right());
-        return new Logic(op.equals("AND"), l, r, src, bin.pos());
-      }
       case "=", "!=", "<", "<=", ">", ">=" -> {
         return compare(op, l, r, bin);
       }
@@ -324,6 +355,10 @@ final class Binder {
   private static ArrowType.Decimal asDecimal(Node n, ArrowType t) {
     if (t instanceof ArrowType.Decimal d) {
       return d;
+    }
+    if (n instanceof Literal lit && lit.value instanceof LongCol lc && !lit.isNull()) {
+      String digits = lc.unsigned64() ? Long.toUnsignedString(lc.v[0]) : Long.toString(Math.abs(lc.v[0]));
+      return new ArrowType.Decimal(Math.max(1, digits.replace("-", "").length()), 0, 128);
     }
     if (n instanceof Literal lit && lit.exact != null) {
       BigDecimal e = lit.exact.stripTrailingZeros();
@@ -454,8 +489,8 @@ final class Binder {
     Node hi = bind(bt.high());
     ArrowType t = commonType(List.of(x, lo, hi), bt);
     Node cx = coerce(x, t);
-    Node inner = new Logic(true, new Compare(">=", cx, coerce(lo, t), src, bt.pos()),
-        new Compare("<=", cx, coerce(hi, t), src, bt.pos()), src, bt.pos());
+    Node inner = new Logic(true, List.of(new Compare(">=", cx, coerce(lo, t), src, bt.pos()),
+        new Compare("<=", cx, coerce(hi, t), src, bt.pos())), src, bt.pos());
     if (bt.negated()) {
       inner = new Not(inner, src, bt.pos());
     }

@@ -532,29 +532,32 @@ final class Nodes {
     return out;
   }
 
+  /** AND or OR over two or more operands (chains are kept flat so long lists do not nest deeply). */
   static final class Logic extends Node {
     final boolean and;
-    final Node left;
-    final Node right;
+    final List<Node> operands;
 
-    Logic(boolean and, Node left, Node right, String src, int pos) {
-      super(Types.BOOL, left.nullable || right.nullable, src, pos);
+    Logic(boolean and, List<Node> operands, String src, int pos) {
+      super(Types.BOOL, operands.stream().anyMatch(o -> o.nullable), src, pos);
       this.and = and;
-      this.left = left;
-      this.right = right;
+      this.operands = List.copyOf(operands);
     }
 
     @Override
     Col eval(Batch b) {
-      BoolCol l = Kernels.bools(left.eval(b), b.n);
-      BoolCol r = Kernels.bools(right.eval(b), b.n);
-      return and ? Kernels.and(l, r, b.n) : Kernels.or(l, r, b.n);
+      BoolCol acc = Kernels.bools(operands.get(0).eval(b), b.n);
+      for (int k = 1; k < operands.size(); k++) {
+        BoolCol r = Kernels.bools(operands.get(k).eval(b), b.n);
+        acc = and ? Kernels.and(acc, r, b.n) : Kernels.or(acc, r, b.n);
+      }
+      return acc;
     }
 
     @Override
     void columns(Set<String> out) {
-      left.columns(out);
-      right.columns(out);
+      for (Node o : operands) {
+        o.columns(out);
+      }
     }
 
     @Override
@@ -564,19 +567,22 @@ final class Nodes {
 
     @Override
     void print(StringBuilder sb) {
-      printChild(sb, left, left.prec() < prec());
-      sb.append(and ? " AND " : " OR ");
-      printChild(sb, right, right.prec() <= prec());
+      for (int k = 0; k < operands.size(); k++) {
+        if (k > 0) {
+          sb.append(and ? " AND " : " OR ");
+        }
+        printChild(sb, operands.get(k), operands.get(k).prec() <= prec());
+      }
     }
 
     @Override
     int mayMatch(ColumnStatsProvider stats) {
-      int l = left.mayMatch(stats);
-      int r = right.mayMatch(stats);
-      if (and) {
-        return (l & r & CAN_TRUE) | ((l | r) & CAN_FALSE);
+      int acc = operands.get(0).mayMatch(stats);
+      for (int k = 1; k < operands.size(); k++) {
+        int r = operands.get(k).mayMatch(stats);
+        acc = and ? (acc & r & CAN_TRUE) | ((acc | r) & CAN_FALSE) : ((acc | r) & CAN_TRUE) | (acc & r & CAN_FALSE);
       }
-      return ((l | r) & CAN_TRUE) | (l & r & CAN_FALSE);
+      return acc;
     }
   }
 

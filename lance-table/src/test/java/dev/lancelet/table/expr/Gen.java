@@ -249,7 +249,7 @@ final class Gen {
       boolean neg = rnd.nextInt(3) == 0;
       return Ref.fn(c.sql() + (neg ? " NOT BETWEEN " : " BETWEEN ") + lo.sql() + " AND " + hi.sql(), row -> {
         Object x = c.eval(row);
-        Boolean b = Ref.and(Ref.compare(">=", x, lo.eval(row)), Ref.compare("<=", x, hi.eval(row)));
+        Boolean b = Ref.between(x, lo.eval(row), hi.eval(row));
         return neg ? Ref.not(b) : b;
       });
     }

@@ -158,11 +158,33 @@ final class Ref {
   }
 
   static Boolean in(Object x, List<Object> items) {
+    List<Object> all = new java.util.ArrayList<>();
+    all.add(x);
+    all.addAll(items);
+    all = promote(all);
     Boolean acc = false;
-    for (Object i : items) {
-      acc = or(acc, compare("=", x, i));
+    for (int i = 1; i < all.size(); i++) {
+      acc = or(acc, compare("=", all.get(0), all.get(i)));
     }
     return acc;
+  }
+
+  /**
+   * Operands that are compared together (IN lists, BETWEEN) share one type: when any of them
+   * makes the comparison floating point, every number is compared as a double.
+   */
+  static List<Object> promote(List<Object> values) {
+    boolean anyDecimal = values.stream().anyMatch(v -> v instanceof BigDecimal);
+    boolean toDouble = values.stream().anyMatch(v -> v instanceof Double || v instanceof Exact && !anyDecimal);
+    if (!toDouble) {
+      return values;
+    }
+    return values.stream().map(v -> v != null && isNumber(v) ? (Object) dbl(v) : v).toList();
+  }
+
+  static Boolean between(Object x, Object lo, Object hi) {
+    List<Object> all = promote(java.util.Arrays.asList(x, lo, hi));
+    return and(compare(">=", all.get(0), all.get(1)), compare("<=", all.get(0), all.get(2)));
   }
 
   static Boolean like(Object x, String pattern) {

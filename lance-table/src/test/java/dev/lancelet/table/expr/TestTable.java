@@ -115,6 +115,8 @@ final class TestTable implements AutoCloseable {
     this.rows = rows;
     this.root = VectorSchemaRoot.create(schema(), allocator);
     root.allocateNew();
+    values.put(ST_X, new Object[rows]);
+    values.put(ST_Y, new Object[rows]);
     for (Column c : COLUMNS) {
       FieldVector v = root.getVector(c.name);
       Object[] vals = new Object[rows];
