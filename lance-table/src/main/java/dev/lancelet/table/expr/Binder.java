@@ -115,6 +115,10 @@ final class Binder {
       throw error("Unknown column " + ColumnRef.quote(path.get(0)) + " (the schema has " + names
           + (fields.size() > 20 ? " ..." : "") + ")", id);
     }
+    if (f.getDictionary() != null) {
+      throw error("Column " + ColumnRef.quote(f.getName()) + " is dictionary-encoded; expressions over "
+          + "dictionary-encoded columns are not supported (decode it first)", id);
+    }
     List<String> resolved = new ArrayList<>();
     resolved.add(f.getName());
     boolean nullable = f.isNullable();
@@ -127,6 +131,10 @@ final class Binder {
       if (child == null) {
         throw error("Struct " + String.join(".", resolved) + " has no field " + ColumnRef.quote(path.get(k))
             + " (it has " + f.getChildren().stream().map(Field::getName).toList() + ")", id);
+      }
+      if (child.getDictionary() != null) {
+        throw error("Field " + ColumnRef.quote(child.getName()) + " is dictionary-encoded; expressions over "
+            + "dictionary-encoded columns are not supported (decode it first)", id);
       }
       f = child;
       resolved.add(f.getName());

@@ -95,18 +95,20 @@ final class Vectors {
             r[i] = buf.getShort(2L * i) & 0xFFFFL;
           }
         } else if (v instanceof IntVector || v instanceof DateDayVector) {
+          int[] tmp = new int[n];
+          bytes(buf, 4L * n).asIntBuffer().get(tmp);
           for (int i = 0; i < n; i++) {
-            r[i] = buf.getInt(4L * i);
+            r[i] = tmp[i];
           }
         } else if (v instanceof UInt4Vector) {
+          int[] tmp = new int[n];
+          bytes(buf, 4L * n).asIntBuffer().get(tmp);
           for (int i = 0; i < n; i++) {
-            r[i] = buf.getInt(4L * i) & 0xFFFF_FFFFL;
+            r[i] = tmp[i] & 0xFFFF_FFFFL;
           }
         } else if (v instanceof BigIntVector || v instanceof UInt8Vector || v instanceof DateMilliVector
             || v instanceof TimeStampVector) {
-          for (int i = 0; i < n; i++) {
-            r[i] = buf.getLong(8L * i);
-          }
+          bytes(buf, 8L * n).asLongBuffer().get(r);
         } else {
           throw unsupported(v);
         }
@@ -116,12 +118,12 @@ final class Vectors {
         double[] r = new double[n];
         ArrowBuf buf = ((BaseFixedWidthVector) v).getDataBuffer();
         if (v instanceof Float8Vector) {
-          for (int i = 0; i < n; i++) {
-            r[i] = buf.getDouble(8L * i);
-          }
+          bytes(buf, 8L * n).asDoubleBuffer().get(r);
         } else if (v instanceof Float4Vector) {
+          float[] tmp = new float[n];
+          bytes(buf, 4L * n).asFloatBuffer().get(tmp);
           for (int i = 0; i < n; i++) {
-            r[i] = buf.getFloat(4L * i);
+            r[i] = tmp[i];
           }
         } else if (v instanceof Float2Vector) {
           for (int i = 0; i < n; i++) {
@@ -168,6 +170,15 @@ final class Vectors {
       }
       default -> throw unsupported(v);
     }
+  }
+
+  /** The first {@code length} bytes of a buffer as a little-endian NIO view (no copy). */
+  private static java.nio.ByteBuffer bytes(ArrowBuf buf, long length) {
+    if (length > buf.capacity()) {
+      throw new ExpressionException("Vector data buffer holds " + buf.capacity() + " bytes, fewer than its "
+          + "value count needs (" + length + ")", null, -1);
+    }
+    return buf.nioBuffer(0, (int) length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
   }
 
   private static BytesCol readBytes(ValueVector v, ArrowType type, long[] valid, int n) {

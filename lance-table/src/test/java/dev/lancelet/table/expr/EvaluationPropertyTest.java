@@ -41,7 +41,7 @@ class EvaluationPropertyTest {
 
   @Test
   void predicatesMatchReference() {
-    int cases = Integer.getInteger("expr.cases", 1000);
+    int cases = Integer.getInteger("expr.cases", 600);
     long seed0 = Long.getLong("expr.seed", 20261124L);
     int errors = 0;
     int nonEmpty = 0;
@@ -99,7 +99,7 @@ class EvaluationPropertyTest {
 
   @Test
   void expressionsMatchReference() {
-    int cases = Integer.getInteger("expr.cases", 1000) / 2;
+    int cases = Integer.getInteger("expr.cases", 600) / 2;
     long seed0 = Long.getLong("expr.seed", 7_000_000L);
     for (int k = 0; k < cases; k++) {
       long seed = seed0 + k;

@@ -144,6 +144,14 @@ class ParserTest {
   }
 
   @Test
+  void dictionaryEncodedColumnsAreRefused() {
+    Schema dict = new Schema(List.of(new Field("tag", new FieldType(true, ArrowType.Utf8.INSTANCE,
+        new org.apache.arrow.vector.types.pojo.DictionaryEncoding(1, false, new ArrowType.Int(32, true))), null)));
+    assertThatThrownBy(() -> Predicate.parse("tag = 'a'", dict)).isInstanceOf(ExpressionException.class)
+        .hasMessageContaining("dictionary-encoded");
+  }
+
+  @Test
   void deepNestingIsRejectedNotAStackOverflow() {
     String deep = "(".repeat(5000) + "flag" + ")".repeat(5000);
     assertThatThrownBy(() -> Predicate.parse(deep, SCHEMA)).isInstanceOf(ExpressionException.class)
