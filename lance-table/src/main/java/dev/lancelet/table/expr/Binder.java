@@ -258,10 +258,26 @@ final class Binder {
       return new ArrowType.Decimal(Types.MAX_DECIMAL_PRECISION, s, 128);
     }
     if (Types.isTemporal(ta) && Types.isTemporal(tb)) {
+      // As in Lance: a literal against a timestamp column, or a date literal against a date column,
+      // is converted to the column's type (a finer literal is floored to the column's unit). A
+      // timestamp literal against a date column compares as timestamps (the date is midnight).
+      if (b instanceof Literal && !(a instanceof Literal)
+          && (ta instanceof ArrowType.Timestamp || tb instanceof ArrowType.Date)) {
+        return ta;
+      }
+      if (a instanceof Literal && !(b instanceof Literal)
+          && (tb instanceof ArrowType.Timestamp || ta instanceof ArrowType.Date)) {
+        return tb;
+      }
       if (ta instanceof ArrowType.Date && tb instanceof ArrowType.Date) {
         return new ArrowType.Date(org.apache.arrow.vector.types.DateUnit.MILLISECOND);
       }
-      long unit = Math.min(Types.nanosPerUnit(ta), Types.nanosPerUnit(tb));
+      // Two timestamp columns of different units compare in the coarser unit, as DataFusion
+      // (Lance's engine) does; otherwise (two literals, a date and a timestamp column) the finer.
+      boolean columns = ta instanceof ArrowType.Timestamp && tb instanceof ArrowType.Timestamp
+          && !(a instanceof Literal);
+      long unit = columns ? Math.max(Types.nanosPerUnit(ta), Types.nanosPerUnit(tb))
+          : Math.min(Types.nanosPerUnit(ta), Types.nanosPerUnit(tb));
       String tz = ta instanceof ArrowType.Timestamp t && t.getTimezone() != null ? t.getTimezone()
           : tb instanceof ArrowType.Timestamp t2 ? t2.getTimezone() : null;
       return new ArrowType.Timestamp(Types.unitFor(unit), tz);

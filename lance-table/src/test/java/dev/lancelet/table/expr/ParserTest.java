@@ -70,8 +70,11 @@ class ParserTest {
     assertThat(norm("s = 'it''s'")).isEqualTo("s = 'it''s'");
     assertThat(norm("d32 = date '2024-01-31'")).isEqualTo("d32 = DATE '2024-01-31'");
     assertThat(norm("ts_us > TIMESTAMP '2024-01-31 12:00:00.5'")).isEqualTo("ts_us > TIMESTAMP(6) '2024-01-31 12:00:00.500000'");
-    assertThat(norm("ts_s > TIMESTAMP(9) '2024-01-31 12:00:00.000000001'"))
-        .isEqualTo("ts_s > TIMESTAMP(9) '2024-01-31 12:00:00.000000001'");
+    // A literal is converted to the unit of the timestamp column it meets (floored), as in Lance.
+    assertThat(norm("ts_s > TIMESTAMP(9) '2024-01-31 12:00:00.999999999'"))
+        .isEqualTo("ts_s > TIMESTAMP(0) '2024-01-31 12:00:00'");
+    assertThat(norm("d32 > TIMESTAMP '2024-01-31 12:00:00'")).isEqualTo("d32 > TIMESTAMP(6) '2024-01-31 12:00:00.000000'");
+    assertThat(norm("ts_s > ts_ns")).isEqualTo("ts_s > ts_ns");
     assertThat(norm("ts_ms > '2024-01-31T12:00:00Z'")).isEqualTo("ts_ms > TIMESTAMP(3) '2024-01-31 12:00:00.000'");
     assertThat(norm("ts_ms > '2024-01-31 14:00:00+02:00'")).isEqualTo("ts_ms > TIMESTAMP(3) '2024-01-31 12:00:00.000'");
     assertThat(norm("dec = decimal(10, 2) '1.5'")).isEqualTo("dec = DECIMAL(10, 2) '1.50'");
