@@ -184,7 +184,7 @@ final class DatasetWriter {
           if (off == 0 && take == n) {
             w.write(root, data);
           } else {
-            try (VectorSchemaRoot s = root.slice(off, take)) {
+            try (VectorSchemaRoot s = slice(root, input, off, take, allocator)) {
               w.write(s, data);
             }
           }
@@ -211,6 +211,24 @@ final class DatasetWriter {
       if (w != null) {
         w.abort();
       }
+    }
+  }
+
+  /** Rows {@code [off, off + n)} of {@code root}, keeping the input's field names (slices rename list items). */
+  private static VectorSchemaRoot slice(VectorSchemaRoot root, Schema input, int off, int n,
+      org.apache.arrow.memory.BufferAllocator allocator) {
+    List<FieldVector> vs = new ArrayList<>();
+    try {
+      for (FieldVector v : root.getFieldVectors()) {
+        org.apache.arrow.vector.util.TransferPair tp = v.getTransferPair(v.getAllocator());
+        tp.splitAndTransfer(off, n);
+        vs.add((FieldVector) tp.getTo());
+      }
+      VectorSchemaRoot s = new VectorSchemaRoot(input.getFields(), vs, n);
+      vs = null;
+      return s;
+    } finally {
+      Batches.closeAll(vs);
     }
   }
 
