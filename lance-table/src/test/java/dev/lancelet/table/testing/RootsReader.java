@@ -10,7 +10,7 @@ import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /** An {@link ArrowReader} over batches held in memory (not closed by the reader). */
-public final class RootsReader extends ArrowReader {
+public class RootsReader extends ArrowReader {
   private final Schema schema;
   private final List<VectorSchemaRoot> roots;
   private int next;
