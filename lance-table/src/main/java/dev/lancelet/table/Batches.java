@@ -7,6 +7,8 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.util.TransferPair;
+import org.apache.arrow.vector.util.VectorAppender;
 
 /** Helpers that move Arrow batches around without leaking buffers. */
 final class Batches {
@@ -46,27 +48,83 @@ final class Batches {
     if (n == in.getRowCount()) {
       return in;
     }
+    int[] rows = new int[n];
+    int k = 0;
+    for (int i = keep.nextSetBit(0); i >= 0; i = keep.nextSetBit(i + 1)) {
+      rows[k++] = i;
+    }
+    int[] parts = new int[n];
     List<FieldVector> out = new ArrayList<>();
     try {
       for (FieldVector v : in.getFieldVectors()) {
-        FieldVector o = v.getField().createVector(allocator);
-        out.add(o);
-        o.allocateNew();
-        int k = 0;
-        for (int i = keep.nextSetBit(0); i >= 0; i = keep.nextSetBit(i + 1)) {
-          o.copyFromSafe(i, k++, v);
-        }
-        o.setValueCount(n);
+        out.add(gather(v.getField(), List.of(v), parts, rows, n, allocator));
       }
       VectorSchemaRoot r = new VectorSchemaRoot(in.getSchema().getFields(), out, n);
       out = null;
       return r;
     } finally {
-      if (out != null) {
-        out.forEach(FieldVector::close);
-      }
+      closeAll(out);
       in.close();
     }
+  }
+
+  /**
+   * A new vector of {@code f} whose row {@code i} is row {@code rows[i]} of {@code
+   * sources.get(parts[i])}, for {@code i < n}. Consecutive source rows are moved as one slice and
+   * appended, which works for every Arrow type (row-by-row copies do not, e.g. lists of
+   * fixed-size lists).
+   */
+  static FieldVector gather(Field f, List<FieldVector> sources, int[] parts, int[] rows, int n, BufferAllocator allocator) {
+    FieldVector out = f.createVector(allocator);
+    boolean ok = false;
+    try {
+      out.allocateNew();
+      if (hasLargeList(f)) {
+        // Arrow Java's appender cannot append large lists; row copies can (bar nested fixed-size lists).
+        for (int i = 0; i < n; i++) {
+          out.copyFromSafe(rows[i], i, sources.get(parts[i]));
+        }
+        out.setValueCount(n);
+        ok = true;
+        return out;
+      }
+      VectorAppender appender = new VectorAppender(out);
+      int i = 0;
+      while (i < n) {
+        int p = parts[i];
+        int start = rows[i];
+        int len = 1;
+        while (i + len < n && parts[i + len] == p && rows[i + len] == start + len) {
+          len++;
+        }
+        FieldVector src = sources.get(p);
+        TransferPair tp = src.getTransferPair(src.getAllocator());
+        tp.splitAndTransfer(start, len);
+        try (FieldVector piece = (FieldVector) tp.getTo()) {
+          piece.accept(appender, null);
+        }
+        i += len;
+      }
+      out.setValueCount(n);
+      ok = true;
+      return out;
+    } finally {
+      if (!ok) {
+        out.close();
+      }
+    }
+  }
+
+  static boolean hasLargeList(Field f) {
+    if (f.getType() instanceof org.apache.arrow.vector.types.pojo.ArrowType.LargeList) {
+      return true;
+    }
+    for (Field c : f.getChildren()) {
+      if (hasLargeList(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Rows {@code [from, from + n)} of {@code in} as a new root; {@code in} is closed. */

@@ -428,13 +428,11 @@ public final class Dataset implements AutoCloseable {
         }
       }
       for (int c = 0; c < outFields.size(); c++) {
-        FieldVector dst = outFields.get(c).createVector(res.allocator);
-        out.add(dst);
-        dst.allocateNew();
-        for (int i = 0; i < addresses.length; i++) {
-          dst.copyFromSafe(rowIn[i], i, parts.get(partOf[i]).getVector(c));
+        List<FieldVector> sources = new ArrayList<>();
+        for (VectorSchemaRoot p : parts) {
+          sources.add(p.getVector(c));
         }
-        dst.setValueCount(addresses.length);
+        out.add(Batches.gather(outFields.get(c), sources, partOf, rowIn, addresses.length, res.allocator));
       }
       VectorSchemaRoot root = new VectorSchemaRoot(outFields, out, addresses.length);
       out = null;

@@ -136,4 +136,31 @@ class ManifestInteropTest {
     // Our encoding of the same set is byte-identical to Lance's.
     assertThat(dv.encode(DeletionFile.Type.BITMAP)).isEqualTo(bytes);
   }
+
+  @Test
+  void lanceCoreReadsDeletionFilesWeEncode() throws Exception {
+    String uri = dir.resolve("del.lance").toString();
+    write(uri, 0, 12_000, ReferenceDatasets.Params.create().maxRowsPerFile(6000));
+    try (BufferAllocator ref = new RootAllocator(); Dataset ds = Dataset.open(uri, ref)) {
+      ds.delete("id % 3 = 0 AND id < 6000");   // 2000 rows of fragment 0: .arrow
+      ds.delete("id >= 6000 AND id < 11900"); // 5900 rows of fragment 1: .bin
+    }
+    Path root = Path.of(uri);
+    ManifestFile mf = ManifestFile.decode(Files.readAllBytes(root.resolve(ManifestNaming.V2.path(3))), "v3");
+    List<DeletionFile.Type> types = new ArrayList<>();
+    for (Fragment f : mf.manifest().fragments()) {
+      DeletionFile d = f.deletionFile();
+      types.add(d.type());
+      Path p = root.resolve(d.path(f.id()));
+      DeletionVector dv = DeletionVector.decode(Files.readAllBytes(p), d.type(), p.toString(), f.physicalRows());
+      // Replace Lance's file by our encoding of the same rows (ours is uncompressed Arrow IPC).
+      Files.write(p, dv.encode(d.type()));
+    }
+    assertThat(types).containsExactly(DeletionFile.Type.ARROW_ARRAY, DeletionFile.Type.BITMAP);
+    try (BufferAllocator ref = new RootAllocator(); Dataset ds = Dataset.open(uri, ref)) {
+      assertThat(ds.countRows()).isEqualTo(12_000 - 2000 - 5900);
+      assertThat(ds.countRows("id % 3 = 0 AND id < 6000")).isZero();
+      assertThat(ds.countRows("id >= 11900")).isEqualTo(100);
+    }
+  }
 }

@@ -137,42 +137,88 @@ public final class ReferenceDatasets {
   /** A deep copy of {@code root} in {@code allocator}, with dictionary columns decoded. */
   public static VectorSchemaRoot materialize(VectorSchemaRoot root,
       org.apache.arrow.vector.dictionary.DictionaryProvider dictionaries, BufferAllocator allocator) {
-    List<FieldVector> vs = new ArrayList<>();
-    for (FieldVector v : root.getFieldVectors()) {
-      org.apache.arrow.vector.types.pojo.DictionaryEncoding enc = v.getField().getDictionary();
-      if (enc != null && dictionaries != null) {
-        try (org.apache.arrow.vector.ValueVector dec =
-            org.apache.arrow.vector.dictionary.DictionaryEncoder.decode(v, dictionaries.lookup(enc.getId()))) {
-          vs.add(copyVector((FieldVector) dec, allocator));
+    List<FieldVector> decoded = new ArrayList<>();
+    try {
+      boolean any = false;
+      List<FieldVector> vs = new ArrayList<>();
+      for (FieldVector v : root.getFieldVectors()) {
+        org.apache.arrow.vector.types.pojo.DictionaryEncoding enc = v.getField().getDictionary();
+        if (enc != null && dictionaries != null) {
+          FieldVector d = (FieldVector) org.apache.arrow.vector.dictionary.DictionaryEncoder.decode(v, dictionaries.lookup(enc.getId()));
+          decoded.add(d);
+          vs.add(d);
+          any = true;
+        } else {
+          vs.add(v);
         }
-      } else {
-        vs.add(copyVector(v, allocator));
       }
+      if (!any) {
+        return copy(root, allocator);
+      }
+      List<Field> fs = new ArrayList<>();
+      for (FieldVector v : vs) {
+        fs.add(v.getField());
+      }
+      VectorSchemaRoot view = new VectorSchemaRoot(fs, vs, root.getRowCount());
+      return copy(view, allocator);
+    } finally {
+      decoded.forEach(FieldVector::close);
     }
-    List<Field> fs = new ArrayList<>();
-    for (FieldVector v : vs) {
-      fs.add(v.getField());
-    }
-    return new VectorSchemaRoot(fs, vs, root.getRowCount());
   }
 
-  private static FieldVector copyVector(FieldVector v, BufferAllocator allocator) {
+  /**
+   * A deep copy of a root into fresh (aligned) buffers of {@code allocator}, in any allocator tree:
+   * values are appended with Arrow's {@code VectorAppender}, which handles every type we use
+   * (row-by-row copies fail for lists of fixed-size lists; IPC round trips give unaligned buffers
+   * that lance-core's importer rejects).
+   */
+  public static VectorSchemaRoot copy(VectorSchemaRoot root, BufferAllocator allocator) {
+    List<FieldVector> vs = new ArrayList<>();
+    try {
+      for (FieldVector v : root.getFieldVectors()) {
+        vs.add(copyVector(v, root.getRowCount(), allocator));
+      }
+      VectorSchemaRoot r = new VectorSchemaRoot(root.getSchema().getFields(), vs, root.getRowCount());
+      vs = null;
+      return r;
+    } finally {
+      if (vs != null) {
+        vs.forEach(FieldVector::close);
+      }
+    }
+  }
+
+  /** Row copies where Arrow supports them, the appender otherwise (e.g. lists of fixed-size lists). */
+  private static FieldVector copyVector(FieldVector v, int n, BufferAllocator allocator) {
     FieldVector out = v.getField().createVector(allocator);
+    try {
+      out.allocateNew();
+      for (int i = 0; i < n; i++) {
+        out.copyFromSafe(i, i, v);
+      }
+      out.setValueCount(n);
+      return out;
+    } catch (UnsupportedOperationException e) {
+      out.close();
+    }
+    out = v.getField().createVector(allocator);
     out.allocateNew();
-    int n = v.getValueCount();
-    for (int i = 0; i < n; i++) {
-      out.copyFromSafe(i, i, v);
+    if (n > 0) {
+      v.accept(new org.apache.arrow.vector.util.VectorAppender(out), null);
     }
     out.setValueCount(n);
     return out;
   }
 
-  /** A deep copy of a root in {@code allocator}. */
-  public static VectorSchemaRoot copy(VectorSchemaRoot root, BufferAllocator allocator) {
-    List<FieldVector> vs = new ArrayList<>();
-    for (FieldVector v : root.getFieldVectors()) {
-      vs.add(copyVector(v, allocator));
+  private static boolean hasLargeList(Field f) {
+    if (f.getType() instanceof ArrowType.LargeList) {
+      return true;
     }
-    return new VectorSchemaRoot(root.getSchema().getFields(), vs, root.getRowCount());
+    for (Field c : f.getChildren()) {
+      if (hasLargeList(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 }
