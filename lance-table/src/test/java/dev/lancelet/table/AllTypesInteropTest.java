@@ -86,5 +86,23 @@ class AllTypesInteropTest {
           ReferenceDatasets.Params.create().maxRowsPerFile(500).storageVersion(version));
     }
     compare(theirs, "written by lance-core, seed " + (seed + 1) + ", version " + version);
+    // Deletions make the scan select rows of every type; take gathers rows of every type.
+    try (BufferAllocator ref = new RootAllocator(); org.lance.Dataset ds = org.lance.Dataset.open(theirs, ref)) {
+      ds.delete("int32 > 0");
+    }
+    compare(theirs, "after a delete, seed " + (seed + 1) + ", version " + version);
+    try (Dataset ds = Dataset.open(theirs, OpenOptions.builder().allocator(allocator).build())) {
+      Random r = new Random(seed);
+      long[] pick = new long[40];
+      for (int i = 0; i < pick.length; i++) {
+        pick[i] = r.nextLong(ds.countRows());
+      }
+      List<VectorSchemaRoot> all = OurScans.scan(ds, null, false, false, allocator);
+      try (VectorSchemaRoot t = ds.take(pick, null)) {
+        ArrowAssert.assertRowsEqual(all, null, pick, t, null, "take, seed " + seed + ", version " + version);
+      } finally {
+        OurScans.closeAll(all);
+      }
+    }
   }
 }
