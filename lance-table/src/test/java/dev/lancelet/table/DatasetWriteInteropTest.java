@@ -132,12 +132,22 @@ class DatasetWriteInteropTest {
         Dataset ds = Dataset.write(in, uri, WriteOptions.builder().mode(WriteOptions.Mode.APPEND).allocator(allocator).build())) {
       assertThat(ds.version()).isEqualTo(5);
     }
-    for (long v = 1; v <= 5; v++) {
+    // v6: we overwrite; older versions stay readable.
+    try (RandomData.Batches b = data(r.nextLong(), 5000, 120, 1);
+        RootsReader in = new RootsReader(allocator, b.schema(), b.roots());
+        Dataset ds = Dataset.write(in, uri, WriteOptions.builder().mode(WriteOptions.Mode.OVERWRITE).allocator(allocator).build())) {
+      assertThat(ds.version()).isEqualTo(6);
+      assertThat(ds.countRows()).isEqualTo(120);
+      assertThat(ds.versions()).extracting(VersionInfo::operation)
+          .containsExactly("Overwrite", "Append", "Append", "Delete", "Append", "Overwrite");
+    }
+    for (long v = 1; v <= 6; v++) {
       assertSameAsReference(uri, v, ctx);
     }
     try (BufferAllocator ref = new RootAllocator(); org.lance.Dataset ds = org.lance.Dataset.open(uri, ref)) {
-      assertThat(ds.version()).isEqualTo(5);
-      assertThat(ds.listVersions()).hasSize(5);
+      assertThat(ds.version()).isEqualTo(6);
+      assertThat(ds.listVersions()).hasSize(6);
+      assertThat(ds.countRows()).isEqualTo(120);
     }
   }
 }
