@@ -3,6 +3,7 @@ package dev.lancelet.cli;
 import dev.lancelet.file.LanceFileWriter;
 import dev.lancelet.file.WriteOptions;
 import dev.lancelet.format.LanceFileVersion;
+import dev.lancelet.cli.progress.Progress;
 import dev.lancelet.io.ObjectStores;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -60,6 +62,9 @@ final class ImportCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
   boolean quiet;
 
+  @Option(names = "--progress", description = "Draw the progress line even if stderr is not a terminal.")
+  boolean forceProgress;
+
   @Override
   public Integer call() throws IOException {
     WriteOptions.Builder options = WriteOptions.builder();
@@ -87,7 +92,20 @@ final class ImportCommand implements Callable<Integer> {
         throw new CliException(in + ": Not an Arrow IPC file or stream (" + Errors.describe(e) + ")", e);
       }
       boolean decode = PlainBatches.hasDictionaries(root.getSchema());
-      Progress progress = new Progress(spec.commandLine().getErr(), "imported", -1, quiet, Progress.stderrIsTerminal());
+      long totalBytes = -1;
+      if (!in.equals("-")) {
+        try {
+          totalBytes = Files.size(Path.of(in));
+        } catch (IOException e) {
+          totalBytes = -1; // progress without a total then
+        }
+      }
+      Progress progress = Progress.builder("importing")
+          .out(spec.commandLine().getErr())
+          .totalBytes(totalBytes)
+          .mode(quiet ? Progress.Mode.NEVER : forceProgress ? Progress.Mode.ALWAYS : Progress.Mode.AUTO)
+          .build();
+      long batches = 0;
       LanceFileWriter writer;
       try {
         writer = LanceFileWriter.create(target.store(), target.path(), schema, allocator, options.build());
@@ -107,7 +125,9 @@ final class ImportCommand implements Callable<Integer> {
           if (decode) {
             plain.root().clear();
           }
-          progress.advance(n);
+          batches++;
+          progress.addRows(n);
+          progress.setBytes(reader.bytesRead());
         }
         try {
           writer.close();
@@ -116,6 +136,7 @@ final class ImportCommand implements Callable<Integer> {
         }
         ok = true;
       } finally {
+        progress.close();
         if (!ok) {
           try {
             writer.abort();
@@ -124,7 +145,14 @@ final class ImportCommand implements Callable<Integer> {
           }
         }
       }
-      progress.done("from " + (in.equals("-") ? "stdin" : in) + " to " + out);
+      if (!quiet) {
+        long nanos = progress.elapsedNanos();
+        long rows = progress.rows();
+        spec.commandLine().getErr().println(String.format(Locale.ROOT, "imported %s rows in %,d batch%s from %s to %s (%s, %s rows/s)",
+            Formats.count(rows), batches, batches == 1 ? "" : "es", in.equals("-") ? "stdin" : in, out,
+            Formats.seconds(nanos), Formats.count(nanos == 0 ? 0 : (long) (rows * 1e9 / nanos))));
+        spec.commandLine().getErr().flush();
+      }
     }
     return 0;
   }
