@@ -1,11 +1,6 @@
 package dev.lancelet.cli.formats;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -51,10 +46,8 @@ final class CsvReader extends RowBatchReader {
 
   static CsvReader open(Path path, String file, char delimiter, ReaderOptions options, BufferAllocator allocator)
       throws IOException {
-    CountingInputStream counting = new CountingInputStream(Files.newInputStream(path));
-    BufferedReader in = new BufferedReader(new InputStreamReader(counting, StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16);
-    Parser parser = new Parser(in, counting, delimiter, file);
+    Utf8Input in = new Utf8Input(Files.newInputStream(path));
+    Parser parser = new Parser(in, delimiter, file);
     boolean ok = false;
     try {
       CsvReader r = open(parser, file, options, allocator);
@@ -295,7 +288,7 @@ final class CsvReader extends RowBatchReader {
 
   @Override
   public long bytesRead() {
-    return parser.counting.count();
+    return parser.in.offset();
   }
 
   @Override
@@ -307,8 +300,7 @@ final class CsvReader extends RowBatchReader {
   static final class Parser {
     record Record(String[] values, boolean[] quoted, long line) {}
 
-    final BufferedReader in;
-    final CountingInputStream counting;
+    final Utf8Input in;
     private final char delimiter;
     private final String file;
     int columns = -1;
@@ -316,9 +308,8 @@ final class CsvReader extends RowBatchReader {
     private boolean started;
     private int pushedBack = -2;
 
-    Parser(BufferedReader in, CountingInputStream counting, char delimiter, String file) {
+    Parser(Utf8Input in, char delimiter, String file) {
       this.in = in;
-      this.counting = counting;
       this.delimiter = delimiter;
       this.file = file;
     }
@@ -337,8 +328,8 @@ final class CsvReader extends RowBatchReader {
       }
       try {
         return in.read();
-      } catch (CharacterCodingException e) {
-        throw new FormatException(file, line, "not valid UTF-8 text", e);
+      } catch (Utf8Input.Malformed e) {
+        throw new FormatException(file, line, "not valid UTF-8 text (" + e.getMessage() + ")", e);
       }
     }
 

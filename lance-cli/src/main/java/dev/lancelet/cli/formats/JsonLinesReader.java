@@ -1,12 +1,7 @@
 package dev.lancelet.cli.formats;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.math.BigDecimal;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -29,8 +24,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * of non-string values. A field that appears only after the sampled lines is an error.
  */
 final class JsonLinesReader extends RowBatchReader {
-  private final BufferedReader in;
-  private final CountingInputStream counting;
+  private final Utf8Input in;
   private final ArrayDeque<Line> sample;
   private final List<Field> fields;
   private final Map<String, Integer> index = new LinkedHashMap<>();
@@ -40,11 +34,10 @@ final class JsonLinesReader extends RowBatchReader {
 
   private record Line(Map<String, Object> value, long line) {}
 
-  private JsonLinesReader(BufferAllocator allocator, String file, Schema schema, int batchSize, BufferedReader in,
-      CountingInputStream counting, ArrayDeque<Line> sample, long lineNo, String inferredFrom) {
+  private JsonLinesReader(BufferAllocator allocator, String file, Schema schema, int batchSize, Utf8Input in,
+      ArrayDeque<Line> sample, long lineNo, String inferredFrom) {
     super(allocator, file, schema, batchSize);
     this.in = in;
-    this.counting = counting;
     this.sample = sample;
     this.fields = schema.getFields();
     for (int k = 0; k < fields.size(); k++) {
@@ -56,9 +49,7 @@ final class JsonLinesReader extends RowBatchReader {
 
   static JsonLinesReader open(Path path, String file, ReaderOptions options, BufferAllocator allocator)
       throws IOException {
-    CountingInputStream counting = new CountingInputStream(Files.newInputStream(path));
-    BufferedReader in = new BufferedReader(new InputStreamReader(counting, StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16);
+    Utf8Input in = new Utf8Input(Files.newInputStream(path));
     boolean ok = false;
     try {
       ArrayDeque<Line> sample = new ArrayDeque<>();
@@ -97,7 +88,7 @@ final class JsonLinesReader extends RowBatchReader {
       } else {
         inferredFrom = "the given schema";
       }
-      JsonLinesReader r = new JsonLinesReader(allocator, file, schema, options.batchSize(), in, counting, sample,
+      JsonLinesReader r = new JsonLinesReader(allocator, file, schema, options.batchSize(), in, sample,
           lineNo[0], inferredFrom);
       ok = true;
       return r;
@@ -108,13 +99,13 @@ final class JsonLinesReader extends RowBatchReader {
     }
   }
 
-  private static Line readLine(BufferedReader in, String file, long[] lineNo) throws IOException {
+  private static Line readLine(Utf8Input in, String file, long[] lineNo) throws IOException {
     while (true) {
       String text;
       try {
         text = in.readLine();
-      } catch (CharacterCodingException e) {
-        throw new FormatException(file, lineNo[0] + 1, "not valid UTF-8 text", e);
+      } catch (Utf8Input.Malformed e) {
+        throw new FormatException(file, lineNo[0] + 1, "not valid UTF-8 text (" + e.getMessage() + ")", e);
       }
       if (text == null) {
         return null;
@@ -290,7 +281,7 @@ final class JsonLinesReader extends RowBatchReader {
 
   @Override
   public long bytesRead() {
-    return counting.count();
+    return in.offset();
   }
 
   @Override

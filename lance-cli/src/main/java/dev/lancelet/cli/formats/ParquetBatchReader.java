@@ -58,6 +58,7 @@ final class ParquetBatchReader extends RowBatchReader {
       throws IOException {
     ParquetReadOptions readOptions = ParquetReadOptions.builder(new PlainParquetConfiguration())
         .withCodecFactory(ParquetCodecs.INSTANCE)
+        .usePageChecksumVerification(true) // pages written with a CRC are checked: corruption fails loudly
         .build();
     ParquetFileReader reader;
     try {

@@ -29,6 +29,9 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 final class ParquetCodecs implements CompressionCodecFactory {
   static final ParquetCodecs INSTANCE = new ParquetCodecs();
 
+  /** The largest uncompressed page we allocate for; a larger size in a header is taken as corruption. */
+  static final int MAX_PAGE_BYTES = 1 << 30;
+
   private ParquetCodecs() {}
 
   /**
@@ -118,8 +121,9 @@ final class ParquetCodecs implements CompressionCodecFactory {
 
   /** Checks a page's declared size before allocating for it. */
   private static int checkedSize(int uncompressedSize) throws IOException {
-    if (uncompressedSize < 0) {
-      throw new IOException("negative uncompressed page size " + uncompressedSize + " (corrupt page header?)");
+    if (uncompressedSize < 0 || uncompressedSize > MAX_PAGE_BYTES) {
+      throw new IOException("uncompressed page size " + uncompressedSize + " is out of range [0, " + MAX_PAGE_BYTES
+          + "] (corrupt page header?)");
     }
     return uncompressedSize;
   }
