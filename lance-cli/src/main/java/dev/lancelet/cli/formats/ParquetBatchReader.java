@@ -94,11 +94,12 @@ final class ParquetBatchReader extends RowBatchReader {
   protected Object[] nextRow() throws IOException {
     try {
       while (rowsLeftInGroup == 0) {
+        rowGroup++;
         PageReadStore pages = reader.readNextRowGroup();
         if (pages == null) {
+          rowGroup--;
           return null;
         }
-        rowGroup++;
         rowsLeftInGroup = pages.getRowCount();
         records = columnIO.getRecordReader(pages, materializer);
         bytesRead += reader.getRowGroups().get(rowGroup).getCompressedSize();
