@@ -71,7 +71,8 @@ final class ParquetBatchReader extends RowBatchReader {
       MessageType parquetSchema = reader.getFileMetaData().getSchema();
       Schema schema;
       try {
-        schema = ParquetSchemas.toArrow(parquetSchema);
+        schema = ArrowSchemaHint.apply(ParquetSchemas.toArrow(parquetSchema),
+            reader.getFileMetaData().getKeyValueMetaData().get(ArrowSchemaHint.KEY));
       } catch (ParquetSchemas.Unsupported e) {
         throw new FormatException(file, -1, e.getMessage(), e);
       }
@@ -184,7 +185,7 @@ final class ParquetBatchReader extends RowBatchReader {
     if (at instanceof ArrowType.Map) {
       return new MapConverter(g, arrow, sink);
     }
-    if (at instanceof ArrowType.List) {
+    if (at instanceof ArrowType.List || at instanceof ArrowType.LargeList || at instanceof ArrowType.FixedSizeList) {
       return new ListConverter(g, arrow, sink);
     }
     return new StructConverter(g, arrow.getChildren(), sink);

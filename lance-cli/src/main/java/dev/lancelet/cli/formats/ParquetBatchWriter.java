@@ -116,22 +116,24 @@ final class ParquetBatchWriter extends AbstractBatchWriter {
   private static final class RowWriteSupport extends WriteSupport<Integer> {
     private final MessageType parquet;
     private final List<Field> fields;
+    private final Map<String, String> metadata;
     private RecordConsumer out;
     List<FieldVector> vectors;
 
     RowWriteSupport(MessageType parquet, Schema schema) {
       this.parquet = parquet;
       this.fields = schema.getFields();
+      this.metadata = Map.of(ArrowSchemaHint.KEY, ArrowSchemaHint.encode(schema));
     }
 
     @Override
     public WriteContext init(org.apache.hadoop.conf.Configuration conf) {
-      return new WriteContext(parquet, Map.of("writer", "lancelet"));
+      return new WriteContext(parquet, metadata);
     }
 
     @Override
     public WriteContext init(ParquetConfiguration conf) {
-      return new WriteContext(parquet, Map.of("writer", "lancelet"));
+      return new WriteContext(parquet, metadata);
     }
 
     @Override

@@ -132,8 +132,12 @@ class ParquetTest {
     }
   }
 
+  /**
+   * Fixed-size lists, large types and timestamp zones come back exactly through the ARROW:schema
+   * hint; types whose values Parquet changes (seconds, date64) come back as the Parquet type.
+   */
   @Test
-  void fixedSizeListsAndOtherLossyTypesReadBackAsTheNearestParquetType() throws Exception {
+  void fixedSizeListsRoundTripThroughTheArrowSchemaHint_lossyTypesReadBackAsTheParquetType() throws Exception {
     Field item = new Field("item", FieldType.nullable(new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)), null);
     Schema schema = schema(
         new Field("vec", FieldType.nullable(new ArrowType.FixedSizeList(3)), List.of(item)),
@@ -141,7 +145,8 @@ class ParquetTest {
         field("ts_s", new ArrowType.Timestamp(TimeUnit.SECOND, "Europe/Paris")),
         field("t_s", new ArrowType.Time(TimeUnit.SECOND, 32)),
         field("d64", new ArrowType.Date(DateUnit.MILLISECOND)),
-        field("ll", ArrowType.LargeList.INSTANCE, field("item", new ArrowType.Int(8, true))));
+        field("ll", ArrowType.LargeList.INSTANCE, field("item", new ArrowType.Int(8, true))),
+        field("ts_paris", new ArrowType.Timestamp(TimeUnit.MICROSECOND, "Europe/Paris")));
     Path file = dir.resolve("lossy.parquet");
     try (RandomData.Batches data = RandomData.builder(5).shape(RandomData.Shape.SMALL_RANGE)
         .nulls(RandomData.Nulls.RANDOM_10).rows(400).build(schema, allocator)) {
@@ -149,7 +154,8 @@ class ParquetTest {
       List<VectorSchemaRoot> back = read(file, DataFormat.PARQUET, ReaderOptions.DEFAULTS, allocator);
       try {
         assertThat(back.get(0).getSchema().getFields()).extracting(TypeNames::name).containsExactly(
-            "list<float32>", "utf8", "timestamp(ms, UTC)", "time32(ms)", "date32", "list<int8>");
+            "fixed_size_list<float32, 3>", "large_utf8", "timestamp(ms, UTC)", "time32(ms)", "date32",
+            "large_list<int8>", "timestamp(us, Europe/Paris)");
         List<VectorSchemaRoot> expected = data.roots();
         assertThat(column(back, 0)).isEqualTo(column(expected, 0));
         assertThat(column(back, 1)).isEqualTo(column(expected, 1));
@@ -158,6 +164,7 @@ class ParquetTest {
         assertThat(column(back, 4)).isEqualTo(column(expected, 4).stream()
             .map(v -> v == null ? null : (int) ((Long) v / 86_400_000L)).toList());
         assertThat(column(back, 5)).isEqualTo(column(expected, 5));
+        assertThat(column(back, 6)).isEqualTo(column(expected, 6));
       } finally {
         closeAll(back);
       }
