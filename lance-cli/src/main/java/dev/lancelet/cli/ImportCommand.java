@@ -3,6 +3,9 @@ package dev.lancelet.cli;
 import dev.lancelet.file.LanceFileWriter;
 import dev.lancelet.file.WriteOptions;
 import dev.lancelet.format.LanceFileVersion;
+import dev.lancelet.cli.formats.DataFormat;
+import dev.lancelet.cli.formats.FormatException;
+import dev.lancelet.cli.formats.ReaderOptions;
 import dev.lancelet.cli.progress.Progress;
 import dev.lancelet.io.ObjectStores;
 import java.io.BufferedInputStream;
@@ -31,22 +34,24 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code lance file import IN OUT.lance [--format-version 2.0|2.1|2.2|2.3]}. */
+/** {@code lance file import IN OUT.lance [--format F] [--format-version 2.0|2.1|2.2|2.3]}. */
 @Command(
     name = "import",
     mixinStandardHelpOptions = true,
     versionProvider = VersionInfo.class,
     description = {
-      "Write an Arrow IPC file or stream (told apart by the ARROW1 magic; '-' reads a stream",
-      "from stdin) to a Lance file, batch by batch. Dictionary-encoded columns are stored as",
-      "their values."
+      "Write a data file to a Lance file, batch by batch. IN is CSV (.csv, .tsv), JSON lines",
+      "(.jsonl, .ndjson), Parquet (.parquet) or Arrow IPC; the extension or --format tells",
+      "which. Arrow IPC files and streams are told apart by the ARROW1 magic; '-' reads an",
+      "Arrow IPC stream from stdin. Dictionary-encoded columns are stored as their values.",
+      "CSV and JSON lines column types are inferred from the first rows (see --schema)."
     })
 final class ImportCommand implements Callable<Integer> {
   private static final byte[] ARROW_MAGIC = "ARROW1".getBytes(StandardCharsets.US_ASCII);
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "IN", description = "Arrow IPC file or stream, or '-' for stdin.")
+  @Parameters(index = "0", paramLabel = "IN", description = "The data file, or '-' for an Arrow IPC stream on stdin.")
   String in;
 
   @Parameters(index = "1", paramLabel = "OUT", description = "The Lance file to write (path, file:// or memory:// URI).")
@@ -55,6 +60,18 @@ final class ImportCommand implements Callable<Integer> {
   @Option(names = "--format-version", paramLabel = "V",
       description = "Lance file format version to write: 2.0, 2.1, 2.2 or 2.3 (default: 2.1, as Lance 7.0).")
   String formatVersion;
+
+  @Option(names = "--format", paramLabel = "F",
+      description = "Format of IN: arrow, arrows, csv, tsv, jsonl or parquet (default: from the extension).")
+  String format;
+
+  @Option(names = "--schema", paramLabel = "NAME:TYPE,...",
+      description = "CSV / JSON lines column types instead of inferred ones, e.g. 'id:int64,at:timestamp(ms, UTC)'.")
+  String columnTypes;
+
+  @Option(names = "--batch-size", paramLabel = "ROWS", defaultValue = "8192",
+      description = "Rows per batch read from CSV, JSON lines or Parquet (default: ${DEFAULT-VALUE}).")
+  int batchSize;
 
   @Option(names = "--force", description = "Replace OUT if it exists.")
   boolean force;
@@ -88,6 +105,9 @@ final class ImportCommand implements Callable<Integer> {
       } catch (IOException | RuntimeException e) {
         if (e instanceof CliException c) {
           throw c;
+        }
+        if (e instanceof FormatException) {
+          throw CliException.at(in, e);
         }
         throw new CliException(in + ": Not an Arrow IPC file or stream (" + Errors.describe(e) + ")", e);
       }
@@ -166,12 +186,51 @@ final class ImportCommand implements Callable<Integer> {
   }
 
   private ArrowReader openInput(BufferAllocator allocator) {
+    DataFormat dataFormat = null;
+    if (format != null) {
+      try {
+        dataFormat = dev.lancelet.cli.formats.Formats.forName(format);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--format: " + e.getMessage());
+      }
+    } else if (!in.equals("-")) {
+      try {
+        dataFormat = dev.lancelet.cli.formats.Formats.forPath(in);
+      } catch (IllegalArgumentException e) {
+        dataFormat = null; // unknown extension: sniff for Arrow IPC as before
+      }
+    }
+    boolean ipc = dataFormat == null || dataFormat == DataFormat.ARROW_FILE || dataFormat == DataFormat.ARROW_STREAM;
     if (in.equals("-")) {
+      if (!ipc) {
+        throw new ParameterException(spec.commandLine(), "stdin ('-') takes an Arrow IPC stream only");
+      }
       return new ArrowStreamReader(new BufferedInputStream(System.in, 1 << 16), allocator);
     }
     Path path = Path.of(in);
     if (Files.isDirectory(path)) {
       throw new CliException(in + ": Is a directory");
+    }
+    if (!ipc) {
+      if (batchSize <= 0) {
+        throw new ParameterException(spec.commandLine(), "--batch-size must be positive: " + batchSize);
+      }
+      ReaderOptions.Builder options = ReaderOptions.builder();
+      try {
+        options.batchSize(batchSize);
+        if (columnTypes != null) {
+          options.columnTypes(columnTypes);
+        }
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), (columnTypes != null ? "--schema: " : "") + e.getMessage());
+      }
+      try {
+        return dev.lancelet.cli.formats.Formats.openReader(path, dataFormat, options.build(), allocator);
+      } catch (NoSuchFileException e) {
+        throw new CliException(in + ": No such file");
+      } catch (IOException | RuntimeException e) {
+        throw CliException.at(in, e);
+      }
     }
     try {
       byte[] head = new byte[ARROW_MAGIC.length];
