@@ -56,6 +56,12 @@ final class JsonLinesReader extends RowBatchReader {
       long[] lineNo = {0};
       Schema schema = options.schema();
       String inferredFrom = null;
+      for (Map.Entry<String, ArrowType> e : options.columnTypes().entrySet()) {
+        if (!Values.isTextScalar(e.getValue())) {
+          throw new FormatException(file, -1, "column '" + e.getKey() + "': a column type override must be a scalar"
+              + " type, not " + TypeNames.name(e.getValue()) + "; give nested types with the whole schema");
+        }
+      }
       if (schema == null) {
         while (sample.size() < options.inferRows()) {
           Line l = readLine(in, file, lineNo);

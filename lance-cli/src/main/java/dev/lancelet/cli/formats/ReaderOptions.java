@@ -110,6 +110,7 @@ public record ReaderOptions(
       return this;
     }
 
+    /** The options. */
     public ReaderOptions build() {
       return new ReaderOptions(batchSize, inferRows, columnTypes, delimiter, header, nullValues, schema);
     }

@@ -76,6 +76,7 @@ public record WriterOptions(
       return this;
     }
 
+    /** The options. */
     public WriterOptions build() {
       return new WriterOptions(overwrite, delimiter, header, parquetCompression, parquetRowGroupBytes);
     }

@@ -125,6 +125,7 @@ public final class Progress implements AutoCloseable {
       return this;
     }
 
+    /** The progress; the clock starts now. */
     public Progress build() {
       return new Progress(this);
     }
