@@ -296,6 +296,9 @@ final class CsvReader extends RowBatchReader {
     parser.in.close();
   }
 
+  /** The longest field accepted: bounds memory on input such as a quote that is never closed. */
+  static final int MAX_FIELD_CHARS = 64 << 20;
+
   /** The RFC 4180 record splitter. */
   static final class Parser {
     record Record(String[] values, boolean[] quoted, long line) {}
@@ -386,6 +389,10 @@ final class CsvReader extends RowBatchReader {
               continue;
             }
             field.append((char) c);
+            if (field.length() > MAX_FIELD_CHARS) {
+              throw new FormatException(file, quoteLine, "quoted field opened on this line is longer than "
+                  + MAX_FIELD_CHARS + " characters (a quote not closed?)");
+            }
           }
           if (c != delimiter && c != '\n' && c != '\r' && c != -1) {
             throw new FormatException(file, line, "unexpected character '" + (char) c
@@ -394,6 +401,9 @@ final class CsvReader extends RowBatchReader {
         } else {
           while (c != delimiter && c != '\n' && c != '\r' && c != -1) {
             field.append((char) c);
+            if (field.length() > MAX_FIELD_CHARS) {
+              throw new FormatException(file, line, "field longer than " + MAX_FIELD_CHARS + " characters");
+            }
             c = read();
           }
         }

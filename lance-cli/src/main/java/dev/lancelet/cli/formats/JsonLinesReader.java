@@ -32,6 +32,9 @@ final class JsonLinesReader extends RowBatchReader {
   private long lineNo;
   private long lastLine = -1;
 
+  /** The longest line accepted: bounds memory on input that is not JSON lines at all. */
+  static final int MAX_LINE_CHARS = 256 << 20;
+
   private record Line(Map<String, Object> value, long line) {}
 
   private JsonLinesReader(BufferAllocator allocator, String file, Schema schema, int batchSize, Utf8Input in,
@@ -109,7 +112,9 @@ final class JsonLinesReader extends RowBatchReader {
     while (true) {
       String text;
       try {
-        text = in.readLine();
+        text = in.readLine(MAX_LINE_CHARS);
+      } catch (Utf8Input.LineTooLong e) {
+        throw new FormatException(file, lineNo[0] + 1, e.getMessage(), e);
       } catch (Utf8Input.Malformed e) {
         throw new FormatException(file, lineNo[0] + 1, "not valid UTF-8 text (" + e.getMessage() + ")", e);
       }

@@ -19,6 +19,15 @@ final class Utf8Input implements Closeable {
     }
   }
 
+  /** Thrown by {@link #readLine(int)} for an over-long line. */
+  static final class LineTooLong extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    LineTooLong(String message) {
+      super(message);
+    }
+  }
+
   private final InputStream in;
   private final byte[] buf = new byte[1 << 16];
   private int pos;
@@ -97,8 +106,12 @@ final class Utf8Input implements Closeable {
     return cp;
   }
 
-  /** The next line without its terminator (\n, \r\n or \r), or null at the end. */
-  String readLine() throws IOException {
+  /**
+   * The next line without its terminator (\n, \r\n or \r), or null at the end.
+   *
+   * @throws IOException if the line is longer than {@code maxChars}
+   */
+  String readLine(int maxChars) throws IOException {
     StringBuilder b = new StringBuilder();
     int c = read();
     if (c < 0) {
@@ -106,6 +119,9 @@ final class Utf8Input implements Closeable {
     }
     while (c >= 0 && c != '\n' && c != '\r') {
       b.append((char) c);
+      if (b.length() > maxChars) {
+        throw new LineTooLong("line longer than " + maxChars + " characters");
+      }
       c = read();
     }
     if (c == '\r') {

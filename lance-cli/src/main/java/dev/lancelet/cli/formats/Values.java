@@ -295,6 +295,9 @@ final class Values {
       return b.longValue();
     }
     if (value instanceof BigDecimal d) {
+      if ((long) d.precision() - d.scale() > 20) { // checked first: 1e999999999 would expand to a billion digits
+        throw new IllegalArgumentException(d + " is out of range for " + type);
+      }
       try {
         BigInteger b = d.toBigIntegerExact();
         if (b.bitLength() < 64 || (type.equals("uint64") && b.signum() >= 0 && b.bitLength() == 64)) {
@@ -348,6 +351,13 @@ final class Values {
       d = BigDecimal.valueOf(((Number) value).longValue());
     } else {
       throw mismatch(value, "decimal(" + precision + ", " + scale + ")");
+    }
+    if ((long) d.precision() - d.scale() > precision && d.signum() != 0) { // before setScale can expand a huge exponent
+      throw new IllegalArgumentException(
+          d + " has more than " + precision + " digits (decimal(" + precision + ", " + scale + "))");
+    }
+    if ((long) d.scale() - scale > 1000L + d.precision()) {
+      throw new IllegalArgumentException(d + " has more than " + scale + " digits after the point");
     }
     BigDecimal scaled;
     try {

@@ -126,6 +126,10 @@ class JsonLinesTest {
         .hasMessageContaining("line 2: field 'b' is not in the schema inferred from the first 1 lines");
     assertThatThrownBy(() -> readJson("{\"s\": {\"x\": 1}}\n{\"s\": {\"y\": 1}}\n", ReaderOptions.builder().inferRows(1).build()))
         .isInstanceOf(FormatException.class).hasMessageContaining("line 2: field 's': unexpected field 'y' in struct 's'");
+    assertThatThrownBy(() -> readJson("{\"a\": 1e999999999}\n", ReaderOptions.builder().columnTypes("a:int64").build()))
+        .isInstanceOf(FormatException.class).hasMessageContaining("line 1: column 'a': 1E+999999999 is out of range for int64");
+    assertThatThrownBy(() -> readJson("{\"a\": 1e999999999}\n", ReaderOptions.builder().columnTypes("a:decimal(10,2)").build()))
+        .isInstanceOf(FormatException.class).hasMessageContaining("has more than 10 digits");
     assertThatThrownBy(() -> readJson("{\"a\": 300}\n", ReaderOptions.builder().columnTypes("a:int8").build()))
         .isInstanceOf(FormatException.class).hasMessageContaining("line 1: column 'a': 300 is out of range for int8");
   }
