@@ -68,6 +68,7 @@ final class ParquetBatchReader extends RowBatchReader {
     }
     boolean ok = false;
     try {
+      checkChunks(reader, file, java.nio.file.Files.size(path));
       MessageType parquetSchema = reader.getFileMetaData().getSchema();
       Schema schema;
       try {
@@ -83,6 +84,29 @@ final class ParquetBatchReader extends RowBatchReader {
       if (!ok) {
         reader.close();
       }
+    }
+  }
+
+  /**
+   * Every column chunk must lie inside the file: parquet-java allocates a chunk's buffer from the
+   * footer's size before reading it, so a lying size would otherwise be an out-of-memory error.
+   */
+  private static void checkChunks(ParquetFileReader reader, String file, long fileSize) throws FormatException {
+    int g = 0;
+    for (org.apache.parquet.hadoop.metadata.BlockMetaData block : reader.getRowGroups()) {
+      if (block.getRowCount() < 0) {
+        throw new FormatException(file, -1, "not a valid Parquet file (row group " + g + " has "
+            + block.getRowCount() + " rows)");
+      }
+      for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData c : block.getColumns()) {
+        long start = c.getStartingPos();
+        long size = c.getTotalSize();
+        if (start < 4 || size < 0 || size > Integer.MAX_VALUE || start + size > fileSize) {
+          throw new FormatException(file, -1, "not a valid Parquet file (row group " + g + ", column " + c.getPath()
+              + ": bytes [" + start + ", " + (start + size) + ") outside the file of " + fileSize + " bytes)");
+        }
+      }
+      g++;
     }
   }
 

@@ -23,15 +23,23 @@ final class FormatTesting {
   /** Every batch of the reader, copied into roots the caller closes. */
   static List<VectorSchemaRoot> readAll(ArrowReader reader, BufferAllocator allocator) throws IOException {
     List<VectorSchemaRoot> out = new ArrayList<>();
-    VectorSchemaRoot root = reader.getVectorSchemaRoot();
-    while (reader.loadNextBatch()) {
-      VectorSchemaRoot copy = VectorSchemaRoot.create(root.getSchema(), allocator);
-      try (ArrowRecordBatch rb = new VectorUnloader(root).getRecordBatch()) {
-        new VectorLoader(copy).load(rb);
+    boolean ok = false;
+    try {
+      VectorSchemaRoot root = reader.getVectorSchemaRoot();
+      while (reader.loadNextBatch()) {
+        VectorSchemaRoot copy = VectorSchemaRoot.create(root.getSchema(), allocator);
+        out.add(copy);
+        try (ArrowRecordBatch rb = new VectorUnloader(root).getRecordBatch()) {
+          new VectorLoader(copy).load(rb);
+        }
       }
-      out.add(copy);
+      ok = true;
+      return out;
+    } finally {
+      if (!ok) {
+        closeAll(out);
+      }
     }
-    return out;
   }
 
   /** Reads the whole file. */
