@@ -10,8 +10,9 @@ import java.util.function.LongSupplier;
 /**
  * Progress of a long command-line operation (import, export, compaction, index build): rows and
  * bytes done, the rate, and when the total is known the percentage and an ETA, drawn as one line
- * rewritten in place (with {@code \r}) at most every {@code interval}. Drawn only on a terminal
- * (stderr is one, see {@link #stderrIsTerminal()}) or when forced; otherwise silent.
+ * rewritten in place (with {@code \r}) at the first report and then at most every {@code interval}.
+ * Drawn only on a terminal (stderr is one, see {@link #stderrIsTerminal()}) or when forced;
+ * otherwise silent.
  *
  * <pre>{@code
  * try (Progress p = Progress.builder("importing").out(err).totalBytes(size).build()) {
@@ -64,7 +65,7 @@ public final class Progress implements AutoCloseable {
     this.intervalNanos = b.intervalNanos;
     this.clock = b.clock;
     this.start = clock.getAsLong();
-    this.lastDraw = new AtomicLong(start);
+    this.lastDraw = new AtomicLong(start - intervalNanos); // the first report draws at once
   }
 
   /** A builder; {@code label} starts the line, e.g. {@code "importing"}. */
