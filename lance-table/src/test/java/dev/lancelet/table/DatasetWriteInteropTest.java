@@ -150,4 +150,30 @@ class DatasetWriteInteropTest {
       assertThat(ds.countRows()).isEqualTo(120);
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void v1ManifestNamesAreReadAndKept() throws Exception {
+    String uri = dir.resolve("v1.lance").toString();
+    try (BufferAllocator ref = new RootAllocator();
+        VectorSchemaRoot b = ReferenceDatasets.idNameBatch(0, 100, ref);
+        RootsReader in = new RootsReader(ref, ReferenceDatasets.ID_NAME, List.of(b));
+        org.apache.arrow.c.ArrowArrayStream stream = org.apache.arrow.c.ArrowArrayStream.allocateNew(ref)) {
+      org.apache.arrow.c.Data.exportArrayStream(ref, in, stream);
+      try (org.lance.Dataset ds = org.lance.Dataset.create(ref, stream, uri,
+          new WriteParams.Builder().withEnableV2ManifestPaths(false).build())) {
+        assertThat(ds.version()).isEqualTo(1);
+      }
+    }
+    Path root = Path.of(uri);
+    assertThat(Files.exists(root.resolve(ManifestNaming.V1.path(1)))).isTrue();
+    try (VectorSchemaRoot b = ReferenceDatasets.idNameBatch(100, 50, allocator);
+        RootsReader in = new RootsReader(allocator, ReferenceDatasets.ID_NAME, List.of(b));
+        Dataset ds = Dataset.write(in, uri, WriteOptions.builder().mode(WriteOptions.Mode.APPEND).allocator(allocator).build())) {
+      assertThat(ds.version()).isEqualTo(2);
+    }
+    assertThat(Files.exists(root.resolve(ManifestNaming.V1.path(2)))).isTrue();
+    for (long v = 1; v <= 2; v++) {
+      assertSameAsReference(uri, v, "v1 naming");
+    }
+  }
 }
