@@ -149,6 +149,29 @@ class DatasetReadInteropTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void bitmapDeletionFilesReadLikeLanceCore() throws Exception {
+    String uri = dir.resolve("bin.lance").toString();
+    try (VectorSchemaRoot b = ReferenceDatasets.idNameBatch(0, 20_000, allocator)) {
+      ReferenceDatasets.write(uri, ReferenceDatasets.ID_NAME, List.of(b), ReferenceDatasets.Params.create().maxRowsPerFile(12_000));
+    }
+    try (BufferAllocator ref = new RootAllocator(); org.lance.Dataset ds = org.lance.Dataset.open(uri, ref)) {
+      ds.delete("id % 3 <> 1 AND id < 11000");
+    }
+    try (Dataset ours = Dataset.open(uri, OpenOptions.builder().allocator(allocator).build())) {
+      assertThat(ours.fragments().get(0).deletionFile().type())
+          .isEqualTo(dev.lancelet.table.format.DeletionFile.Type.BITMAP);
+      List<VectorSchemaRoot> expected = ReferenceDatasets.scan(uri, ours.version(), null, true, true, allocator);
+      List<VectorSchemaRoot> actual = OurScans.scan(ours, null, true, true, allocator);
+      try {
+        ArrowAssert.assertBatchesEqual(expected, actual, ".bin deletions");
+      } finally {
+        OurScans.closeAll(expected);
+        OurScans.closeAll(actual);
+      }
+    }
+  }
+
   private void mergeInsert(String uri, long seed) throws Exception {
     try (BufferAllocator ref = new RootAllocator(); org.lance.Dataset ds = org.lance.Dataset.open(uri, ref)) {
       Schema s = ds.getSchema();
