@@ -176,4 +176,25 @@ class DatasetWriteInteropTest {
       assertSameAsReference(uri, v, "v1 naming");
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void emptyDatasetThenAppend() throws Exception {
+    String uri = dir.resolve("empty.lance").toString();
+    try (RootsReader in = new RootsReader(allocator, ReferenceDatasets.ID_NAME, List.of());
+        Dataset ds = Dataset.write(in, uri, WriteOptions.builder().allocator(allocator).build())) {
+      assertThat(ds.fragments()).isEmpty();
+      assertThat(ds.countRows()).isZero();
+      assertThat(ds.manifest().maxFragmentId()).isEqualTo(-1);
+    }
+    try (BufferAllocator ref = new RootAllocator(); org.lance.Dataset ds = org.lance.Dataset.open(uri, ref)) {
+      assertThat(ds.countRows()).isZero();
+    }
+    try (VectorSchemaRoot b = ReferenceDatasets.idNameBatch(0, 30, allocator);
+        RootsReader in = new RootsReader(allocator, ReferenceDatasets.ID_NAME, List.of(b));
+        Dataset ds = Dataset.write(in, uri, WriteOptions.builder().mode(WriteOptions.Mode.APPEND).allocator(allocator).build())) {
+      assertThat(ds.fragments()).extracting(f -> f.id()).containsExactly(0L);
+    }
+    assertSameAsReference(uri, 1, "empty");
+    assertSameAsReference(uri, 2, "after append to empty");
+  }
 }
