@@ -197,4 +197,22 @@ class DatasetWriteInteropTest {
     assertSameAsReference(uri, 1, "empty");
     assertSameAsReference(uri, 2, "after append to empty");
   }
+
+  @org.junit.jupiter.api.Test
+  void aStaleVersionHintDoesNotHideNewerVersionsFromLanceCore() throws Exception {
+    String uri = dir.resolve("hint.lance").toString();
+    for (int i = 0; i < 3; i++) {
+      try (VectorSchemaRoot b = ReferenceDatasets.idNameBatch(i * 10L, 10, allocator);
+          RootsReader in = new RootsReader(allocator, ReferenceDatasets.ID_NAME, List.of(b));
+          Dataset ds = Dataset.write(in, uri, WriteOptions.builder().mode(WriteOptions.Mode.APPEND).allocator(allocator).build())) {
+        ds.version();
+      }
+    }
+    // Concurrent committers may leave an older hint behind; readers must not trust it.
+    Files.writeString(Path.of(uri, "_versions", "latest_version_hint.json"), "{\"version\":1}");
+    try (BufferAllocator ref = new RootAllocator(); org.lance.Dataset ds = org.lance.Dataset.open(uri, ref)) {
+      assertThat(ds.version()).isEqualTo(3);
+      assertThat(ds.countRows()).isEqualTo(30);
+    }
+  }
 }
