@@ -215,4 +215,25 @@ class DatasetWriteInteropTest {
       assertThat(ds.countRows()).isEqualTo(30);
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void appendWithColumnsInAnotherOrder() throws Exception {
+    String uri = dir.resolve("order.lance").toString();
+    try (VectorSchemaRoot b = ReferenceDatasets.idNameBatch(0, 20, allocator);
+        RootsReader in = new RootsReader(allocator, ReferenceDatasets.ID_NAME, List.of(b));
+        Dataset ds = Dataset.write(in, uri, WriteOptions.builder().allocator(allocator).build())) {
+      ds.version();
+    }
+    try (VectorSchemaRoot b = ReferenceDatasets.idNameBatch(20, 20, allocator)) {
+      Schema reversed = new Schema(List.of(ReferenceDatasets.ID_NAME.getFields().get(1), ReferenceDatasets.ID_NAME.getFields().get(0)));
+      try (VectorSchemaRoot r = new VectorSchemaRoot(reversed.getFields(), List.of(b.getVector(1), b.getVector(0)), 20);
+          RootsReader in = new RootsReader(allocator, reversed, List.of(r));
+          Dataset ds = Dataset.write(in, uri, WriteOptions.builder().mode(WriteOptions.Mode.APPEND).allocator(allocator).build())) {
+        assertThat(ds.fragments().get(1).files().get(0).fields()).containsExactly(1, 0);
+        // r shares b's vectors; b closes them.
+        r.clear();
+      }
+    }
+    assertSameAsReference(uri, 2, "append in another column order");
+  }
 }
