@@ -1,7 +1,6 @@
 package dev.lancelet.io;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -15,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * Objects as files below a root folder. Reads are positional ({@code pread}) on a shared channel.
@@ -118,25 +116,28 @@ public final class LocalObjectStore implements ObjectStore, ConditionalPut {
     if (!Files.isDirectory(start)) {
       return out;
     }
-    try (Stream<Path> files = Files.walk(start)) {
-      files
-          .filter(Files::isRegularFile)
-          .forEach(
-              f -> {
-                String rel = root.relativize(f).toString().replace('\\', '/');
-                if (rel.startsWith(prefix) && !f.getFileName().toString().contains(TEMP_MARKER)) {
-                  try {
-                    out.add(new ObjectInfo(rel, Files.size(f), Files.getLastModifiedTime(f).toMillis()));
-                  } catch (NoSuchFileException gone) {
-                    // deleted while listing: leave it out
-                  } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                  }
-                }
-              });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
+    // walkFileTree rather than Files.walk: a file that vanishes between the directory read and its
+    // attribute read (a temporary file of a concurrent put) is skipped instead of failing the listing.
+    Files.walkFileTree(start, new java.nio.file.SimpleFileVisitor<Path>() {
+      @Override
+      public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes attrs) {
+        if (attrs.isRegularFile()) {
+          String rel = root.relativize(f).toString().replace('\\', '/');
+          if (rel.startsWith(prefix) && !f.getFileName().toString().contains(TEMP_MARKER)) {
+            out.add(new ObjectInfo(rel, attrs.size(), attrs.lastModifiedTime().toMillis()));
+          }
+        }
+        return java.nio.file.FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          return java.nio.file.FileVisitResult.CONTINUE; // deleted while listing: leave it out
+        }
+        throw e;
+      }
+    });
     out.sort((a, b) -> a.path().compareTo(b.path()));
     return out;
   }
