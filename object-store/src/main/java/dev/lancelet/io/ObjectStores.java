@@ -1,12 +1,16 @@
 package dev.lancelet.io;
 
+import dev.lancelet.io.s3.S3ObjectStore;
+import dev.lancelet.io.s3.S3Uri;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Resolves a location string to a store and a path inside it. Understood: bare paths and {@code
- * file://} URIs (local disk) and {@code memory://name/...}. Other schemes (s3, gs) are not
- * available yet and are refused with a clear message.
+ * file://} URIs (local disk), {@code memory://name/...} and {@code s3://bucket/prefix} (options:
+ * {@link dev.lancelet.io.s3.S3Options}). Other schemes are refused with a clear message. Stores
+ * holding connections (S3) must be closed by the caller.
  */
 public final class ObjectStores {
   private ObjectStores() {}
@@ -19,6 +23,28 @@ public final class ObjectStores {
    * folder and the path is its file name.
    */
   public static Location forObject(String location) {
+    return forObject(location, Map.of());
+  }
+
+  /**
+   * Resolves {@code location} naming one object, with storage options for remote stores (for
+   * {@code s3://}, see {@link dev.lancelet.io.s3.S3Options}).
+   *
+   * @throws IllegalArgumentException for an unknown option or options given to a local store
+   */
+  public static Location forObject(String location, Map<String, String> options) {
+    if (isS3(location)) {
+      S3Uri uri = S3Uri.parse(location);
+      String key = uri.prefix();
+      if (key.isEmpty() || location.endsWith("/")) {
+        throw new IllegalArgumentException("An S3 object location needs a key: s3://BUCKET/KEY, got " + location);
+      }
+      String path = key.substring(0, key.length() - 1);
+      int slash = path.lastIndexOf('/');
+      String folder = "s3://" + uri.bucket() + (slash < 0 ? "" : "/" + path.substring(0, slash));
+      return new Location(S3ObjectStore.open(folder, options), path.substring(slash + 1));
+    }
+    noOptions(location, options);
     if (location.startsWith("memory://")) {
       String rest = location.substring("memory://".length());
       int slash = rest.indexOf('/');
@@ -34,6 +60,20 @@ public final class ObjectStores {
 
   /** Resolves {@code location} naming a folder (a dataset root). */
   public static ObjectStore forFolder(String location) {
+    return forFolder(location, Map.of());
+  }
+
+  /**
+   * Resolves {@code location} naming a folder (a dataset root), with storage options for remote
+   * stores (for {@code s3://}, see {@link dev.lancelet.io.s3.S3Options}).
+   *
+   * @throws IllegalArgumentException for an unknown option or options given to a local store
+   */
+  public static ObjectStore forFolder(String location, Map<String, String> options) {
+    if (isS3(location)) {
+      return S3ObjectStore.open(location, options);
+    }
+    noOptions(location, options);
     if (location.startsWith("memory://")) {
       String name = location.substring("memory://".length());
       if (name.endsWith("/")) {
@@ -47,6 +87,17 @@ public final class ObjectStores {
     return new LocalObjectStore(localPath(location));
   }
 
+  private static boolean isS3(String location) {
+    return location.startsWith("s3://") || location.startsWith("s3a://");
+  }
+
+  private static void noOptions(String location, Map<String, String> options) {
+    if (!options.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Storage options " + options.keySet() + " do not apply to local or memory locations: " + location);
+    }
+  }
+
   private static Path localPath(String location) {
     int colon = location.indexOf("://");
     if (colon < 0) {
@@ -57,6 +108,6 @@ public final class ObjectStores {
       return Path.of(URI.create(location));
     }
     throw new UnsupportedOperationException(
-        "Object store scheme '" + scheme + "' is not supported yet (only local paths, file:// and memory://): " + location);
+        "Object store scheme '" + scheme + "' is not supported yet (only local paths, file://, memory:// and s3://): " + location);
   }
 }
