@@ -42,8 +42,8 @@ import java.util.TreeSet;
  *       <td>Retries after the first attempt (default 10)</td></tr>
  *   <tr><td>{@code multipart_threshold}</td><td></td>
  *       <td>Streaming writes above this size use a multipart upload (default 16MiB)</td></tr>
- *   <tr><td>{@code multipart_part_size}</td><td></td><td>Part size of multipart uploads (default 8MiB; S3 requires
- *       at least 5MiB for all parts but the last)</td></tr>
+ *   <tr><td>{@code multipart_part_size}</td><td></td><td>Part size of multipart uploads (default 8MiB; S3's limits:
+ *       5MiB to 5GiB)</td></tr>
  *   <tr><td>{@code max_connections}</td><td></td><td>Connection pool size (default 64)</td></tr>
  * </table>
  *
@@ -84,6 +84,8 @@ public record S3Options(
 
   /** Largest part S3 accepts. */
   static final long MAX_PART_SIZE = 5L << 30;
+  /** Smallest part S3 accepts (all parts but the last). */
+  public static final long MIN_PART_SIZE = 5L << 20;
 
   public S3Options {
     if ((accessKeyId == null) != (secretAccessKey == null)) {
@@ -111,9 +113,9 @@ public record S3Options(
     if (maxRetries < 0) {
       throw new IllegalArgumentException("client_max_retries must be >= 0, got " + maxRetries);
     }
-    if (multipartPartSize < 1 || multipartPartSize > MAX_PART_SIZE) {
+    if (multipartPartSize < MIN_PART_SIZE || multipartPartSize > MAX_PART_SIZE) {
       throw new IllegalArgumentException(
-          "multipart_part_size must be between 1 byte and 5GiB, got " + multipartPartSize);
+          "multipart_part_size must be between 5MiB and 5GiB (S3's limits), got " + multipartPartSize);
     }
     if (multipartThreshold < 0 || multipartThreshold > MAX_PART_SIZE) {
       throw new IllegalArgumentException(
