@@ -16,9 +16,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
- * A streaming write: bytes are buffered until they pass the multipart threshold; small objects go
- * up with one PUT on close, larger ones as a multipart upload whose parts leave while the caller
- * keeps writing. Memory held: the threshold before the switch, then at most {@link
+ * A streaming write: objects of at most the multipart threshold go up with one PUT on close;
+ * larger ones as a multipart upload whose parts leave while the caller keeps writing. Memory held: the threshold before the switch, then at most {@link
  * S3ObjectStore#MAX_INFLIGHT_PARTS} + 1 parts.
  */
 final class S3Writer implements ObjectWriter {
@@ -140,6 +139,9 @@ final class S3Writer implements ObjectWriter {
     }
     finished = true;
     try {
+      if (uploadId == null && position > threshold) {
+        startUpload(); // more than the threshold but less than a full part beyond it
+      }
       if (uploadId == null) {
         putWhole();
       } else {

@@ -142,6 +142,13 @@ class S3ObjectStoreTest {
       assertThat(log.requests()).containsExactly("PutObject");
       assertThat(store.readAll("mp/small")).isEqualTo(Arrays.copyOf(data, 6 << 20));
 
+      // Just above the threshold but short of a second full part: still a multipart upload.
+      log.clear();
+      store.put("mp/edge", Arrays.copyOf(data, (6 << 20) + 1));
+      assertThat(log.count("UploadPart")).isEqualTo(2);
+      assertThat(log.count("PutObject")).isZero();
+      assertThat(store.readAll("mp/edge")).isEqualTo(Arrays.copyOf(data, (6 << 20) + 1));
+
       // Aborting after parts went up aborts the upload: no object, no upload left behind.
       ObjectWriter w = store.create("mp/aborted");
       w.write(data, 0, data.length);

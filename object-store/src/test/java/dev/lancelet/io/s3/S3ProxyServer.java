@@ -81,12 +81,8 @@ public final class S3ProxyServer {
   }
 
   private static S3ProxyServer start(boolean authenticated) {
-    String jar = System.getProperty("lancelet.s3proxy.jar");
-    if (jar == null || !Files.isRegularFile(Path.of(jar))) {
-      throw new IllegalStateException(
-          "S3Proxy jar not found (system property lancelet.s3proxy.jar=" + jar + "); run the tests through Maven");
-    }
     try {
+      String jar = locateJar();
       int port;
       try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
         port = s.getLocalPort();
@@ -125,6 +121,34 @@ public final class S3ProxyServer {
     } catch (Exception e) {
       throw new IllegalStateException("Could not start S3Proxy: " + e, e);
     }
+  }
+
+  /**
+   * The S3Proxy jar: the system property {@code lancelet.s3proxy.jar} (set by object-store's build),
+   * else the newest {@code jar-with-dependencies} in the local Maven repository, so other modules
+   * can use this fixture through object-store's test-jar.
+   */
+  private static String locateJar() throws IOException {
+    String jar = System.getProperty("lancelet.s3proxy.jar");
+    if (jar != null && Files.isRegularFile(Path.of(jar))) {
+      return jar;
+    }
+    Path repo = Path.of(System.getProperty("user.home"), ".m2", "repository", "org", "gaul", "s3proxy");
+    if (Files.isDirectory(repo)) {
+      try (var versions = Files.list(repo)) {
+        var found =
+            versions
+                .map(v -> v.resolve("s3proxy-" + v.getFileName() + "-jar-with-dependencies.jar"))
+                .filter(Files::isRegularFile)
+                .max(java.util.Comparator.comparing(p -> p.getParent().getFileName().toString()));
+        if (found.isPresent()) {
+          return found.get().toString();
+        }
+      }
+    }
+    throw new IllegalStateException(
+        "S3Proxy jar not found (system property lancelet.s3proxy.jar=" + jar + ", nor in " + repo
+            + "); run the object-store build once to fetch it");
   }
 
   private void awaitReady(Duration timeout) throws Exception {
