@@ -42,7 +42,7 @@ public final class ObjectStores {
       String path = key.substring(0, key.length() - 1);
       int slash = path.lastIndexOf('/');
       String folder = "s3://" + uri.bucket() + (slash < 0 ? "" : "/" + path.substring(0, slash));
-      return new Location(S3ObjectStore.open(folder, options), path.substring(slash + 1));
+      return new Location(S3ObjectStore.connect(folder, options), path.substring(slash + 1));
     }
     noOptions(location, options);
     if (location.startsWith("memory://")) {
@@ -71,7 +71,7 @@ public final class ObjectStores {
    */
   public static ObjectStore forFolder(String location, Map<String, String> options) {
     if (isS3(location)) {
-      return S3ObjectStore.open(location, options);
+      return S3ObjectStore.connect(location, options);
     }
     noOptions(location, options);
     if (location.startsWith("memory://")) {

@@ -158,7 +158,7 @@ public final class S3ObjectStore implements ObjectStore, ConditionalPut {
    *
    * @throws IllegalArgumentException for a malformed URI or an unknown or malformed option
    */
-  public static S3ObjectStore open(String uri, Map<String, String> options) {
+  public static S3ObjectStore connect(String uri, Map<String, String> options) {
     return builder(uri).options(S3Options.fromMap(options)).build();
   }
 

@@ -50,7 +50,9 @@ public final class FaultProxy implements AutoCloseable {
     /** Forward, let upstream apply it, then close the connection without answering. */
     DROP_RESPONSE,
     /** Forward without any If-None-Match header. */
-    STRIP_IF_NONE_MATCH
+    STRIP_IF_NONE_MATCH,
+    /** Read the request and never answer (until the client gives up and closes). */
+    STALL
   }
 
   private record Rule(Predicate<Request> match, Fault fault, AtomicInteger remaining) {}
@@ -147,6 +149,12 @@ public final class FaultProxy implements AutoCloseable {
           out.write(b);
         }
         out.flush();
+        return;
+      }
+      if (fault == Fault.STALL) {
+        while (in.read() >= 0) {
+          // wait for the client to time out and close
+        }
         return;
       }
       StringBuilder head = new StringBuilder(lines.get(0)).append("\r\n");

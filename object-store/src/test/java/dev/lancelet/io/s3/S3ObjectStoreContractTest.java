@@ -9,6 +9,6 @@ class S3ObjectStoreContractTest extends ObjectStoreContractTest {
   @Override
   protected ObjectStore newStore() {
     S3ProxyServer s3 = S3ProxyServer.get();
-    return S3ObjectStore.open("s3://" + S3ProxyServer.BUCKET + "/contract/" + UUID.randomUUID(), s3.options());
+    return S3ObjectStore.connect("s3://" + S3ProxyServer.BUCKET + "/contract/" + UUID.randomUUID(), s3.options());
   }
 }

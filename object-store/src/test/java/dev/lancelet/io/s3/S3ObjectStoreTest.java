@@ -223,12 +223,12 @@ class S3ObjectStoreTest {
     }
     Map<String, String> wrong = new HashMap<>(S3.options());
     wrong.put("aws_secret_access_key", "not-the-secret");
-    try (S3ObjectStore store = S3ObjectStore.open(root, wrong)) {
+    try (S3ObjectStore store = S3ObjectStore.connect(root, wrong)) {
       assertThatThrownBy(() -> store.put("x", new byte[] {1}))
           .isInstanceOf(AccessDeniedException.class)
           .hasMessageContaining(root + "/x");
     }
-    try (S3ObjectStore store = S3ObjectStore.open("s3://no-such-bucket-lancelet/x", S3.options())) {
+    try (S3ObjectStore store = S3ObjectStore.connect("s3://no-such-bucket-lancelet/x", S3.options())) {
       assertThatThrownBy(() -> store.put("x", new byte[] {1}))
           .isInstanceOfSatisfying(S3RequestException.class, e -> assertThat(e.errorCode()).isEqualTo("NoSuchBucket"))
           .hasMessageContaining("s3://no-such-bucket-lancelet/x/x");
@@ -277,6 +277,41 @@ class S3ObjectStoreTest {
   }
 
   @Test
+  void aStalledRequestTimesOutAndIsRetried() throws Exception {
+    try (FaultProxy proxy = new FaultProxy(S3.port())) {
+      Map<String, String> viaProxy = Map.of("aws_endpoint", proxy.endpoint().toString(), "timeout", "500ms");
+      try (S3ObjectStore store = store(freshRoot(), viaProxy, null)) {
+        store.put("t", bytes(11, 100));
+        proxy.inject(FaultProxy.method("GET"), FaultProxy.Fault.STALL, 1);
+        long t0 = System.nanoTime();
+        assertThat(store.readAll("t")).isEqualTo(bytes(11, 100));
+        assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(500_000_000L);
+        assertThat(proxy.injected()).containsExactly(FaultProxy.Fault.STALL);
+      }
+      Map<String, String> noRetry = Map.of("aws_endpoint", proxy.endpoint().toString(), "timeout", "300ms", "client_max_retries", "0");
+      try (S3ObjectStore store = store(freshRoot(), noRetry, null)) {
+        store.put("t", bytes(11, 100));
+        proxy.inject(FaultProxy.method("HEAD"), FaultProxy.Fault.STALL, 1);
+        assertThatThrownBy(() -> store.size("t")).isInstanceOf(java.io.IOException.class).hasMessageContaining("/t");
+      }
+    }
+  }
+
+  @Test
+  void keysWithSpacesPlusSignsAndNonAsciiRoundTrip() throws Exception {
+    try (S3ObjectStore store = store(freshRoot(), Map.of(), null)) {
+      List<String> names = List.of("a b/c+d.lance", "x/é漢字.bin", "q/?&=%20#.txt");
+      for (int i = 0; i < names.size(); i++) {
+        store.put(names.get(i), new byte[] {(byte) i});
+      }
+      for (int i = 0; i < names.size(); i++) {
+        assertThat(store.readAll(names.get(i))).containsExactly((byte) i);
+      }
+      assertThat(store.list("")).extracting(ObjectInfo::path).containsExactlyElementsOf(names.stream().sorted().toList());
+    }
+  }
+
+  @Test
   void conditionalPutWhoseAnswerWasLostIsSettledByReadingBack() throws Exception {
     try (FaultProxy proxy = new FaultProxy(S3.port())) {
       String root = freshRoot();
@@ -314,7 +349,7 @@ class S3ObjectStoreTest {
       Map<String, String> opts = new HashMap<>(open.options());
       opts.put("aws_endpoint", stripping.endpoint().toString());
       String root = "s3://" + S3ProxyServer.BUCKET + "/ignores/" + UUID.randomUUID();
-      try (S3ObjectStore store = S3ObjectStore.open(root, opts)) {
+      try (S3ObjectStore store = S3ObjectStore.connect(root, opts)) {
         assertThatThrownBy(() -> ConditionalPutProbe.verify(store))
             .isInstanceOf(ConditionalPutNotEnforcedException.class)
             .hasMessageContaining(root)
