@@ -7,8 +7,8 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
-/** Records every HTTP attempt the SDK sends, as "Operation" or "Operation Range". */
-final class RequestLog implements ExecutionInterceptor {
+/** Test helper: records every HTTP attempt the SDK sends, as "Operation" or "Operation Range". */
+public final class RequestLog implements ExecutionInterceptor {
   private final List<String> requests = new CopyOnWriteArrayList<>();
 
   @Override
@@ -18,15 +18,15 @@ final class RequestLog implements ExecutionInterceptor {
     requests.add(range == null ? op : op + " " + range);
   }
 
-  List<String> requests() {
+  public List<String> requests() {
     return List.copyOf(requests);
   }
 
-  long count(String operation) {
+  public long count(String operation) {
     return requests.stream().filter(r -> r.equals(operation) || r.startsWith(operation + " ")).count();
   }
 
-  void clear() {
+  public void clear() {
     requests.clear();
   }
 }

@@ -107,7 +107,7 @@ public final class S3ProxyServer {
       Process p =
           new ProcessBuilder(
                   List.of(
-                      javaBin, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                      javaBin, "-Xmx256m", "-XX:+UseSerialGC",
                       "-cp", jar + File.pathSeparator + testClasses,
                       S3ProxyLauncher.class.getName(), "--properties", conf.toString()))
               .redirectErrorStream(true)
