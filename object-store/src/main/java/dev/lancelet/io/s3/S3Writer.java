@@ -116,7 +116,7 @@ final class S3Writer implements ObjectWriter {
       done.add(store.await(inFlight.removeFirst(), "UploadPart", loc));
     }
     int number = nextPart++;
-    AsyncRequestBody body = AsyncRequestBody.fromByteBuffer(ByteBuffer.wrap(data, 0, length));
+    AsyncRequestBody body = AsyncRequestBody.fromRemainingByteBufferUnsafe(ByteBuffer.wrap(data, 0, length)); // the part array is never touched again
     String id = uploadId;
     inFlight.addLast(
         store
@@ -171,7 +171,7 @@ final class S3Writer implements ObjectWriter {
     buffers[pending.size()] = ByteBuffer.wrap(current, 0, currentLength);
     long length = position;
     store.await(
-        store.client().putObject(p -> p.bucket(store.bucket()).key(key).contentLength(length), AsyncRequestBody.fromByteBuffers(buffers)),
+        store.client().putObject(p -> p.bucket(store.bucket()).key(key).contentLength(length), AsyncRequestBody.fromRemainingByteBuffersUnsafe(buffers)),
         "PUT",
         loc);
   }

@@ -47,6 +47,8 @@ public final class FaultProxy implements AutoCloseable {
     SLOW_DOWN,
     /** Answer 500 InternalError without forwarding. */
     INTERNAL_ERROR,
+    /** Answer 404 NoSuchUpload without forwarding (what S3 may say to a repeated Complete). */
+    NO_SUCH_UPLOAD,
     /** Forward, let upstream apply it, then close the connection without answering. */
     DROP_RESPONSE,
     /** Forward without any If-None-Match header. */
@@ -67,6 +69,7 @@ public final class FaultProxy implements AutoCloseable {
   private final List<Rule> rules = new CopyOnWriteArrayList<>();
   private final List<Request> seen = new CopyOnWriteArrayList<>();
   private final List<Fault> injected = new CopyOnWriteArrayList<>();
+  private final List<String> answers = new CopyOnWriteArrayList<>();
 
   public FaultProxy(int upstreamPort) throws IOException {
     this.upstreamPort = upstreamPort;
@@ -87,6 +90,11 @@ public final class FaultProxy implements AutoCloseable {
   /** Every request seen, in arrival order. */
   public List<Request> requests() {
     return List.copyOf(seen);
+  }
+
+  /** Upstream status lines, as "METHOD target -> status", in completion order (dropped ones too). */
+  public List<String> answers() {
+    return List.copyOf(answers);
   }
 
   /** Faults injected so far. */
@@ -137,9 +145,17 @@ public final class FaultProxy implements AutoCloseable {
       }
       byte[] body = readBody(in, req);
       Fault fault = faultFor(req);
-      if (fault == Fault.SLOW_DOWN || fault == Fault.INTERNAL_ERROR) {
-        String code = fault == Fault.SLOW_DOWN ? "SlowDown" : "InternalError";
-        int status = fault == Fault.SLOW_DOWN ? 503 : 500;
+      if (fault == Fault.SLOW_DOWN || fault == Fault.INTERNAL_ERROR || fault == Fault.NO_SUCH_UPLOAD) {
+        String code = switch (fault) {
+          case SLOW_DOWN -> "SlowDown";
+          case INTERNAL_ERROR -> "InternalError";
+          default -> "NoSuchUpload";
+        };
+        int status = switch (fault) {
+          case SLOW_DOWN -> 503;
+          case INTERNAL_ERROR -> 500;
+          default -> 404;
+        };
         String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code
             + "</Code><Message>injected</Message><RequestId>fault</RequestId></Error>";
         byte[] b = xml.getBytes(StandardCharsets.UTF_8);
@@ -173,6 +189,8 @@ public final class FaultProxy implements AutoCloseable {
         upOut.write(body);
         upOut.flush();
         byte[] response = up.getInputStream().readAllBytes();
+        String status = new String(response, 0, Math.min(response.length, 12), StandardCharsets.ISO_8859_1);
+        answers.add(req.method() + " " + req.target() + " -> " + (status.length() >= 12 ? status.substring(9, 12) : "?"));
         if (fault == Fault.DROP_RESPONSE) {
           return; // applied upstream, answer lost
         }

@@ -25,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
@@ -272,6 +273,35 @@ class S3ObjectStoreTest {
               assertThat(e.errorCode()).isEqualTo("SlowDown");
             })
             .hasMessageContaining(root + "/r");
+      }
+    }
+  }
+
+  @Test
+  void multipartUploadSurvivesAFailedPartAndALostCompleteAnswer() throws Exception {
+    try (FaultProxy proxy = new FaultProxy(S3.port())) {
+      Map<String, String> viaProxy =
+          Map.of("aws_endpoint", proxy.endpoint().toString(), "multipart_threshold", "5MiB", "multipart_part_size", "5MiB");
+      try (S3ObjectStore store = store(freshRoot(), viaProxy, null)) {
+        byte[] data = bytes(12, 11 << 20);
+        proxy.inject(r -> r.method().equals("PUT") && r.target().contains("partNumber=2"), FaultProxy.Fault.SLOW_DOWN, 1);
+        proxy.inject(r -> r.method().equals("POST") && r.target().contains("uploadId="), FaultProxy.Fault.DROP_RESPONSE, 1);
+        try (ObjectWriter w = store.create("m.bin")) {
+          w.write(data, 0, data.length);
+        }
+        assertThat(proxy.injected()).containsExactlyInAnyOrder(FaultProxy.Fault.SLOW_DOWN, FaultProxy.Fault.DROP_RESPONSE);
+        assertThat(store.readAll("m.bin")).isEqualTo(data);
+
+        // The retried Complete may also find the upload gone (NoSuchUpload): the object is checked instead.
+        byte[] more = bytes(13, 11 << 20);
+        Predicate<FaultProxy.Request> complete = r -> r.method().equals("POST") && r.target().contains("uploadId=");
+        proxy.inject(complete, FaultProxy.Fault.DROP_RESPONSE, 1);
+        proxy.inject(complete, FaultProxy.Fault.NO_SUCH_UPLOAD, 1);
+        try (ObjectWriter w = store.create("n.bin")) {
+          w.write(more, 0, more.length);
+        }
+        assertThat(proxy.injected()).endsWith(FaultProxy.Fault.DROP_RESPONSE, FaultProxy.Fault.NO_SUCH_UPLOAD);
+        assertThat(store.readAll("n.bin")).isEqualTo(more);
       }
     }
   }
