@@ -775,7 +775,8 @@ public final class S3ObjectStore implements ObjectStore, ConditionalPut {
       }
       if (status == 403) {
         AccessDeniedException denied =
-            new AccessDeniedException(loc, null, op + " refused by S3 (" + code + "): " + msg + " (request id " + s.requestId() + ")");
+            new AccessDeniedException(
+                loc, null, op + " refused by S3" + (code == null ? "" : " (" + code + ")") + ": " + msg + " (request id " + s.requestId() + ")");
         denied.initCause(s);
         return denied;
       }
