@@ -21,6 +21,15 @@ final class BoundedBytesTransformer
   /** The response headers and the body. */
   record Result(GetObjectResponse response, byte[] body) {}
 
+  /** The server announced or sent more bytes than the request allows. */
+  static final class TooLargeException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TooLargeException(String message) {
+      super(message);
+    }
+  }
+
   private final long maxBytes;
   private final String location;
   private volatile CompletableFuture<Result> future;
@@ -50,7 +59,7 @@ final class BoundedBytesTransformer
     }
     if (announced > maxBytes) {
       future.completeExceptionally(
-          new IOException(
+          new TooLargeException(
               "S3 answered " + announced + " bytes for a request of at most " + maxBytes + " bytes: " + location
                   + " (does the server ignore Range headers?)"));
       publisher.subscribe(new Subscriber<ByteBuffer>() {
@@ -93,7 +102,7 @@ final class BoundedBytesTransformer
           failed = true;
           sub.cancel();
           future.completeExceptionally(
-              new IOException("S3 sent more bytes than announced or asked for: " + location));
+              new TooLargeException("S3 sent more bytes than announced or asked for: " + location));
           return;
         }
         if (pos + n > buf.length) {

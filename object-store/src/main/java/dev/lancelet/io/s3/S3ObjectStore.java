@@ -615,8 +615,10 @@ public final class S3ObjectStore implements ObjectStore, ConditionalPut {
     } catch (ObjectNotFoundException e) {
       throw e;
     } catch (IOException e) {
-      if (e.getMessage() != null && e.getMessage().startsWith("S3 answered ")) {
-        return null; // larger than what we wrote: not ours
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof BoundedBytesTransformer.TooLargeException) {
+          return null; // larger than what we wrote: not ours
+        }
       }
       throw e;
     }

@@ -363,6 +363,14 @@ class S3ObjectStoreTest {
             .isInstanceOf(ObjectAlreadyExistsException.class)
             .hasMessageContaining(root + "/_versions/2.manifest");
         assertThat(store.readAll("_versions/2.manifest")).isEqualTo(theirs);
+
+        // The same when the other writer's object is larger than ours (the read-back stops early).
+        byte[] larger = bytes(14, 50_000);
+        store.putIfAbsent("_versions/3.manifest", larger);
+        proxy.inject(r -> r.method().equals("PUT") && "*".equals(r.header("If-None-Match")), FaultProxy.Fault.DROP_RESPONSE, 1);
+        assertThatThrownBy(() -> store.putIfAbsent("_versions/3.manifest", bytes(15, 2_000)))
+            .isInstanceOf(ObjectAlreadyExistsException.class);
+        assertThat(store.readAll("_versions/3.manifest")).isEqualTo(larger);
       }
     }
   }
