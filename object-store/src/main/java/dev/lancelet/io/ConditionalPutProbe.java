@@ -1,61 +1,68 @@
 package dev.lancelet.io;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.UUID;
 
 /**
- * Checks that a store really enforces put-if-absent before anything relies on it for commits.
- * Some S3-compatible servers accept {@code If-None-Match: *} and ignore it; a table committed on
- * such a store can silently lose commits. The probe writes an object under a fresh name, writes it
- * again with different bytes, expects the second write to be refused and the first bytes to
- * survive, and deletes the object.
+ * Checks that a store really enforces put-if-absent. Some endpoints (emulators, proxies, buckets
+ * behind gateways) accept the precondition and ignore it; committing there would let two writers
+ * both "win" the same version. The probe writes a scratch object under {@code _lancelet_probe/},
+ * tries to write it again with other bytes, checks that the second write was refused and that the
+ * first bytes are still there, and deletes it.
  */
 public final class ConditionalPutProbe {
-  /** Name prefix of probe objects (each gets a random suffix). */
-  public static final String PROBE_PREFIX = "_lancelet_put_if_absent_probe_";
+  /** Folder of the scratch objects, relative to the store root. */
+  public static final String PROBE_FOLDER = "_lancelet_probe/";
 
   private ConditionalPutProbe() {}
 
   /**
-   * Runs the probe in {@code store} (at its root, e.g. a dataset root).
+   * The outcome of a probe.
    *
-   * @throws ConditionalPutNotEnforcedException naming the store if it lacks {@link ConditionalPut}
-   *     or let the second write through
-   * @throws IOException if the store could not be reached
+   * @param store the store's URI
+   * @param enforced true when the second conditional write was refused and changed nothing
+   * @param detail what was observed, for messages
    */
-  public static void verify(ObjectStore store) throws IOException {
+  public record Result(String store, boolean enforced, String detail) {}
+
+  /** Probes {@code store}; I/O failures propagate (they say nothing about enforcement). */
+  public static Result probe(ObjectStore store) throws IOException {
     if (!(store instanceof ConditionalPut cp)) {
-      throw new ConditionalPutNotEnforcedException(
-          "Store " + store.uri() + " has no atomic put-if-absent; commits on it are not safe");
+      return new Result(store.uri(), false, "the store has no put-if-absent (" + store.getClass().getSimpleName() + ")");
     }
-    String name = PROBE_PREFIX + UUID.randomUUID();
-    byte[] first = ("first " + name).getBytes(StandardCharsets.UTF_8);
-    byte[] second = ("second " + name).getBytes(StandardCharsets.UTF_8);
+    String path = PROBE_FOLDER + UUID.randomUUID();
+    byte[] first = ("lancelet put-if-absent probe, first write " + path).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] second = ("lancelet put-if-absent probe, second write " + path).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     try {
-      cp.putIfAbsent(name, first);
-      boolean refused;
+      cp.putIfAbsent(path, first);
       try {
-        cp.putIfAbsent(name, second);
-        refused = false;
+        cp.putIfAbsent(path, second);
+        return new Result(store.uri(), false, "a second put-if-absent of " + path + " succeeded: the precondition is ignored");
       } catch (ObjectAlreadyExistsException expected) {
-        refused = true;
+        // refused, as it must be
       }
-      byte[] stored = store.readAll(name);
-      if (!refused || !Arrays.equals(stored, first)) {
-        throw new ConditionalPutNotEnforcedException(
-            "Store " + store.uri() + " does not enforce put-if-absent: a second conditional write of " + name
-                + (refused ? " was refused but replaced the object" : " succeeded")
-                + "; concurrent commits on it could overwrite each other (for S3-compatible servers: check that"
-                + " the server supports If-None-Match on PUT)");
+      byte[] now = store.readAll(path);
+      if (!Arrays.equals(now, first)) {
+        return new Result(
+            store.uri(), false, "a refused put-if-absent of " + path + " still replaced the object: the precondition is ignored");
       }
+      return new Result(store.uri(), true, "put-if-absent enforced");
     } finally {
-      try {
-        store.delete(name);
-      } catch (IOException cleanup) {
-        // best effort: a leftover probe object is harmless
-      }
+      store.delete(path);
+    }
+  }
+
+  /**
+   * Probes {@code store} and fails unless put-if-absent is enforced.
+   *
+   * @throws UnsupportedOperationException naming the store, when it is not enforced
+   */
+  public static void requireEnforced(ObjectStore store) throws IOException {
+    Result r = probe(store);
+    if (!r.enforced()) {
+      throw new UnsupportedOperationException(
+          "Store " + r.store() + " does not enforce put-if-absent (" + r.detail() + "); refusing to commit there");
     }
   }
 }

@@ -1,16 +1,21 @@
 package dev.lancelet.io;
 
+import dev.lancelet.io.gcs.GcsObjectStore;
 import dev.lancelet.io.s3.S3ObjectStore;
 import dev.lancelet.io.s3.S3Uri;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * Resolves a location string to a store and a path inside it. Understood: bare paths and {@code
- * file://} URIs (local disk), {@code memory://name/...} and {@code s3://bucket/prefix} (options:
- * {@link dev.lancelet.io.s3.S3Options}). Other schemes are refused with a clear message. Stores
- * holding connections (S3) must be closed by the caller.
+ * file://} URIs (local disk), {@code memory://name/...}, {@code s3://bucket/prefix} (options:
+ * {@link dev.lancelet.io.s3.S3Options}) and {@code gs://bucket/prefix} (Google Cloud Storage,
+ * options: {@link dev.lancelet.io.gcs.GcsOptions}); remote stores fall back to the environment
+ * for what the options do not say. Other schemes are refused with a clear message. Stores holding
+ * connections (S3, GCS) must be closed by the caller.
  */
 public final class ObjectStores {
   private ObjectStores() {}
@@ -27,8 +32,9 @@ public final class ObjectStores {
   }
 
   /**
-   * Resolves {@code location} naming one object, with storage options for remote stores (for
-   * {@code s3://}, see {@link dev.lancelet.io.s3.S3Options}).
+   * Resolves {@code location} naming one object, with storage options for remote stores (Lance's
+   * {@code storage_options} keys; see {@link dev.lancelet.io.s3.S3Options} and {@link
+   * dev.lancelet.io.gcs.GcsOptions}).
    *
    * @throws IllegalArgumentException for an unknown option or options given to a local store
    */
@@ -43,6 +49,13 @@ public final class ObjectStores {
       int slash = path.lastIndexOf('/');
       String folder = "s3://" + uri.bucket() + (slash < 0 ? "" : "/" + path.substring(0, slash));
       return new Location(S3ObjectStore.connect(folder, options), path.substring(slash + 1));
+    }
+    if (location.startsWith("gs://")) {
+      int slash = location.lastIndexOf('/');
+      if (slash < "gs://".length() || slash == location.length() - 1) {
+        throw new IllegalArgumentException("A GCS object location needs a bucket and a name: gs://BUCKET/PATH, got " + location);
+      }
+      return new Location(gcs(location.substring(0, slash), options), location.substring(slash + 1));
     }
     noOptions(location, options);
     if (location.startsWith("memory://")) {
@@ -65,13 +78,17 @@ public final class ObjectStores {
 
   /**
    * Resolves {@code location} naming a folder (a dataset root), with storage options for remote
-   * stores (for {@code s3://}, see {@link dev.lancelet.io.s3.S3Options}).
+   * stores (Lance's {@code storage_options} keys; see {@link dev.lancelet.io.s3.S3Options} and
+   * {@link dev.lancelet.io.gcs.GcsOptions}).
    *
    * @throws IllegalArgumentException for an unknown option or options given to a local store
    */
   public static ObjectStore forFolder(String location, Map<String, String> options) {
     if (isS3(location)) {
       return S3ObjectStore.connect(location, options);
+    }
+    if (location.startsWith("gs://")) {
+      return gcs(location, options);
     }
     noOptions(location, options);
     if (location.startsWith("memory://")) {
@@ -91,6 +108,14 @@ public final class ObjectStores {
     return location.startsWith("s3://") || location.startsWith("s3a://");
   }
 
+  private static ObjectStore gcs(String uri, Map<String, String> options) {
+    try {
+      return GcsObjectStore.open(uri, options);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot open GCS store " + uri + ": " + e.getMessage(), e);
+    }
+  }
+
   private static void noOptions(String location, Map<String, String> options) {
     if (!options.isEmpty()) {
       throw new IllegalArgumentException(
@@ -108,6 +133,7 @@ public final class ObjectStores {
       return Path.of(URI.create(location));
     }
     throw new UnsupportedOperationException(
-        "Object store scheme '" + scheme + "' is not supported yet (only local paths, file://, memory:// and s3://): " + location);
+        "Object store scheme '" + scheme + "' is not supported yet (only local paths, file://, memory://, s3:// and gs://): "
+            + location);
   }
 }

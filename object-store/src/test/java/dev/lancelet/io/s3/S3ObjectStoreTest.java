@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lancelet.io.ByteRange;
-import dev.lancelet.io.ConditionalPutNotEnforcedException;
 import dev.lancelet.io.ConditionalPutProbe;
 import dev.lancelet.io.ObjectAlreadyExistsException;
 import dev.lancelet.io.ObjectInfo;
@@ -378,7 +377,8 @@ class S3ObjectStoreTest {
   @Test
   void probeAcceptsARealConditionalPutAndRefusesAStoreThatIgnoresIt() throws Exception {
     try (S3ObjectStore store = store(freshRoot(), Map.of(), null)) {
-      ConditionalPutProbe.verify(store);
+      assertThat(ConditionalPutProbe.probe(store).enforced()).isTrue();
+      ConditionalPutProbe.requireEnforced(store);
       assertThat(store.list("")).isEmpty(); // the probe cleans up
     }
     S3ProxyServer open = S3ProxyServer.anonymous();
@@ -388,8 +388,11 @@ class S3ObjectStoreTest {
       opts.put("aws_endpoint", stripping.endpoint().toString());
       String root = "s3://" + S3ProxyServer.BUCKET + "/ignores/" + UUID.randomUUID();
       try (S3ObjectStore store = S3ObjectStore.connect(root, opts)) {
-        assertThatThrownBy(() -> ConditionalPutProbe.verify(store))
-            .isInstanceOf(ConditionalPutNotEnforcedException.class)
+        ConditionalPutProbe.Result r = ConditionalPutProbe.probe(store);
+        assertThat(r.enforced()).isFalse();
+        assertThat(r.store()).isEqualTo(root);
+        assertThatThrownBy(() -> ConditionalPutProbe.requireEnforced(store))
+            .isInstanceOf(UnsupportedOperationException.class)
             .hasMessageContaining(root)
             .hasMessageContaining("does not enforce put-if-absent");
         assertThat(store.list("")).isEmpty();
