@@ -1,21 +1,22 @@
 package dev.lancelet.io;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * Objects as files below a root folder. Reads are positional ({@code pread}) on a shared channel.
@@ -118,25 +119,38 @@ public final class LocalObjectStore implements ObjectStore, ConditionalPut {
     if (!Files.isDirectory(start)) {
       return out;
     }
-    try (Stream<Path> files = Files.walk(start)) {
-      files
-          .filter(Files::isRegularFile)
-          .forEach(
-              f -> {
-                String rel = root.relativize(f).toString().replace('\\', '/');
-                if (rel.startsWith(prefix) && !f.getFileName().toString().contains(TEMP_MARKER)) {
-                  try {
-                    out.add(new ObjectInfo(rel, Files.size(f), Files.getLastModifiedTime(f).toMillis()));
-                  } catch (NoSuchFileException gone) {
-                    // deleted while listing: leave it out
-                  } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                  }
-                }
-              });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
+    // Files come and go while we walk (temporary files of concurrent writers are renamed away):
+    // an entry that vanished between the directory read and its attributes is simply left out.
+    Files.walkFileTree(
+        start,
+        new SimpleFileVisitor<Path>() {
+          @Override
+          public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+            if (attrs.isRegularFile()) {
+              String rel = root.relativize(f).toString().replace('\\', '/');
+              if (rel.startsWith(prefix) && !f.getFileName().toString().contains(TEMP_MARKER)) {
+                out.add(new ObjectInfo(rel, attrs.size(), attrs.lastModifiedTime().toMillis()));
+              }
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+            if (e instanceof NoSuchFileException) {
+              return FileVisitResult.CONTINUE;
+            }
+            throw e;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+            if (e != null && !(e instanceof NoSuchFileException)) {
+              throw e;
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
     out.sort((a, b) -> a.path().compareTo(b.path()));
     return out;
   }
