@@ -6,11 +6,14 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -116,28 +119,38 @@ public final class LocalObjectStore implements ObjectStore, ConditionalPut {
     if (!Files.isDirectory(start)) {
       return out;
     }
-    // walkFileTree rather than Files.walk: a file that vanishes between the directory read and its
-    // attribute read (a temporary file of a concurrent put) is skipped instead of failing the listing.
-    Files.walkFileTree(start, new java.nio.file.SimpleFileVisitor<Path>() {
-      @Override
-      public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes attrs) {
-        if (attrs.isRegularFile()) {
-          String rel = root.relativize(f).toString().replace('\\', '/');
-          if (rel.startsWith(prefix) && !f.getFileName().toString().contains(TEMP_MARKER)) {
-            out.add(new ObjectInfo(rel, attrs.size(), attrs.lastModifiedTime().toMillis()));
+    // Files come and go while we walk (temporary files of concurrent writers are renamed away):
+    // an entry that vanished between the directory read and its attributes is simply left out.
+    Files.walkFileTree(
+        start,
+        new SimpleFileVisitor<Path>() {
+          @Override
+          public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+            if (attrs.isRegularFile()) {
+              String rel = root.relativize(f).toString().replace('\\', '/');
+              if (rel.startsWith(prefix) && !f.getFileName().toString().contains(TEMP_MARKER)) {
+                out.add(new ObjectInfo(rel, attrs.size(), attrs.lastModifiedTime().toMillis()));
+              }
+            }
+            return FileVisitResult.CONTINUE;
           }
-        }
-        return java.nio.file.FileVisitResult.CONTINUE;
-      }
 
-      @Override
-      public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
-        if (e instanceof NoSuchFileException) {
-          return java.nio.file.FileVisitResult.CONTINUE; // deleted while listing: leave it out
-        }
-        throw e;
-      }
-    });
+          @Override
+          public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+            if (e instanceof NoSuchFileException) {
+              return FileVisitResult.CONTINUE;
+            }
+            throw e;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+            if (e != null && !(e instanceof NoSuchFileException)) {
+              throw e;
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
     out.sort((a, b) -> a.path().compareTo(b.path()));
     return out;
   }
