@@ -281,8 +281,11 @@ public final class StructuralDecoder implements FileDecoder {
      */
     boolean nextDirect(int n, FieldVector v) throws IOException {
       int w = leaf.width();
-      if (leaf.hasLists() || w <= 0 || leaf.field().arrow().getType() instanceof ArrowType.Bool) {
+      if (leaf.hasLists() || leaf.field().arrow().getType() instanceof ArrowType.Bool) {
         return false;
+      }
+      if (w <= 0) {
+        return nextMini(Math.min(end, row + n), v);
       }
       BaseFixedWidthVector items;
       if (v instanceof FixedSizeListVector fl && fl.getDataVector() instanceof BaseFixedWidthVector c && !(c instanceof BitVector)) {
@@ -298,10 +301,15 @@ public final class StructuralDecoder implements FileDecoder {
       }
       PageIndex[] ix = indexes(leaf);
       long[] ps = leaf.pageStart();
+      boolean zip = true;
       for (int p = leaf.pageOf(row); p < ix.length && ps[p] < stop; p++) {
         if (!direct(ix[p], w)) {
-          return false;
+          zip = false;
+          break;
         }
+      }
+      if (!zip) {
+        return nextMini(stop, v);
       }
       int rows = (int) (stop - row);
       long bytes = (long) rows * w;
@@ -337,6 +345,40 @@ public final class StructuralDecoder implements FileDecoder {
       run = null;
       return true;
     }
+
+    /**
+     * Fills {@code v} with rows up to {@code stop} through {@link MiniScan} when every page in the
+     * way is a mini-block page it can decode; returns false, having changed nothing, otherwise.
+     */
+    private boolean nextMini(long stop, FieldVector v) throws IOException {
+      if (stop <= row) {
+        return false;
+      }
+      PageIndex[] ix = indexes(leaf);
+      long[] ps = leaf.pageStart();
+      if (miniOk == null) {
+        miniOk = new byte[ix.length];
+      }
+      for (int p = leaf.pageOf(row); p < ix.length && ps[p] < stop; p++) {
+        if (miniOk[p] == 0) {
+          miniOk[p] = MiniScan.eligible(leaf, ix[p], v) ? (byte) 1 : (byte) 2;
+        }
+        if (miniOk[p] != 1) {
+          return false;
+        }
+      }
+      if (mini == null) {
+        mini = new MiniScan();
+      }
+      mini.fill(obj, leaf, ix, row, stop, v, p -> where(leaf, p));
+      row = stop;
+      run = null;
+      return true;
+    }
+
+    /** Per page: 0 not checked yet, 1 {@link MiniScan} can decode it, 2 it cannot. */
+    private byte[] miniOk;
+    private MiniScan mini;
 
     /** A full-zip page whose rows are exactly {@code w} value bytes each. */
     private boolean direct(PageIndex ix, int w) throws LanceFormatException {
