@@ -456,7 +456,7 @@ public final class StructuralDecoder implements FileDecoder {
               : range(from, to);
           Run[] runOf = new Run[rows.length];
           int[] rowIn = new int[rows.length];
-          execute(List.of(RowFetch.create(leaf, ix[p], rows, rows.length, runOf, rowIn, 0)));
+          execute(List.of(RowFetch.create(leaf, ix[p], rows, rows.length, runOf, rowIn, 0).stretch()));
           run = runOf[0];
           runFirst = row - rowIn[0];
           runEnd = runFirst + run.numRows;
