@@ -190,6 +190,7 @@ final class MiniScan {
     CompressiveEncoding e = m.getValueCompression();
     Kind kind = kind(e);
     boolean large = m.getHasLargeChunk();
+    Fsst.SymbolTable table = kind == Kind.FSST ? Decompress.symbolTable(e.getFsst().getSymbolTable()) : null;
     for (int c = c0; c <= c1; c++) {
       int base = (int) (ix.chunkStart[c] - start);
       int end = (int) (ix.chunkStart[c + 1] - start);
@@ -213,7 +214,7 @@ final class MiniScan {
         case FLAT -> flat(e, vp, size, nvals, lo, hi);
         case BITPACKED -> bitpacked(e, vp, size, nvals, lo, hi);
         case VARIABLE -> variable(null, vp, size, nvals, lo, hi);
-        case FSST -> variable(Decompress.symbolTable(e.getFsst().getSymbolTable()), vp, size, nvals, lo, hi);
+        case FSST -> variable(table, vp, size, nvals, lo, hi);
       }
       filled += hi - lo;
     }

@@ -86,13 +86,61 @@ abstract class RowFetch {
         fetches.get(f).ranges(phase, all);
         counts[f] = all.size() - before;
       }
-      List<ByteBuffer> bufs = all.isEmpty() ? List.of() : obj.readRanges(all);
+      List<ByteBuffer> bufs = all.isEmpty() ? List.of() : read(obj, all);
       int pos = 0;
       for (int f = 0; f < fetches.size(); f++) {
         fetches.get(f).receive(phase, bufs.subList(pos, pos + counts[f]));
         pos += counts[f];
       }
     }
+  }
+
+  /** Ranges from which a read is split in two halves read in parallel. */
+  static final int PARALLEL_READ_RANGES = 512;
+
+  /**
+   * Reads the ranges with {@link ReadableObject#readRanges}; many ranges are split at a gap wider
+   * than the object's coalescing gap into two calls that run in parallel (so the requests are the
+   * ones a single call would make).
+   */
+  static List<ByteBuffer> read(ReadableObject obj, List<ByteRange> all) throws IOException {
+    int n = all.size();
+    if (Workers.HELPERS == 0 || n < PARALLEL_READ_RANGES) {
+      return obj.readRanges(all);
+    }
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, java.util.Comparator.comparingLong(i -> all.get(i).offset()));
+    long gap = obj.coalesceGapBytes();
+    int cut = -1;
+    long end = Long.MIN_VALUE;
+    for (int k = 0; k < n; k++) {
+      ByteRange r = all.get(order[k]);
+      if (k >= n / 2 && r.offset() > end + gap) {
+        cut = k;
+        break;
+      }
+      end = Math.max(end, r.offset() + r.length());
+    }
+    if (cut <= 0) {
+      return obj.readRanges(all);
+    }
+    List<ByteRange> lo = new ArrayList<>(cut);
+    List<ByteRange> hi = new ArrayList<>(n - cut);
+    for (int k = 0; k < n; k++) {
+      (k < cut ? lo : hi).add(all.get(order[k]));
+    }
+    List<List<ByteBuffer>> got = new ArrayList<>(List.of(List.of(), List.of()));
+    Workers.runAll(List.of(
+        () -> got.set(0, obj.readRanges(lo)),
+        () -> got.set(1, obj.readRanges(hi))));
+    ByteBuffer[] out = new ByteBuffer[n];
+    for (int k = 0; k < n; k++) {
+      out[order[k]] = k < cut ? got.get(0).get(k) : got.get(1).get(k - cut);
+    }
+    return java.util.Arrays.asList(out);
   }
 
   /** Bytes of a buffer as (array, offset), without copying when it is heap-backed. */

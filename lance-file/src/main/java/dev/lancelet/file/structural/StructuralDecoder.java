@@ -520,11 +520,14 @@ public final class StructuralDecoder implements FileDecoder {
   }
 
   /** A batch a helper thread decodes while the caller's thread decodes the one before it. */
-  private record Ahead(long start, int rows, java.util.concurrent.Future<List<FieldVector>> result) {
+  private record Ahead(long start, int rows, Workers.Job<List<FieldVector>> result) {
     /** Waits for the batch and releases it (after an error or when the scan closes early). */
     void discard() {
+      if (result.claim()) {
+        return; // never started
+      }
       try {
-        for (FieldVector v : Workers.join(result)) {
+        for (FieldVector v : result.join()) {
           v.close();
         }
       } catch (IOException | RuntimeException e) {
@@ -559,8 +562,14 @@ public final class StructuralDecoder implements FileDecoder {
         if (ahead != null) {
           Ahead a = ahead;
           ahead = null;
+          if (a.start() == pos && a.rows() == numRows && a.result().claim()) {
+            // The helpers were busy (other readers): decode it here after all.
+            helper.decode(pos, numRows, out);
+            pos += numRows;
+            return;
+          }
           if (a.start() == pos && a.rows() == numRows) {
-            List<FieldVector> got = Workers.join(a.result());
+            List<FieldVector> got = a.result().join();
             try {
               for (int i = 0; i < got.size(); i++) {
                 FieldVector target = out.get(i);

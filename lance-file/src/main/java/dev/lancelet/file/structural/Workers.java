@@ -9,6 +9,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -41,9 +42,33 @@ final class Workers {
     T run() throws IOException;
   }
 
-  /** Runs {@code task} on a helper thread. */
-  static <T> Future<T> submit(Task<T> task) {
-    return POOL.submit(task::run);
+  /**
+   * A task handed to a helper thread that the caller can still take back while no helper has
+   * started it ({@link #claim}). ({@link Future#cancel} cannot tell: it also succeeds on a task
+   * that is running.)
+   */
+  static final class Job<T> {
+    private final AtomicBoolean claimed = new AtomicBoolean();
+    private final Future<T> future;
+
+    private Job(Task<T> task) {
+      this.future = POOL.submit(() -> claimed.compareAndSet(false, true) ? task.run() : null);
+    }
+
+    /** True if no helper started the task and now none will: the caller owns it. */
+    boolean claim() {
+      return claimed.compareAndSet(false, true);
+    }
+
+    /** Waits for the task (which a helper started: {@link #claim} returned false) and returns its result. */
+    T join() throws IOException {
+      return Workers.join(future);
+    }
+  }
+
+  /** Runs {@code task} on a helper thread, unless the caller claims it back first. */
+  static <T> Job<T> submit(Task<T> task) {
+    return new Job<>(task);
   }
 
   /** Waits for {@code f}, rethrowing its failure as thrown by the task. */
@@ -94,24 +119,41 @@ final class Workers {
     }
     AtomicInteger next = new AtomicInteger();
     Throwable[] failed = new Throwable[n];
-    Runnable loop = () -> {
-      int i;
-      while ((i = next.getAndIncrement()) < n) {
-        try {
-          tasks.get(i).run();
-        } catch (Throwable e) {
-          failed[i] = e;
-        }
-      }
-    };
+    List<AtomicBoolean> claims = new ArrayList<>();
     List<Future<?>> helpers = new ArrayList<>();
     for (int h = 0; h < Math.min(HELPERS, n - 1); h++) {
-      helpers.add(POOL.submit(loop));
+      AtomicBoolean claim = new AtomicBoolean();
+      claims.add(claim);
+      helpers.add(POOL.submit(() -> {
+        if (claim.compareAndSet(false, true)) {
+          runTasks(tasks, next, failed);
+        }
+      }));
     }
-    loop.run();
-    for (Future<?> f : helpers) {
-      join(f);
+    runTasks(tasks, next, failed);
+    for (int h = 0; h < helpers.size(); h++) {
+      // A helper that has not started (the pool is busy, e.g. with the caller's own outer task)
+      // has nothing left to do: claim it so that it never runs, rather than wait for the pool.
+      if (!claims.get(h).compareAndSet(false, true)) {
+        join(helpers.get(h));
+      }
     }
+    rethrowFirst(failed);
+  }
+
+  private static void runTasks(List<? extends Task<?>> tasks, AtomicInteger next, Throwable[] failed) {
+    int n = tasks.size();
+    int i;
+    while ((i = next.getAndIncrement()) < n) {
+      try {
+        tasks.get(i).run();
+      } catch (Throwable e) {
+        failed[i] = e;
+      }
+    }
+  }
+
+  private static void rethrowFirst(Throwable[] failed) throws IOException {
     Throwable first = null;
     for (Throwable t : failed) {
       if (t == null) {
