@@ -271,23 +271,6 @@ public final class Fsst {
     for (int i = from + 1, k = outAt; i <= to; i++, k++) {
       int end = ends[i];
       while (p < end) {
-        // Two symbols per step while there are two: the lengths load independently of the
-        // write position, so the second store does not wait for the first length.
-        while (p + 1 < end) {
-          int c1 = src[p] & 0xFF;
-          int c2 = src[p + 1] & 0xFF;
-          if (c1 >= n || c2 >= n) {
-            break;
-          }
-          int l1 = lens[c1];
-          LittleEndian.putLong(out, o, symbols[c1]);
-          LittleEndian.putLong(out, o + l1, symbols[c2]);
-          o += l1 + lens[c2];
-          p += 2;
-        }
-        if (p >= end) {
-          break;
-        }
         int code = src[p] & 0xFF;
         if (code < n) {
           LittleEndian.putLong(out, o, symbols[code]);
