@@ -231,6 +231,65 @@ public final class Fsst {
     return new Strings(out, outOffsets);
   }
 
+  /**
+   * Bytes of output room {@link #decompressInto} needs past its write position for {@code
+   * compressedBytes} bytes of codes: a code expands to at most 8 bytes and every symbol is written
+   * as one 8-byte store.
+   */
+  public static long maxDecompressedBytes(long compressedBytes) {
+    return 8 * compressedBytes + 8;
+  }
+
+  /**
+   * Decompresses the strings {@code src[ends[i-1] .. ends[i])} for {@code i} in {@code (from,
+   * to]} (so string {@code i} starts where string {@code i - 1} ends; {@code ends[from]} is where
+   * the first starts) one after another into {@code out} from {@code o}, and stores where each
+   * decoded string ends, plus {@code outBase}, in {@code outEnds[outAt + i - from - 1]}. Single
+   * pass: every symbol is written with one 8-byte store (later ones overwrite the spill), so
+   * {@code out} must have {@link #maxDecompressedBytes} of room past {@code o} for the codes read.
+   * The caller checks that the code offsets are ordered and inside {@code src}.
+   *
+   * @return the position in {@code out} after the last string
+   * @throws LanceFormatException on a code naming a missing symbol or an escape at the end of a string
+   */
+  public static int decompressInto(SymbolTable table, byte[] src, int[] ends, int from, int to, byte[] out, int o, int[] outEnds, int outAt, int outBase)
+      throws LanceFormatException {
+    if (!table.compressed) {
+      int start = ends[from];
+      int len = ends[to] - start;
+      System.arraycopy(src, start, out, o, len);
+      int shift = o + outBase - start;
+      for (int i = from + 1, k = outAt; i <= to; i++, k++) {
+        outEnds[k] = ends[i] + shift;
+      }
+      return o + len;
+    }
+    final byte[] lens = table.lens;
+    final long[] symbols = table.symbols;
+    final int n = table.size;
+    int p = ends[from];
+    for (int i = from + 1, k = outAt; i <= to; i++, k++) {
+      int end = ends[i];
+      while (p < end) {
+        int code = src[p] & 0xFF;
+        if (code < n) {
+          LittleEndian.putLong(out, o, symbols[code]);
+          o += lens[code];
+          p++;
+        } else if (code == ESCAPE && p + 1 < end) {
+          out[o++] = src[p + 1];
+          p += 2;
+        } else if (code == ESCAPE) {
+          throw new LanceFormatException("FSST escape byte at the end of string " + (i - 1));
+        } else {
+          throw new LanceFormatException("FSST code " + code + " in string " + (i - 1) + " but the table has " + n + " symbols");
+        }
+      }
+      outEnds[k] = o + outBase;
+    }
+    return o;
+  }
+
   /** As {@link #decompress(SymbolTable, byte[], int[], int, int)} with 64-bit offsets. */
   public static LargeStrings decompress(SymbolTable table, byte[] data, long[] offsets, int offOff, int count)
       throws LanceFormatException {
