@@ -278,72 +278,138 @@ public final class Fsst {
     return compressWith(table, data, offsets, offOff, count);
   }
 
-  /** Matcher over a table: for each first byte, the codes starting with it, longest first. */
-  private static final class Matcher {
+  /**
+   * Greedy longest-match over a symbol table. At each position the longest symbol that matches
+   * wins; when none matches the byte is escaped. Candidates are found by table lookup instead of
+   * a scan over every symbol:
+   *
+   * <ul>
+   *   <li>symbols of 2 to 8 bytes are bucketed by their first two bytes (a 65,536-entry index
+   *       into one flat candidate array, longest first), so a position looks at the few symbols
+   *       that share its 2-byte prefix;
+   *   <li>a 256-entry table gives the 1-byte symbol of each byte (or none).
+   * </ul>
+   *
+   * A table never holds two symbols with the same bytes (training keeps distinct candidates), so
+   * at most one symbol of each length can match and "longest first" fixes the result. Comparisons
+   * load 8 bytes as one little-endian word and mask it to the symbol's length.
+   */
+  static final class Matcher {
+    private static final long[] MASK = new long[9];
+
+    static {
+      for (int l = 1; l < 8; l++) {
+        MASK[l] = (1L << (8 * l)) - 1;
+      }
+      MASK[8] = -1L;
+    }
+
     final long[] symbols;
     final byte[] lens;
-    final int[][] byFirst = new int[256][];
+    /** Candidates of 2+ bytes with 2-byte prefix k are {@code cands[start[k] .. start[k + 1])}. */
+    private final int[] start = new int[65537];
+    private final short[] cands;
+    /** Code of the 1-byte symbol of each byte, or -1. */
+    private final short[] single = new short[256];
 
     Matcher(long[] symbols, byte[] lens, int n) {
       this.symbols = symbols;
       this.lens = lens;
-      int[] counts = new int[256];
+      Arrays.fill(single, (short) -1);
+      int multi = 0;
       for (int i = 0; i < n; i++) {
-        counts[(int) (symbols[i] & 0xFF)]++;
+        if (lens[i] == 1) {
+          int b = (int) (symbols[i] & 0xFF);
+          if (single[b] < 0) {
+            single[b] = (short) i;
+          }
+        } else {
+          start[(int) (symbols[i] & 0xFFFF) + 1]++;
+          multi++;
+        }
       }
-      for (int b = 0; b < 256; b++) {
-        byFirst[b] = new int[counts[b]];
+      for (int k = 0; k < 65536; k++) {
+        start[k + 1] += start[k];
       }
-      Integer[] order = new Integer[n];
-      for (int i = 0; i < n; i++) {
-        order[i] = i;
-      }
-      Arrays.sort(order, (a, b) -> lens[b] - lens[a]);
-      int[] fill = new int[256];
-      for (int i : order) {
-        int f = (int) (symbols[i] & 0xFF);
-        byFirst[f][fill[f]++] = i;
+      cands = new short[multi];
+      int[] fill = new int[65536];
+      for (int l = 8; l >= 2; l--) { // longest first within each bucket
+        for (int i = 0; i < n; i++) {
+          if (lens[i] == l) {
+            int k = (int) (symbols[i] & 0xFFFF);
+            cands[start[k] + fill[k]++] = (short) i;
+          }
+        }
       }
     }
 
-    /** Longest symbol matching {@code data[p..end)}, or -1. */
+    /** Longest symbol matching {@code data[p..end)} ({@code p < end}), or -1. */
     int match(byte[] data, int p, int end) {
-      int[] cands = byFirst[data[p] & 0xFF];
-      if (cands.length == 0) {
-        return -1;
-      }
-      int avail = Math.min(8, end - p);
-      long word = 0;
-      if (p + 8 <= data.length) {
-        word = LittleEndian.getLong(data, p);
-      } else {
-        for (int k = 0; k < data.length - p; k++) {
-          word |= (data[p + k] & 0xFFL) << (8 * k);
+      int avail = end - p;
+      if (avail >= 2) {
+        long word;
+        if (p <= data.length - 8) {
+          word = LittleEndian.getLong(data, p);
+        } else {
+          word = 0;
+          for (int k = 0; k < data.length - p; k++) {
+            word |= (data[p + k] & 0xFFL) << (8 * k);
+          }
+        }
+        int k = (int) (word & 0xFFFF);
+        for (int j = start[k], e = start[k + 1]; j < e; j++) {
+          int c = cands[j];
+          int l = lens[c];
+          if (l <= avail && (word & MASK[l]) == symbols[c]) {
+            return c;
+          }
         }
       }
-      for (int c : cands) {
-        int l = lens[c];
-        if (l > avail) {
-          continue;
-        }
-        long mask = l == 8 ? -1L : (1L << (8 * l)) - 1;
-        if ((word & mask) == symbols[c]) {
-          return c;
-        }
-      }
-      return -1;
+      return single[data[p] & 0xFF];
     }
   }
 
-  /** Compresses every string with {@code table} (which must have its compressed bit set). */
+  /** Pages with at least this many string bytes are compressed in two halves at once. */
+  static final int PARALLEL_MIN_BYTES = 256 * 1024;
+
+  /**
+   * Compresses every string with {@code table} (which must have its compressed bit set). Large
+   * inputs are split into two halves by string count and compressed on the caller's thread and
+   * one {@link java.util.concurrent.ForkJoinPool#commonPool() common-pool} thread; each string is
+   * compressed on its own, so the output is the same bytes either way.
+   */
   public static Compressed compressWith(SymbolTable table, byte[] data, int[] offsets, int offOff, int count) {
     if (!table.compressed) {
       throw new IllegalArgumentException("A table whose compressed bit is 0 cannot compress strings");
     }
     Matcher m = new Matcher(table.symbols, table.lens, table.size);
+    long bytes = (long) offsets[offOff + count] - offsets[offOff];
+    if (bytes < PARALLEL_MIN_BYTES || count < 2 || Runtime.getRuntime().availableProcessors() < 2) {
+      Part all = compressPart(m, data, offsets, offOff, count);
+      return new Compressed(table.serialize(), Arrays.copyOf(all.out, all.len), all.offsets);
+    }
+    int half = count / 2;
+    java.util.concurrent.CompletableFuture<Part> second = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> compressPart(m, data, offsets, offOff + half, count - half));
+    Part first = compressPart(m, data, offsets, offOff, half);
+    Part rest = second.join();
+    byte[] out = Arrays.copyOf(first.out, first.len + rest.len);
+    System.arraycopy(rest.out, 0, out, first.len, rest.len);
+    int[] outOffsets = Arrays.copyOf(first.offsets, count + 1);
+    for (int i = 1; i <= count - half; i++) {
+      outOffsets[half + i] = first.len + rest.offsets[i];
+    }
+    return new Compressed(table.serialize(), out, outOffsets);
+  }
+
+  /** Codes of some strings: {@code out[0..len)}, and {@code count + 1} offsets from 0. */
+  private record Part(byte[] out, int len, int[] offsets) {}
+
+  private static Part compressPart(Matcher m, byte[] data, int[] offsets, int offOff, int count) {
     long worst = 2L * (offsets[offOff + count] - offsets[offOff]);
     byte[] out = new byte[(int) Math.min(Integer.MAX_VALUE - 16, worst)];
     int[] outOffsets = new int[count + 1];
+    byte[] lens = m.lens;
     int o = 0;
     for (int s = 0; s < count; s++) {
       int p = offsets[offOff + s];
@@ -352,7 +418,7 @@ public final class Fsst {
         int c = m.match(data, p, end);
         if (c >= 0) {
           out[o++] = (byte) c;
-          p += table.lens[c];
+          p += lens[c];
         } else {
           out[o++] = (byte) ESCAPE;
           out[o++] = data[p++];
@@ -360,7 +426,7 @@ public final class Fsst {
       }
       outOffsets[s + 1] = o;
     }
-    return new Compressed(table.serialize(), Arrays.copyOf(out, o), outOffsets);
+    return new Part(out, o, outOffsets);
   }
 
   /** Target sample size for training, as in the FSST paper. */
