@@ -20,7 +20,6 @@ import dev.lancelet.format.proto.EncodingsV21Protos.MiniBlockLayout;
 import dev.lancelet.format.proto.EncodingsV21Protos.PageLayout;
 import dev.lancelet.format.proto.EncodingsV21Protos.RepDefLayer;
 import dev.lancelet.format.proto.EncodingsV21Protos.Variable;
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -177,7 +176,7 @@ public final class PageEncoder {
     }
     ValueChunks vc = switch (c.valueKind) {
       case BOOL -> flatChunks(boolBits(c), 1, c.pageItems);
-      case FIXED -> fixedChunks(java.util.Arrays.copyOf(c.values.a, c.values.n), c.byteWidth, c.pageItems);
+      case FIXED -> fixedChunks(c.values.a, c.byteWidth, c.pageItems); // read only, never kept
       case VARIABLE -> {
         Fsst.Compressed fsst = pendingFsst != null ? pendingFsst : maybeFsst(c);
         pendingFsst = null;
@@ -196,7 +195,7 @@ public final class PageEncoder {
           yield fslValidityChunks(c);
         }
         // Whole vectors per chunk (the largest power-of-two count under ~4 KiB), uncompressed.
-        ValueChunks flat = flatChunks(java.util.Arrays.copyOf(c.values.a, c.values.n), c.bitsPerValue, c.pageItems);
+        ValueChunks flat = flatChunks(c.values.a, c.bitsPerValue, c.pageItems);
         yield new ValueChunks(flat.chunks, flat.counts, CompressiveEncoding.newBuilder()
             .setFixedSizeList(FixedSizeList.newBuilder().setItemsPerValue(c.fslDim).setValues(flat(c.fslItemBits)))
             .build());
@@ -274,25 +273,23 @@ public final class PageEncoder {
     }
     // Lance also caps the cardinality at the page's value count over its dictionary divisor (2).
     long maxCard = Math.min((long) (budget / (avg + ow)), n / DICT_DIVISOR);
-    java.util.HashMap<java.nio.ByteBuffer, Integer> ids = new java.util.HashMap<>();
     int[] indices = new int[n];
     long[] off = c.offsets.a;
+    DistinctValues ids = new DistinctValues(c.values.a, off, (int) Math.min(maxCard + 1, 1 << 20));
+    for (int i = 0; i < n; i++) {
+      int id = ids.idOf(i);
+      if (id >= maxCard) {
+        return null; // one distinct value more than the budget allows
+      }
+      indices[i] = id;
+    }
     GrowBuf.Bytes dictBytes = new GrowBuf.Bytes();
     GrowBuf.Longs dictOff = new GrowBuf.Longs();
     dictOff.add(0);
-    for (int i = 0; i < n; i++) {
-      java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(c.values.a, (int) off[i], (int) (off[i + 1] - off[i]));
-      Integer id = ids.get(key);
-      if (id == null) {
-        if (ids.size() >= maxCard) {
-          return null;
-        }
-        id = ids.size();
-        ids.put(key, id);
-        dictBytes.put(c.values.a, (int) off[i], (int) (off[i + 1] - off[i]));
-        dictOff.add(dictBytes.n);
-      }
-      indices[i] = id;
+    for (int id = 0; id < ids.size(); id++) {
+      int f = ids.firstItem(id);
+      dictBytes.put(c.values.a, (int) off[f], (int) (off[f + 1] - off[f]));
+      dictOff.add(dictBytes.n);
     }
     int card = ids.size();
     double ratio = (double) (card * avg + (long) card * ow + (long) n * ow) / dataSize;
@@ -512,62 +509,80 @@ public final class PageEncoder {
     boolean repRle = v22 && lv.rep != null && levelsFavourRle(lv.rep);
     boolean defRle = v22 && lv.def != null && levelsFavourRle(lv.def);
 
-    ByteArrayOutputStream data = new ByteArrayOutputStream();
     int metaWord = v22 ? 4 : 2;
     int sizeWord = v22 ? 4 : 2;
     byte[] meta = new byte[nChunks * metaWord];
     long[] repIndex = lv.rep == null ? null : new long[nChunks * 2];
-    byte[] header = new byte[2 + 2 * 2 + sizeWord * vc.chunks.get(0).length];
+    int numBufs = vc.chunks.get(0).length;
+    int headerBytes = 2 + (lv.rep != null ? 2 : 0) + (lv.def != null ? 2 : 0) + sizeWord * numBufs;
+    // Encode the levels first so the page's data buffer can be sized exactly: every chunk is its
+    // header, levels and value buffers, each padded to 8 bytes.
+    byte[][] repBytes = new byte[nChunks][];
+    byte[][] defBytes = new byte[nChunks][];
+    long total = 0;
     for (int i = 0; i < nChunks; i++) {
       int l0 = levelStart[i];
       int l1 = levelStart[i + 1];
-      byte[] repBytes = lv.rep == null ? null
-          : repRle ? rleLevels(lv.rep, l0, l1) : OutOfLineBitpacking.encode16(lv.rep, l0, l1 - l0, repWidth);
-      byte[] defBytes = lv.def == null ? null
-          : defRle ? rleLevels(lv.def, l0, l1) : OutOfLineBitpacking.encode16(lv.def, l0, l1 - l0, defWidth);
+      if (lv.rep != null) {
+        repBytes[i] = repRle ? rleLevels(lv.rep, l0, l1) : OutOfLineBitpacking.encode16(lv.rep, l0, l1 - l0, repWidth);
+        total += pad8(repBytes[i].length);
+      }
+      if (lv.def != null) {
+        defBytes[i] = defRle ? rleLevels(lv.def, l0, l1) : OutOfLineBitpacking.encode16(lv.def, l0, l1 - l0, defWidth);
+        total += pad8(defBytes[i].length);
+      }
+      total += pad8(headerBytes);
+      for (byte[] buf : vc.chunks.get(i)) {
+        total += pad8(buf.length);
+      }
+    }
+    if (total > Integer.MAX_VALUE - 16) {
+      throw new IllegalStateException("Mini-block page of " + total + " bytes exceeds 2 GiB; lower maxPageBytes");
+    }
+    byte[] data = new byte[(int) total];
+    int pos = 0;
+    for (int i = 0; i < nChunks; i++) {
+      int l0 = levelStart[i];
+      int l1 = levelStart[i + 1];
       byte[][] bufs = vc.chunks.get(i);
-      int start = data.size();
-      int h = 0;
+      int start = pos;
       int numLevels = (lv.rep == null && lv.def == null) ? 0 : l1 - l0;
       if (numLevels > 0xFFFF) {
         throw new IllegalStateException("Mini-block chunk has more than 65535 levels");
       }
-      LittleEndian.putShort(header, h, numLevels);
+      if ((repBytes[i] != null && repBytes[i].length > 0xFFFF) || (defBytes[i] != null && defBytes[i].length > 0xFFFF)) {
+        throw new IllegalStateException("Mini-block chunk levels exceed 64 KiB");
+      }
+      int h = pos;
+      LittleEndian.putShort(data, h, numLevels);
       h += 2;
-      if (repBytes != null) {
-        LittleEndian.putShort(header, h, repBytes.length);
+      if (repBytes[i] != null) {
+        LittleEndian.putShort(data, h, repBytes[i].length);
         h += 2;
       }
-      if (defBytes != null) {
-        LittleEndian.putShort(header, h, defBytes.length);
+      if (defBytes[i] != null) {
+        LittleEndian.putShort(data, h, defBytes[i].length);
         h += 2;
       }
       for (byte[] b : bufs) {
         if (v22) {
-          LittleEndian.putInt(header, h, b.length);
+          LittleEndian.putInt(data, h, b.length);
         } else {
-          LittleEndian.putShort(header, h, b.length);
+          LittleEndian.putShort(data, h, b.length);
         }
         h += sizeWord;
       }
-      if ((repBytes != null && repBytes.length > 0xFFFF) || (defBytes != null && defBytes.length > 0xFFFF)) {
-        throw new IllegalStateException("Mini-block chunk levels exceed 64 KiB");
+      pos = padTo8(data, h);
+      if (repBytes[i] != null) {
+        pos = putPadded(data, pos, repBytes[i]);
       }
-      data.write(header, 0, h);
-      pad8(data);
-      if (repBytes != null) {
-        data.write(repBytes, 0, repBytes.length);
-        pad8(data);
-      }
-      if (defBytes != null) {
-        data.write(defBytes, 0, defBytes.length);
-        pad8(data);
+      if (defBytes[i] != null) {
+        pos = putPadded(data, pos, defBytes[i]);
       }
       for (byte[] b : bufs) {
-        data.write(b, 0, b.length);
-        pad8(data);
+        pos = putPadded(data, pos, b);
       }
-      int chunkBytes = data.size() - start;
+      int chunkBytes = pos - start;
       if (!v22 && chunkBytes > 32 * 1024) {
         throw new IllegalStateException("Mini-block chunk of " + chunkBytes + " bytes exceeds 32 KiB");
       }
@@ -612,7 +627,7 @@ public final class PageEncoder {
     }
     List<byte[]> buffers = new ArrayList<>();
     buffers.add(meta);
-    buffers.add(data.toByteArray());
+    buffers.add(data);
     if (dict != null) {
       buffers.add(dict);
     }
@@ -706,7 +721,11 @@ public final class PageEncoder {
     return out;
   }
 
-  /** Flat values cut into the largest power-of-two chunks under about 4 KiB, as Lance does. */
+  /**
+   * Flat values cut into the largest power-of-two chunks under about 4 KiB, as Lance does. Reads
+   * the first {@code ceil(n * bits / 8)} bytes of {@code data} (which may be longer); the chunks
+   * are copies.
+   */
   private static ValueChunks flatChunks(byte[] data, int bits, int n) {
     int bytesPerWord = bits % 8 == 0 ? bits / 8 : bits;
     int valuesPerWord = bits % 8 == 0 ? 1 : 8;
@@ -723,7 +742,7 @@ public final class PageEncoder {
     for (int start = 0; start < n; start += vals) {
       int cnt = Math.min(vals, n - start);
       int b0 = (int) ((long) start * bits / 8);
-      int b1 = start + cnt == n ? data.length : (int) ((long) (start + cnt) * bits / 8);
+      int b1 = (int) (((long) (start + cnt) * bits + 7) / 8);
       chunks.add(new byte[][] {java.util.Arrays.copyOfRange(data, b0, b1)});
       counts.add(cnt);
     }
@@ -775,10 +794,16 @@ public final class PageEncoder {
     return new ValueChunks(chunks, counts, fslEncoding(c));
   }
 
+  /**
+   * Fixed-width values ({@code n} values of {@code w} bytes at the start of {@code data}, which
+   * may be longer and is only read): RLE when runs are fewer than half the values, else inline
+   * bit packing when it saves space, else flat.
+   */
   private static ValueChunks fixedChunks(byte[] data, int w, int n) {
     if (w == 1 || w == 2 || w == 4 || w == 8) {
-      int runs = Rle.countRuns(w, data, 0, n);
-      if (runs < n * RLE_THRESHOLD) {
+      // Runs are counted only until the threshold is reached: beyond it RLE is out either way.
+      int runLimit = (int) Math.ceil(n * RLE_THRESHOLD);
+      if (Rle.countRuns(w, data, 0, n, runLimit) < runLimit) {
         Rle.MiniBlockEncoded r = Rle.encodeMiniBlock(w, data, 0, n);
         List<byte[][]> chunks = new ArrayList<>();
         List<Integer> counts = new ArrayList<>();
@@ -806,7 +831,41 @@ public final class PageEncoder {
     return flatChunks(data, w * 8, n);
   }
 
-  /** Inline bit packing in 1024-value chunks, or null when it would not save space. */
+  /** Bit width of {@code cnt} unsigned {@code w}-byte little-endian values at {@code data[off..]}. */
+  private static int unsignedWidth(byte[] data, int off, int cnt, int w) {
+    long or = 0;
+    switch (w) {
+      case 8 -> {
+        for (int i = 0; i < cnt; i++) {
+          or |= LittleEndian.getLong(data, off + 8 * i);
+        }
+      }
+      case 4 -> {
+        for (int i = 0; i < cnt; i++) {
+          or |= LittleEndian.getInt(data, off + 4 * i);
+        }
+        or &= 0xFFFFFFFFL;
+      }
+      case 2 -> {
+        for (int i = 0; i < cnt; i++) {
+          or |= LittleEndian.getShort(data, off + 2 * i);
+        }
+        or &= 0xFFFFL;
+      }
+      default -> {
+        for (int i = 0; i < cnt; i++) {
+          or |= data[off + i];
+        }
+        or &= 0xFFL;
+      }
+    }
+    return 64 - Long.numberOfLeadingZeros(or);
+  }
+
+  /**
+   * Inline bit packing in 1024-value chunks, or null when it would not save space. Widths are
+   * measured first (one pass), then each chunk is packed straight into its exact-size array.
+   */
   private static ValueChunks inlineBitpack(byte[] data, int w, int n) {
     int bits = w * 8;
     int numChunks = (n + FastLanes.BLOCK - 1) / FastLanes.BLOCK;
@@ -815,41 +874,37 @@ public final class PageEncoder {
     for (int ch = 0; ch < numChunks; ch++) {
       int s = ch * FastLanes.BLOCK;
       int cnt = Math.min(FastLanes.BLOCK, n - s);
-      long or = 0;
-      for (int i = 0; i < cnt; i++) {
-        or |= LittleEndian.getUnsigned(data, (s + i) * w, w);
-      }
-      widths[ch] = 64 - Long.numberOfLeadingZeros(or);
+      widths[ch] = unsignedWidth(data, s * w, cnt, w);
       packed += InlineBitpacking.chunkBytes(bits, widths[ch]);
     }
     if (packed >= (long) n * w) {
       return null;
     }
-    List<byte[][]> chunks = new ArrayList<>();
-    List<Integer> counts = new ArrayList<>();
+    List<byte[][]> chunks = new ArrayList<>(numChunks);
+    List<Integer> counts = new ArrayList<>(numChunks);
+    long[] v64 = w == 8 ? new long[FastLanes.BLOCK] : null;
+    int[] v32 = w == 4 ? new int[FastLanes.BLOCK] : null;
+    short[] v16 = w == 2 ? new short[FastLanes.BLOCK] : null;
     for (int ch = 0; ch < numChunks; ch++) {
       int s = ch * FastLanes.BLOCK;
       int cnt = Math.min(FastLanes.BLOCK, n - s);
-      byte[] out = new byte[InlineBitpacking.chunkBytes(bits, bits)];
-      int len = switch (w) {
-        case 1 -> InlineBitpacking.encode8(java.util.Arrays.copyOfRange(data, s, s + cnt), 0, cnt, out, 0);
+      byte[] out = new byte[InlineBitpacking.chunkBytes(bits, widths[ch])];
+      switch (w) {
+        case 1 -> InlineBitpacking.encode8(data, s, cnt, out, 0);
         case 2 -> {
-          short[] v = new short[cnt];
-          LittleEndian.readShorts(data, s * 2, v, 0, cnt);
-          yield InlineBitpacking.encode16(v, 0, cnt, out, 0);
+          LittleEndian.readShorts(data, s * 2, v16, 0, cnt);
+          InlineBitpacking.encode16(v16, 0, cnt, out, 0);
         }
         case 4 -> {
-          int[] v = new int[cnt];
-          LittleEndian.readInts(data, s * 4, v, 0, cnt);
-          yield InlineBitpacking.encode32(v, 0, cnt, out, 0);
+          LittleEndian.readInts(data, s * 4, v32, 0, cnt);
+          InlineBitpacking.encode32(v32, 0, cnt, out, 0);
         }
         default -> {
-          long[] v = new long[cnt];
-          LittleEndian.readLongs(data, s * 8, v, 0, cnt);
-          yield InlineBitpacking.encode64(v, 0, cnt, out, 0);
+          LittleEndian.readLongs(data, s * 8, v64, 0, cnt);
+          InlineBitpacking.encode64(v64, 0, cnt, out, 0);
         }
-      };
-      chunks.add(new byte[][] {java.util.Arrays.copyOf(out, len)});
+      }
+      chunks.add(new byte[][] {out});
       counts.add(cnt);
     }
     CompressiveEncoding enc = CompressiveEncoding.newBuilder()
@@ -1058,11 +1113,21 @@ public final class PageEncoder {
     return 32 - Integer.numberOfLeadingZeros(max);
   }
 
-  private static void pad8(ByteArrayOutputStream out) {
-    int pad = (8 - out.size() % 8) % 8;
-    for (int i = 0; i < pad; i++) {
-      out.write(0x48);
-    }
+  private static long pad8(int len) {
+    return (len + 7L) & ~7L;
+  }
+
+  /** Fills {@code data[pos..]} up to the next multiple of 8 with the padding byte 0x48. */
+  private static int padTo8(byte[] data, int pos) {
+    int end = (pos + 7) & ~7;
+    java.util.Arrays.fill(data, pos, end, (byte) 0x48);
+    return end;
+  }
+
+  /** Copies {@code b} to {@code data[pos..]}, pads to 8 bytes, and returns the next position. */
+  private static int putPadded(byte[] data, int pos, byte[] b) {
+    System.arraycopy(b, 0, data, pos, b.length);
+    return padTo8(data, pos + b.length);
   }
 
   private static byte[] shortsToBytes(short[] s, int n) {
