@@ -14,7 +14,7 @@ import org.apache.arrow.vector.types.pojo.Field;
  * bounded by about one page (plus one row block) per column.
  */
 public final class ColumnWriters {
-  private static final int MAX_BLOCK_ROWS = 1024;
+  static final int MAX_BLOCK_ROWS = 1024;
 
   private final List<Field> topFields;
   private final List<LeafColumn> leaves;
@@ -83,6 +83,7 @@ public final class ColumnWriters {
       for (int li = leafStart[f]; li < leafStart[f + 1]; li++) {
         LeafColumn c = leaves.get(li);
         c.bind(v, dictionaries);
+        c.reserve(rows, maxPageBytes);
         int r = 0;
         int block = 64;
         while (r < rows) {

@@ -307,6 +307,49 @@ public final class LeafColumn {
     fslItemNulls = valueKind == ValueKind.FSL && ((FixedSizeListVector) v).getDataVector().getNullCount() > 0;
   }
 
+  /**
+   * Sizes the page buffers for a bound batch of {@code batchRows} rows when the batch is large (at
+   * least 1/64 of a page): the value buffer then goes straight to about one page ({@code
+   * maxPageBytes} plus one row block), and a variable-width column's offsets to the page's row
+   * count at the batch's average value length. This replaces a series of doublings (each a copy of
+   * everything so far) by one allocation; small batches keep growing by doubling. Only a size
+   * hint: the buffers still grow if a page needs more.
+   */
+  void reserve(int batchRows, long maxPageBytes) {
+    if (tracksLevels || kinds.length != 1 || batchRows == 0) {
+      return;
+    }
+    long batchBytes;
+    long slack;
+    if (valueKind == ValueKind.FIXED || valueKind == ValueKind.FSL) {
+      batchBytes = (long) batchRows * byteWidth;
+      slack = (long) ColumnWriters.MAX_BLOCK_ROWS * byteWidth;
+    } else if (valueKind == ValueKind.VARIABLE) {
+      batchBytes = variableBytes(vecs[0], 0, batchRows);
+      slack = 0;
+    } else {
+      return;
+    }
+    if (batchBytes * 64 < maxPageBytes) {
+      return;
+    }
+    long cap = Math.min(maxPageBytes + slack, Integer.MAX_VALUE - 16);
+    values.reserve((int) Math.min(cap, values.n + Math.max(batchBytes, maxPageBytes)));
+    if (valueKind == ValueKind.VARIABLE) {
+      long avg = Math.max(1, batchBytes / batchRows) + offsetBits / 8;
+      offsets.reserve((int) Math.min(Integer.MAX_VALUE - 16, maxPageBytes / avg + ColumnWriters.MAX_BLOCK_ROWS + 2));
+    }
+  }
+
+  /** Value bytes of rows {@code [from, to)} of a utf8/binary vector (either offset width). */
+  private static long variableBytes(ValueVector v, int from, int to) {
+    if (v instanceof BaseVariableWidthVector bv) {
+      return (long) bv.getOffsetBuffer().getInt((long) to * 4) - bv.getOffsetBuffer().getInt((long) from * 4);
+    }
+    BaseLargeVariableWidthVector bv = (BaseLargeVariableWidthVector) v;
+    return bv.getOffsetBuffer().getLong((long) to * 8) - bv.getOffsetBuffer().getLong((long) from * 8);
+  }
+
   /** Bytes buffered in the current page. */
   long bufferedBytes() {
     long b = values.n + (long) rep.n * 2 + (long) def.n * 2;
@@ -344,10 +387,60 @@ public final class LeafColumn {
       pageRows += to - from;
       return;
     }
+    if (!tracksLevels && kinds.length == 1 && valueKind == ValueKind.VARIABLE) {
+      shredVariable(from, to);
+      return;
+    }
     for (int r = from; r < to; r++) {
       visit(0, r, numLists);
     }
     pageRows += to - from;
+  }
+
+  /**
+   * Fast path of a non-nullable flat utf8/binary column: the rows' bytes are one contiguous range
+   * of the Arrow data buffer, copied in one call; the offsets are rebased onto the page.
+   */
+  private void shredVariable(int from, int to) {
+    int n = to - from;
+    ArrowBuf offs;
+    ArrowBuf data;
+    long s0;
+    long s1;
+    boolean large = !(vecs[0] instanceof BaseVariableWidthVector);
+    if (!large) {
+      BaseVariableWidthVector bv = (BaseVariableWidthVector) vecs[0];
+      offs = bv.getOffsetBuffer();
+      data = bv.getDataBuffer();
+      s0 = offs.getInt((long) from * 4);
+      s1 = offs.getInt((long) to * 4);
+    } else {
+      BaseLargeVariableWidthVector bv = (BaseLargeVariableWidthVector) vecs[0];
+      offs = bv.getOffsetBuffer();
+      data = bv.getDataBuffer();
+      s0 = offs.getLong((long) from * 8);
+      s1 = offs.getLong((long) to * 8);
+    }
+    int len = Math.toIntExact(s1 - s0);
+    values.ensure(len);
+    data.getBytes(s0, values.a, values.n, len);
+    offsets.ensure(n);
+    long[] o = offsets.a;
+    int k = offsets.n;
+    long base = values.n - s0; // page offset = Arrow offset + base
+    long prev = s0;
+    long maxLen = maxValueLength;
+    for (int r = from + 1; r <= to; r++) {
+      long e = large ? offs.getLong((long) r * 8) : offs.getInt((long) r * 4);
+      maxLen = Math.max(maxLen, e - prev);
+      o[k++] = e + base;
+      prev = e;
+    }
+    offsets.n = k;
+    values.n += len;
+    maxValueLength = maxLen;
+    pageItems += n;
+    pageRows += n;
   }
 
   private void visit(int d, int idx, int repLevel) {
