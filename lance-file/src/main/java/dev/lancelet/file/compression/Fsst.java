@@ -284,18 +284,23 @@ public final class Fsst {
    * a scan over every symbol:
    *
    * <ul>
-   *   <li>symbols of 2 to 8 bytes are bucketed by their first two bytes (a 65,536-entry index
-   *       into one flat candidate array, longest first), so a position looks at the few symbols
-   *       that share its 2-byte prefix;
-   *   <li>a 256-entry table gives the 1-byte symbol of each byte (or none).
+   *   <li>a 65,536-entry table, indexed by the next two bytes, holds the best match of at most 2
+   *       bytes there (the 2-byte symbol, else the first byte's 1-byte symbol, else an escape),
+   *       plus a flag when longer symbols start with those two bytes;
+   *   <li>symbols of 3 to 8 bytes are bucketed by their first two bytes (an index into one flat
+   *       candidate array, longest first), and looked at only when the flag is set;
+   *   <li>a 256-entry table gives the match of a string's last byte.
    * </ul>
    *
    * A table never holds two symbols with the same bytes (training keeps distinct candidates), so
-   * at most one symbol of each length can match and "longest first" fixes the result. Comparisons
-   * load 8 bytes as one little-endian word and mask it to the symbol's length.
+   * at most one symbol of each length can match and "longest first" fixes the result; among equal
+   * symbols of a foreign table the lowest code wins. Long candidates are compared as one 8-byte
+   * little-endian word masked to the symbol's length.
    */
   static final class Matcher {
     private static final long[] MASK = new long[9];
+    /** Entry flag: symbols of 3+ bytes start with this entry's two bytes. */
+    private static final int LONGER = 1 << 12;
 
     static {
       for (int l = 1; l < 8; l++) {
@@ -306,34 +311,52 @@ public final class Fsst {
 
     final long[] symbols;
     final byte[] lens;
-    /** Candidates of 2+ bytes with 2-byte prefix k are {@code cands[start[k] .. start[k + 1])}. */
-    private final int[] start = new int[65537];
+    /** Per 2-byte prefix: {@code (len << 8) | code} of the best match of 1-2 bytes (len 0 = escape), | LONGER. */
+    private final short[] best2 = new short[65536]; // 13 bits used: 128 KiB, cache-friendly
+    /** Per byte: {@code (1 << 8) | code} of its 1-byte symbol, or 0. */
+    private final int[] best1 = new int[256];
+    /** Candidates of 3+ bytes with 2-byte prefix k are {@code cands[start[k] .. start[k + 1])}. */
+    private final int[] start;
     private final short[] cands;
-    /** Code of the 1-byte symbol of each byte, or -1. */
-    private final short[] single = new short[256];
 
     Matcher(long[] symbols, byte[] lens, int n) {
       this.symbols = symbols;
       this.lens = lens;
-      Arrays.fill(single, (short) -1);
-      int multi = 0;
-      for (int i = 0; i < n; i++) {
-        if (lens[i] == 1) {
-          int b = (int) (symbols[i] & 0xFF);
-          if (single[b] < 0) {
-            single[b] = (short) i;
-          }
+      int[] two = new int[65536]; // code + 1 of the 2-byte symbol, 0 = none
+      int longCount = 0;
+      for (int i = n - 1; i >= 0; i--) { // descending, so the lowest code wins among equals
+        int l = lens[i];
+        if (l == 1) {
+          best1[(int) (symbols[i] & 0xFF)] = (1 << 8) | i;
+        } else if (l == 2) {
+          two[(int) (symbols[i] & 0xFFFF)] = i + 1;
         } else {
-          start[(int) (symbols[i] & 0xFFFF) + 1]++;
-          multi++;
+          longCount++;
         }
       }
       for (int k = 0; k < 65536; k++) {
+        best2[k] = (short) (two[k] != 0 ? (2 << 8) | (two[k] - 1) : best1[k & 0xFF]);
+      }
+      if (longCount == 0) {
+        start = null;
+        cands = null;
+        return;
+      }
+      start = new int[65537];
+      for (int i = 0; i < n; i++) {
+        if (lens[i] >= 3) {
+          start[(int) (symbols[i] & 0xFFFF) + 1]++;
+        }
+      }
+      for (int k = 0; k < 65536; k++) {
+        if (start[k + 1] > 0) {
+          best2[k] |= (short) LONGER;
+        }
         start[k + 1] += start[k];
       }
-      cands = new short[multi];
+      cands = new short[longCount];
       int[] fill = new int[65536];
-      for (int l = 8; l >= 2; l--) { // longest first within each bucket
+      for (int l = 8; l >= 3; l--) { // longest first within each bucket
         for (int i = 0; i < n; i++) {
           if (lens[i] == l) {
             int k = (int) (symbols[i] & 0xFFFF);
@@ -343,29 +366,37 @@ public final class Fsst {
       }
     }
 
-    /** Longest symbol matching {@code data[p..end)} ({@code p < end}), or -1. */
+    /**
+     * The longest symbol matching {@code data[p..end)} ({@code p < end}) as {@code (length << 8)
+     * | code}; length 0 means no symbol matches (escape the byte).
+     */
     int match(byte[] data, int p, int end) {
       int avail = end - p;
-      if (avail >= 2) {
-        long word;
-        if (p <= data.length - 8) {
-          word = LittleEndian.getLong(data, p);
-        } else {
-          word = 0;
-          for (int k = 0; k < data.length - p; k++) {
-            word |= (data[p + k] & 0xFFL) << (8 * k);
-          }
-        }
-        int k = (int) (word & 0xFFFF);
-        for (int j = start[k], e = start[k + 1]; j < e; j++) {
-          int c = cands[j];
-          int l = lens[c];
-          if (l <= avail && (word & MASK[l]) == symbols[c]) {
-            return c;
-          }
+      if (avail < 2) {
+        return best1[data[p] & 0xFF];
+      }
+      int e = best2[LittleEndian.getShort(data, p) & 0xFFFF];
+      if ((e & LONGER) == 0) {
+        return e;
+      }
+      long word;
+      if (p <= data.length - 8) {
+        word = LittleEndian.getLong(data, p);
+      } else {
+        word = 0;
+        for (int k = 0; k < data.length - p; k++) {
+          word |= (data[p + k] & 0xFFL) << (8 * k);
         }
       }
-      return single[data[p] & 0xFF];
+      int k = (int) (word & 0xFFFF);
+      for (int j = start[k], end2 = start[k + 1]; j < end2; j++) {
+        int c = cands[j];
+        int l = lens[c];
+        if (l <= avail && (word & MASK[l]) == symbols[c]) {
+          return (l << 8) | c;
+        }
+      }
+      return e & ~LONGER;
     }
   }
 
@@ -409,16 +440,16 @@ public final class Fsst {
     long worst = 2L * (offsets[offOff + count] - offsets[offOff]);
     byte[] out = new byte[(int) Math.min(Integer.MAX_VALUE - 16, worst)];
     int[] outOffsets = new int[count + 1];
-    byte[] lens = m.lens;
     int o = 0;
     for (int s = 0; s < count; s++) {
       int p = offsets[offOff + s];
       int end = offsets[offOff + s + 1];
       while (p < end) {
-        int c = m.match(data, p, end);
-        if (c >= 0) {
-          out[o++] = (byte) c;
-          p += lens[c];
+        int e = m.match(data, p, end);
+        int len = e >>> 8;
+        if (len != 0) {
+          out[o++] = (byte) e;
+          p += len;
         } else {
           out[o++] = (byte) ESCAPE;
           out[o++] = data[p++];
@@ -485,12 +516,12 @@ public final class Fsst {
         int end = sEnd[s];
         int prev = -1;
         while (p < end) {
-          int c = m.match(data, p, end);
+          int e = m.match(data, p, end);
           int code;
           int adv;
-          if (c >= 0) {
-            code = c;
-            adv = lens[c];
+          if ((e >>> 8) != 0) {
+            code = e & 0xFF;
+            adv = e >>> 8;
             if (adv > 1) {
               count1[256 + (data[p] & 0xFF)]++; // the single byte stays a candidate too
             }
