@@ -65,11 +65,11 @@ public final class LeafColumn {
   /** VARIABLE: utf8 / large_utf8 (Lance considers FSST for text only, never for binary). */
   final boolean isText;
 
-  // Page accumulator
-  final GrowBuf.Bytes values = new GrowBuf.Bytes();
-  final GrowBuf.Longs offsets = new GrowBuf.Longs();
-  final GrowBuf.Shorts rep = new GrowBuf.Shorts();
-  final GrowBuf.Shorts def = new GrowBuf.Shorts();
+  // Page accumulator (handed to a detached page object on flush, see detachPage)
+  GrowBuf.Bytes values = new GrowBuf.Bytes();
+  GrowBuf.Longs offsets = new GrowBuf.Longs();
+  GrowBuf.Shorts rep = new GrowBuf.Shorts();
+  GrowBuf.Shorts def = new GrowBuf.Shorts();
   final boolean[] nullSeen;
   final boolean[] emptySeen;
   long pageFirstRow;
@@ -88,14 +88,90 @@ public final class LeafColumn {
   // order the page first used them; indices in `values` are 32-bit and point into these.
   final org.apache.arrow.vector.types.pojo.DictionaryEncoding dictEncoding;
   final int dictIndexBits; // DICT: bit width of the Arrow index type
-  final GrowBuf.Bytes dictValues = new GrowBuf.Bytes();
-  final GrowBuf.Longs dictOffsets = new GrowBuf.Longs();
+  GrowBuf.Bytes dictValues = new GrowBuf.Bytes();
+  GrowBuf.Longs dictOffsets = new GrowBuf.Longs();
   int dictEntries;
   private ValueVector boundDict; // the current batch's dictionary values
   private long boundDictBase = -1; // where boundDict starts in this page's entries, -1 = not yet added
 
   // Vectors of the current batch, per depth
   private final ValueVector[] vecs;
+  /** A written page's buffers, kept for the next page (see {@link #recycle}), or null. */
+  private LeafColumn spare;
+
+  /**
+   * A detached page: the configuration of {@code src} and its current page accumulator (the
+   * buffers themselves, not copies). Used only by {@link #detachPage()}.
+   */
+  private LeafColumn(LeafColumn src) {
+    this.index = src.index;
+    this.leafField = src.leafField;
+    this.pathFields = src.pathFields;
+    this.kinds = src.kinds;
+    this.canonNull = src.canonNull;
+    this.contRep = src.contRep;
+    this.numLists = src.numLists;
+    this.valueKind = src.valueKind;
+    this.byteWidth = src.byteWidth;
+    this.bitsPerValue = src.bitsPerValue;
+    this.offsetBits = src.offsetBits;
+    this.fslDim = src.fslDim;
+    this.fslItemBits = src.fslItemBits;
+    this.tracksLevels = src.tracksLevels;
+    this.isText = src.isText;
+    this.dictEncoding = src.dictEncoding;
+    this.dictIndexBits = src.dictIndexBits;
+    this.vecs = new ValueVector[0]; // a detached page is never bound to a batch
+    this.nullSeen = src.nullSeen.clone();
+    this.emptySeen = src.emptySeen.clone();
+    this.values = src.values;
+    this.offsets = src.offsets;
+    this.rep = src.rep;
+    this.def = src.def;
+    this.dictValues = src.dictValues;
+    this.dictOffsets = src.dictOffsets;
+    this.dictEntries = src.dictEntries;
+    this.fslValid = src.fslValid;
+    this.pageFirstRow = src.pageFirstRow;
+    this.pageRows = src.pageRows;
+    this.pageItems = src.pageItems;
+    this.maxValueLength = src.maxValueLength;
+  }
+
+  /**
+   * Hands the current page over to a new object, which the encoder may read on another thread,
+   * and starts the next page in other buffers: a recycled page's when there is one, else new
+   * ones (the value buffer sized like the old one, so a full page does not regrow by doubling).
+   */
+  LeafColumn detachPage() {
+    LeafColumn page = new LeafColumn(this);
+    LeafColumn s = spare;
+    spare = null;
+    if (s != null) {
+      values = s.values;
+      offsets = s.offsets;
+      rep = s.rep;
+      def = s.def;
+      dictValues = s.dictValues;
+      dictOffsets = s.dictOffsets;
+    } else {
+      values = new GrowBuf.Bytes(values.a.length);
+      offsets = new GrowBuf.Longs();
+      rep = new GrowBuf.Shorts();
+      def = new GrowBuf.Shorts();
+      dictValues = new GrowBuf.Bytes();
+      dictOffsets = new GrowBuf.Longs();
+    }
+    resetPage(page.pageFirstRow + page.pageRows);
+    return page;
+  }
+
+  /** Takes back the buffers of a page from {@link #detachPage()} once it is encoded. */
+  void recycle(LeafColumn page) {
+    if (spare == null) {
+      spare = page;
+    }
+  }
 
   LeafColumn(int index, List<Field> pathFields) {
     this.index = index;
