@@ -300,7 +300,7 @@ public final class Fsst {
   static final class Matcher {
     private static final long[] MASK = new long[9];
     /** Entry flag: symbols of 3+ bytes start with this entry's two bytes. */
-    private static final int LONGER = 1 << 12;
+    static final int LONGER = 1 << 12;
 
     static {
       for (int l = 1; l < 8; l++) {
@@ -312,9 +312,9 @@ public final class Fsst {
     final long[] symbols;
     final byte[] lens;
     /** Per 2-byte prefix: {@code (len << 8) | code} of the best match of 1-2 bytes (len 0 = escape), | LONGER. */
-    private final short[] best2 = new short[65536]; // 13 bits used: 128 KiB, cache-friendly
+    final short[] best2 = new short[65536]; // 13 bits used: 128 KiB, cache-friendly
     /** Per byte: {@code (1 << 8) | code} of its 1-byte symbol, or 0. */
-    private final int[] best1 = new int[256];
+    final int[] best1 = new int[256];
     /** Candidates of 3+ bytes with 2-byte prefix k are {@code cands[start[k] .. start[k + 1])}. */
     private final int[] start;
     private final short[] cands;
@@ -444,8 +444,12 @@ public final class Fsst {
     for (int s = 0; s < count; s++) {
       int p = offsets[offOff + s];
       int end = offsets[offOff + s + 1];
-      while (p < end) {
-        int e = m.match(data, p, end);
+      int last = end - 1;
+      while (p < last) { // at least 2 bytes left: the common case, one table lookup
+        int e = m.best2[LittleEndian.getShort(data, p) & 0xFFFF];
+        if ((e & Matcher.LONGER) != 0) {
+          e = m.match(data, p, end);
+        }
         int len = e >>> 8;
         if (len != 0) {
           out[o++] = (byte) e;
@@ -453,6 +457,15 @@ public final class Fsst {
         } else {
           out[o++] = (byte) ESCAPE;
           out[o++] = data[p++];
+        }
+      }
+      if (p == last) { // a last single byte
+        int e = m.best1[data[p] & 0xFF];
+        if (e != 0) {
+          out[o++] = (byte) e;
+        } else {
+          out[o++] = (byte) ESCAPE;
+          out[o++] = data[p];
         }
       }
       outOffsets[s + 1] = o;
