@@ -115,7 +115,7 @@ public final class ColumnWriters {
           r += n;
           long buffered = c.bufferedBytes();
           if (buffered > maxPageBytes) {
-            flush(c);
+            flush(c, false);
             block = 64;
           } else {
             long perRow = Math.max(1, buffered / Math.max(1, c.pageRows));
@@ -126,11 +126,12 @@ public final class ColumnWriters {
     }
   }
 
-  private void flush(LeafColumn c) throws IOException {
+  /** Hands the column's page to the encoder; {@code last} when the file is being finished. */
+  private void flush(LeafColumn c, boolean last) throws IOException {
     if (c.pageRows == 0) {
       return;
     }
-    LeafColumn page = c.detachPage();
+    LeafColumn page = c.detachPage(last);
     CompletableFuture<PageEncoder.EncodedPage> encoded;
     if (pipelined) {
       encoded = CompletableFuture.supplyAsync(() -> new PageEncoder(version).encode(page));
@@ -167,7 +168,7 @@ public final class ColumnWriters {
   /** Flushes every column's partial page and writes every page still pending. */
   public void finish() throws IOException {
     for (LeafColumn c : leaves) {
-      flush(c);
+      flush(c, true);
     }
     while (!pending.isEmpty()) {
       writeOldest();

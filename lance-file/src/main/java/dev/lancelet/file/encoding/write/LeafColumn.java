@@ -141,9 +141,10 @@ public final class LeafColumn {
   /**
    * Hands the current page over to a new object, which the encoder may read on another thread,
    * and starts the next page in other buffers: a recycled page's when there is one, else new
-   * ones (the value buffer sized like the old one, so a full page does not regrow by doubling).
+   * ones (the value buffer sized like the old one, so a full page does not regrow by doubling;
+   * small when {@code last}, as no page follows).
    */
-  LeafColumn detachPage() {
+  LeafColumn detachPage(boolean last) {
     LeafColumn page = new LeafColumn(this);
     LeafColumn s = spare;
     spare = null;
@@ -155,7 +156,7 @@ public final class LeafColumn {
       dictValues = s.dictValues;
       dictOffsets = s.dictOffsets;
     } else {
-      values = new GrowBuf.Bytes(values.a.length);
+      values = last ? new GrowBuf.Bytes() : new GrowBuf.Bytes(values.a.length);
       offsets = new GrowBuf.Longs();
       rep = new GrowBuf.Shorts();
       def = new GrowBuf.Shorts();

@@ -188,7 +188,7 @@ public final class PageEncoder {
           off[i] = fsst.offsets()[i];
         }
         ValueChunks inner = variableChunks(fsst.data(), off, c.pageItems, c.offsetBits);
-        yield new ValueChunks(inner.chunks, inner.counts, fsstEncoding(fsst, inner.encoding));
+        yield new ValueChunks(inner.chunks(), inner.counts(), fsstEncoding(fsst, inner.encoding()));
       }
       case FSL -> {
         if (c.fslValid != null) {
@@ -196,7 +196,7 @@ public final class PageEncoder {
         }
         // Whole vectors per chunk (the largest power-of-two count under ~4 KiB), uncompressed.
         ValueChunks flat = flatChunks(c.values.a, c.bitsPerValue, c.pageItems);
-        yield new ValueChunks(flat.chunks, flat.counts, CompressiveEncoding.newBuilder()
+        yield ValueChunks.slices(flat.flatSource(), flat.flatBounds(), flat.counts(), CompressiveEncoding.newBuilder()
             .setFixedSizeList(FixedSizeList.newBuilder().setItemsPerValue(c.fslDim).setValues(flat(c.fslItemBits)))
             .build());
       }
@@ -468,11 +468,47 @@ public final class PageEncoder {
   // ---------------------------------------------------------------- mini-block
 
   /** Value chunks of a mini-block page: per chunk its value count and one slice per buffer. */
-  private record ValueChunks(List<byte[][]> chunks, List<Integer> counts, CompressiveEncoding encoding) {}
+  private record ValueChunks(List<byte[][]> chunks, List<Integer> counts, CompressiveEncoding encoding,
+      byte[] flatSource, int[] flatBounds) {
+    /** Chunks that are arrays of their own, one per buffer. */
+    ValueChunks(List<byte[][]> chunks, List<Integer> counts, CompressiveEncoding encoding) {
+      this(chunks, counts, encoding, null, null);
+    }
+
+    /**
+     * One-buffer chunks that are slices of {@code source}: chunk {@code i} is {@code
+     * source[bounds[i] .. bounds[i + 1])}. Saves copying flat values twice.
+     */
+    static ValueChunks slices(byte[] source, int[] bounds, List<Integer> counts, CompressiveEncoding encoding) {
+      return new ValueChunks(null, counts, encoding, source, bounds);
+    }
+
+    int size() {
+      return counts.size();
+    }
+
+    int numBuffers() {
+      return chunks == null ? 1 : chunks.get(0).length;
+    }
+
+    int length(int chunk, int buffer) {
+      return chunks == null ? flatBounds[chunk + 1] - flatBounds[chunk] : chunks.get(chunk)[buffer].length;
+    }
+
+    /** Copies buffer {@code buffer} of chunk {@code chunk} to {@code dst[pos..]}. */
+    void copy(int chunk, int buffer, byte[] dst, int pos) {
+      if (chunks == null) {
+        System.arraycopy(flatSource, flatBounds[chunk], dst, pos, length(chunk, 0));
+      } else {
+        byte[] b = chunks.get(chunk)[buffer];
+        System.arraycopy(b, 0, dst, pos, b.length);
+      }
+    }
+  }
 
   private EncodedPage miniBlock(
       LeafColumn c, Levels lv, ValueChunks vc, byte[] dict, CompressiveEncoding dictEnc, int dictItems) {
-    int nChunks = vc.chunks.size();
+    int nChunks = vc.size();
     // Slice levels per chunk: each chunk takes levels up to its last visible item; invisible
     // levels (null/empty lists) that follow belong to the next chunk.
     int[] levelStart = new int[nChunks + 1];
@@ -513,7 +549,7 @@ public final class PageEncoder {
     int sizeWord = v22 ? 4 : 2;
     byte[] meta = new byte[nChunks * metaWord];
     long[] repIndex = lv.rep == null ? null : new long[nChunks * 2];
-    int numBufs = vc.chunks.get(0).length;
+    int numBufs = vc.numBuffers();
     int headerBytes = 2 + (lv.rep != null ? 2 : 0) + (lv.def != null ? 2 : 0) + sizeWord * numBufs;
     // Encode the levels first so the page's data buffer can be sized exactly: every chunk is its
     // header, levels and value buffers, each padded to 8 bytes.
@@ -532,8 +568,8 @@ public final class PageEncoder {
         total += pad8(defBytes[i].length);
       }
       total += pad8(headerBytes);
-      for (byte[] buf : vc.chunks.get(i)) {
-        total += pad8(buf.length);
+      for (int b = 0; b < numBufs; b++) {
+        total += pad8(vc.length(i, b));
       }
     }
     if (total > Integer.MAX_VALUE - 16) {
@@ -544,7 +580,6 @@ public final class PageEncoder {
     for (int i = 0; i < nChunks; i++) {
       int l0 = levelStart[i];
       int l1 = levelStart[i + 1];
-      byte[][] bufs = vc.chunks.get(i);
       int start = pos;
       int numLevels = (lv.rep == null && lv.def == null) ? 0 : l1 - l0;
       if (numLevels > 0xFFFF) {
@@ -564,11 +599,11 @@ public final class PageEncoder {
         LittleEndian.putShort(data, h, defBytes[i].length);
         h += 2;
       }
-      for (byte[] b : bufs) {
+      for (int b = 0; b < numBufs; b++) {
         if (v22) {
-          LittleEndian.putInt(data, h, b.length);
+          LittleEndian.putInt(data, h, vc.length(i, b));
         } else {
-          LittleEndian.putShort(data, h, b.length);
+          LittleEndian.putShort(data, h, vc.length(i, b));
         }
         h += sizeWord;
       }
@@ -579,8 +614,10 @@ public final class PageEncoder {
       if (defBytes[i] != null) {
         pos = putPadded(data, pos, defBytes[i]);
       }
-      for (byte[] b : bufs) {
-        pos = putPadded(data, pos, b);
+      for (int b = 0; b < numBufs; b++) {
+        int len = vc.length(i, b);
+        vc.copy(i, b, data, pos);
+        pos = padTo8(data, pos + len);
       }
       int chunkBytes = pos - start;
       if (!v22 && chunkBytes > 32 * 1024) {
@@ -601,7 +638,7 @@ public final class PageEncoder {
     MiniBlockLayout.Builder mb = MiniBlockLayout.newBuilder()
         .setValueCompression(vc.encoding)
         .addAllLayers(lv.layers)
-        .setNumBuffers(vc.chunks.get(0).length)
+        .setNumBuffers(numBufs)
         .setNumItems(c.pageItems);
     if (lv.rep != null) {
       mb.setRepCompression(repRle ? RLE_LEVELS : oolbp(repWidth));
@@ -724,7 +761,7 @@ public final class PageEncoder {
   /**
    * Flat values cut into the largest power-of-two chunks under about 4 KiB, as Lance does. Reads
    * the first {@code ceil(n * bits / 8)} bytes of {@code data} (which may be longer); the chunks
-   * are copies.
+   * are slices of it, so it must stay unchanged until the page is built.
    */
   private static ValueChunks flatChunks(byte[] data, int bits, int n) {
     int bytesPerWord = bits % 8 == 0 ? bits / 8 : bits;
@@ -737,16 +774,15 @@ public final class PageEncoder {
       size *= 2;
       vals *= 2;
     }
-    List<byte[][]> chunks = new ArrayList<>();
-    List<Integer> counts = new ArrayList<>();
-    for (int start = 0; start < n; start += vals) {
+    int numChunks = (n + vals - 1) / vals;
+    int[] bounds = new int[numChunks + 1];
+    List<Integer> counts = new ArrayList<>(numChunks);
+    for (int i = 0, start = 0; start < n; i++, start += vals) {
       int cnt = Math.min(vals, n - start);
-      int b0 = (int) ((long) start * bits / 8);
-      int b1 = (int) (((long) (start + cnt) * bits + 7) / 8);
-      chunks.add(new byte[][] {java.util.Arrays.copyOfRange(data, b0, b1)});
+      bounds[i + 1] = (int) (((long) (start + cnt) * bits + 7) / 8);
       counts.add(cnt);
     }
-    return new ValueChunks(chunks, counts, flat(bits));
+    return ValueChunks.slices(data, bounds, counts, flat(bits));
   }
 
   /** FixedSizeList(dim, Flat(item bits)) with item validity: set for a page with null items. */
