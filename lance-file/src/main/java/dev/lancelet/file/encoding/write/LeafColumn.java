@@ -96,6 +96,12 @@ public final class LeafColumn {
 
   // Vectors of the current batch, per depth
   private final ValueVector[] vecs;
+  /**
+   * Run count and per-1024-value bit widths of the page, gathered while shredding; only for
+   * non-nullable flat integer-like columns of 1, 2, 4 or 8 bytes (null otherwise), whose every
+   * value passes through the fast path of {@link #shred}.
+   */
+  FixedStats stats;
   /** A written page's buffers, kept for the next page (see {@link #recycle}), or null. */
   private LeafColumn spare;
 
@@ -132,6 +138,7 @@ public final class LeafColumn {
     this.dictOffsets = src.dictOffsets;
     this.dictEntries = src.dictEntries;
     this.fslValid = src.fslValid;
+    this.stats = src.stats;
     this.pageFirstRow = src.pageFirstRow;
     this.pageRows = src.pageRows;
     this.pageItems = src.pageItems;
@@ -298,6 +305,8 @@ public final class LeafColumn {
     this.fslDim = dim;
     this.fslItemBits = itemBits;
     this.isText = t instanceof ArrowType.Utf8 || t instanceof ArrowType.LargeUtf8;
+    this.stats = !tracksLevels && depth == 1 && vk == ValueKind.FIXED && (bw == 1 || bw == 2 || bw == 4 || bw == 8)
+        ? new FixedStats(bw) : null;
     offsets.add(0);
     dictOffsets.add(0);
   }
@@ -460,6 +469,9 @@ public final class LeafColumn {
       values.ensure(len);
       data.getBytes((long) from * byteWidth, values.a, values.n, len);
       values.n += len;
+      if (stats != null) {
+        stats.scan(values.a, pageItems, to - from); // while the block is still in cache
+      }
       pageItems += to - from;
       pageRows += to - from;
       return;
@@ -726,6 +738,9 @@ public final class LeafColumn {
 
   /** Clears the page accumulator after a flush; the next page starts at {@code nextRow}. */
   void resetPage(long nextRow) {
+    if (stats != null) {
+      stats = new FixedStats(byteWidth); // the old one may belong to a detached page
+    }
     dictValues.clear();
     dictOffsets.clear();
     dictOffsets.add(0);

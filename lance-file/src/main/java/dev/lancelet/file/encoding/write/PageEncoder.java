@@ -176,7 +176,8 @@ public final class PageEncoder {
     }
     ValueChunks vc = switch (c.valueKind) {
       case BOOL -> flatChunks(boolBits(c), 1, c.pageItems);
-      case FIXED -> fixedChunks(c.values.a, c.byteWidth, c.pageItems); // read only, never kept
+      case FIXED -> fixedChunks(c.values.a, c.byteWidth, c.pageItems,
+          c.stats != null && c.stats.items() == c.pageItems ? c.stats : null);
       case VARIABLE -> {
         Fsst.Compressed fsst = pendingFsst != null ? pendingFsst : maybeFsst(c);
         pendingFsst = null;
@@ -836,10 +837,16 @@ public final class PageEncoder {
    * bit packing when it saves space, else flat.
    */
   private static ValueChunks fixedChunks(byte[] data, int w, int n) {
+    return fixedChunks(data, w, n, null);
+  }
+
+  /** As {@link #fixedChunks(byte[], int, int)} with the page's statistics when they were gathered. */
+  private static ValueChunks fixedChunks(byte[] data, int w, int n, FixedStats stats) {
     if (w == 1 || w == 2 || w == 4 || w == 8) {
       // Runs are counted only until the threshold is reached: beyond it RLE is out either way.
       int runLimit = (int) Math.ceil(n * RLE_THRESHOLD);
-      if (Rle.countRuns(w, data, 0, n, runLimit) < runLimit) {
+      long runs = stats != null ? stats.runs() : Rle.countRuns(w, data, 0, n, runLimit);
+      if (runs < runLimit) {
         Rle.MiniBlockEncoded r = Rle.encodeMiniBlock(w, data, 0, n);
         List<byte[][]> chunks = new ArrayList<>();
         List<Integer> counts = new ArrayList<>();
@@ -859,7 +866,7 @@ public final class PageEncoder {
             .build();
         return new ValueChunks(chunks, counts, enc);
       }
-      ValueChunks ibp = inlineBitpack(data, w, n);
+      ValueChunks ibp = inlineBitpack(data, w, n, stats);
       if (ibp != null) {
         return ibp;
       }
@@ -899,10 +906,11 @@ public final class PageEncoder {
   }
 
   /**
-   * Inline bit packing in 1024-value chunks, or null when it would not save space. Widths are
-   * measured first (one pass), then each chunk is packed straight into its exact-size array.
+   * Inline bit packing in 1024-value chunks, or null when it would not save space. Widths come
+   * from {@code stats} or are measured first (one pass), then each chunk is packed straight into
+   * its exact-size array.
    */
-  private static ValueChunks inlineBitpack(byte[] data, int w, int n) {
+  private static ValueChunks inlineBitpack(byte[] data, int w, int n, FixedStats stats) {
     int bits = w * 8;
     int numChunks = (n + FastLanes.BLOCK - 1) / FastLanes.BLOCK;
     long packed = 0;
@@ -910,7 +918,7 @@ public final class PageEncoder {
     for (int ch = 0; ch < numChunks; ch++) {
       int s = ch * FastLanes.BLOCK;
       int cnt = Math.min(FastLanes.BLOCK, n - s);
-      widths[ch] = unsignedWidth(data, s * w, cnt, w);
+      widths[ch] = stats != null ? stats.chunkWidth(ch) : unsignedWidth(data, s * w, cnt, w);
       packed += InlineBitpacking.chunkBytes(bits, widths[ch]);
     }
     if (packed >= (long) n * w) {
