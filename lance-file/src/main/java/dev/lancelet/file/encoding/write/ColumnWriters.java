@@ -173,5 +173,8 @@ public final class ColumnWriters {
     while (!pending.isEmpty()) {
       writeOldest();
     }
+    for (LeafColumn c : leaves) {
+      c.releaseBuffers();
+    }
   }
 }

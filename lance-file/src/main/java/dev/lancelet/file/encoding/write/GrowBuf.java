@@ -30,11 +30,28 @@ final class GrowBuf {
       }
     }
 
-    /** Grows the array to at least {@code capacity} bytes in one step (keeping the content). */
+    /**
+     * Grows the array to at least {@code capacity} bytes in one step (keeping the content), taking
+     * a pooled page array when one is at hand (see {@link PageArrays}).
+     */
     void reserve(int capacity) {
       if (a.length < capacity) {
-        a = Arrays.copyOf(a, capacity);
+        byte[] pooled = PageArrays.take(capacity);
+        if (pooled != null) {
+          System.arraycopy(a, 0, pooled, 0, n);
+          a = pooled;
+        } else {
+          a = Arrays.copyOf(a, capacity);
+        }
       }
+    }
+
+    /** Gives a page-sized array to {@link PageArrays} and leaves this buffer empty and small. */
+    void release() {
+      byte[] old = a;
+      a = new byte[16];
+      n = 0;
+      PageArrays.give(old);
     }
 
     void zeros(int k) {

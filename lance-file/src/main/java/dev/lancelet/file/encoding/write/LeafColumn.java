@@ -107,7 +107,7 @@ public final class LeafColumn {
 
   /**
    * A detached page: the configuration of {@code src} and its current page accumulator (the
-   * buffers themselves, not copies). Used only by {@link #detachPage()}.
+   * buffers themselves, not copies). Used only by {@link #detachPage}.
    */
   private LeafColumn(LeafColumn src) {
     this.index = src.index;
@@ -163,7 +163,11 @@ public final class LeafColumn {
       dictValues = s.dictValues;
       dictOffsets = s.dictOffsets;
     } else {
-      values = last ? new GrowBuf.Bytes() : new GrowBuf.Bytes(values.a.length);
+      int capacity = values.a.length;
+      values = new GrowBuf.Bytes();
+      if (!last) {
+        values.reserve(capacity);
+      }
       offsets = new GrowBuf.Longs();
       rep = new GrowBuf.Shorts();
       def = new GrowBuf.Shorts();
@@ -174,10 +178,21 @@ public final class LeafColumn {
     return page;
   }
 
-  /** Takes back the buffers of a page from {@link #detachPage()} once it is encoded. */
+  /** Takes back the buffers of a page from {@link #detachPage} once it is encoded. */
   void recycle(LeafColumn page) {
     if (spare == null) {
       spare = page;
+    } else {
+      page.values.release();
+    }
+  }
+
+  /** After the last page: gives the page arrays to {@link PageArrays} for a later writer. */
+  void releaseBuffers() {
+    values.release();
+    if (spare != null) {
+      spare.values.release();
+      spare = null;
     }
   }
 
