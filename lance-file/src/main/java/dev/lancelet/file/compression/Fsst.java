@@ -404,10 +404,26 @@ public final class Fsst {
   static final int PARALLEL_MIN_BYTES = 256 * 1024;
 
   /**
+   * Runs the second half of a large compression. Its own daemon threads (idle ones exit after a
+   * few seconds), not the common pool: the writer encodes pages on common-pool threads, and a
+   * half forked there would often be run by the very thread that waits for it. When every thread
+   * is busy the caller compresses the half itself.
+   */
+  private static final java.util.concurrent.ExecutorService HALVES = new java.util.concurrent.ThreadPoolExecutor(
+      0, Math.max(1, Runtime.getRuntime().availableProcessors()), 5, java.util.concurrent.TimeUnit.SECONDS,
+      new java.util.concurrent.SynchronousQueue<>(),
+      r -> {
+        Thread t = new Thread(r, "lancelet-fsst");
+        t.setDaemon(true);
+        return t;
+      },
+      new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
+
+  /**
    * Compresses every string with {@code table} (which must have its compressed bit set). Large
-   * inputs are split into two halves by string count and compressed on the caller's thread and
-   * one {@link java.util.concurrent.ForkJoinPool#commonPool() common-pool} thread; each string is
-   * compressed on its own, so the output is the same bytes either way.
+   * inputs are split into two halves by string count and compressed on the caller's thread and a
+   * helper thread at once; each string is compressed on its own, so the output is the same bytes
+   * either way.
    */
   public static Compressed compressWith(SymbolTable table, byte[] data, int[] offsets, int offOff, int count) {
     if (!table.compressed) {
@@ -420,10 +436,24 @@ public final class Fsst {
       return new Compressed(table.serialize(), Arrays.copyOf(all.out, all.len), all.offsets);
     }
     int half = count / 2;
-    java.util.concurrent.CompletableFuture<Part> second = java.util.concurrent.CompletableFuture.supplyAsync(
-        () -> compressPart(m, data, offsets, offOff + half, count - half));
+    java.util.concurrent.Future<Part> second =
+        HALVES.submit(() -> compressPart(m, data, offsets, offOff + half, count - half));
     Part first = compressPart(m, data, offsets, offOff, half);
-    Part rest = second.join();
+    Part rest;
+    try {
+      rest = second.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while compressing strings", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
     byte[] out = Arrays.copyOf(first.out, first.len + rest.len);
     System.arraycopy(rest.out, 0, out, first.len, rest.len);
     int[] outOffsets = Arrays.copyOf(first.offsets, count + 1);
