@@ -115,7 +115,7 @@ public final class ColumnWriters {
           r += n;
           long buffered = c.bufferedBytes();
           if (buffered > maxPageBytes) {
-            flush(c, false);
+            flush(c, false, false);
             block = 64;
           } else {
             long perRow = Math.max(1, buffered / Math.max(1, c.pageRows));
@@ -126,14 +126,17 @@ public final class ColumnWriters {
     }
   }
 
-  /** Hands the column's page to the encoder; {@code last} when the file is being finished. */
-  private void flush(LeafColumn c, boolean last) throws IOException {
+  /**
+   * Hands the column's page to the encoder; {@code last} when the file is being finished, {@code
+   * inline} to encode on the caller's thread (which has nothing else to do meanwhile).
+   */
+  private void flush(LeafColumn c, boolean last, boolean inline) throws IOException {
     if (c.pageRows == 0) {
       return;
     }
     LeafColumn page = c.detachPage(last);
     CompletableFuture<PageEncoder.EncodedPage> encoded;
-    if (pipelined) {
+    if (pipelined && !inline) {
       encoded = CompletableFuture.supplyAsync(() -> new PageEncoder(version).encode(page));
     } else {
       encoded = CompletableFuture.completedFuture(encoder.encode(page));
@@ -165,10 +168,20 @@ public final class ColumnWriters {
     p.column().recycle(page);
   }
 
-  /** Flushes every column's partial page and writes every page still pending. */
+  /**
+   * Flushes every column's partial page and writes every page still pending. The last of those
+   * pages is encoded on the caller's thread, which would otherwise only wait: a one-column file
+   * then hands nothing to another thread at all.
+   */
   public void finish() throws IOException {
-    for (LeafColumn c : leaves) {
-      flush(c, true);
+    int lastWithRows = -1;
+    for (int i = 0; i < leaves.size(); i++) {
+      if (leaves.get(i).pageRows > 0) {
+        lastWithRows = i;
+      }
+    }
+    for (int i = 0; i < leaves.size(); i++) {
+      flush(leaves.get(i), true, i == lastWithRows);
     }
     while (!pending.isEmpty()) {
       writeOldest();
