@@ -550,7 +550,7 @@ final class PageDecoder {
     int nFixed = 0;
     long[] offs = fixed ? null : new long[guess + 1];
     int nVar = 0;
-    boolean raw = enc.getCompressionCase() == CompressiveEncoding.CompressionCase.VARIABLE;
+    boolean raw = enc.getCompressionCase() == CompressiveEncoding.CompressionCase.VARIABLE || Decompress.plainPackedStruct(enc);
     int p = start;
     while (p < end) {
       int r = 0;
