@@ -232,6 +232,55 @@ class BlobV2ReadInteropTest {
     }
   }
 
+  /** Offset of row 0's packed descriptor (kind 0, position 0, size 100) in the data file: after its u32 length 25. */
+  private static int row0Descriptor(byte[] file) {
+    byte[] want = new byte[4 + 17];
+    want[0] = 25;
+    want[4 + 9] = 100;
+    outer:
+    for (int i = 0; i + want.length <= file.length; i++) {
+      for (int j = 0; j < want.length; j++) {
+        if (file[i + j] != want[j]) {
+          continue outer;
+        }
+      }
+      return i + 4;
+    }
+    throw new AssertionError("row 0's descriptor not found");
+  }
+
+  @Test
+  void corruptInlineDescriptorsAreCorruptionsNamingTheFile() throws Exception {
+    Path data = dataFile();
+    byte[] bytes = Files.readAllBytes(data);
+    int at = row0Descriptor(bytes);
+    LocalObjectStore dataDir = new LocalObjectStore(ds.resolve("data"));
+
+    byte[] pastEnd = bytes.clone();
+    java.nio.ByteBuffer.wrap(pastEnd).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(at + 9, bytes.length + 1L);
+    Files.write(ds.resolve("data").resolve("past.lance"), pastEnd);
+    try (LanceFileReader r = LanceFileReader.open(dataDir, "past.lance", alloc)) {
+      assertThatThrownBy(() -> r.takeBlobs(new long[] {0}, "blob", BlobStore.of(dataDir)))
+          .isInstanceOf(LanceFormatException.class).hasMessageContaining("past.lance").hasMessageContaining("outside");
+    }
+
+    byte[] badKind = bytes.clone();
+    badKind[at] = 9;
+    Files.write(ds.resolve("data").resolve("kind.lance"), badKind);
+    try (LanceFileReader r = LanceFileReader.open(dataDir, "kind.lance", alloc)) {
+      assertThatThrownBy(() -> r.takeBlobs(new long[] {0}, "blob", BlobStore.of(dataDir)))
+          .isInstanceOf(LanceFormatException.class).hasMessageContaining("kind.lance").hasMessageContaining("unknown blob kind 9");
+    }
+
+    byte[] badLength = bytes.clone();
+    badLength[at - 4] = 30; // the row claims 30 bytes: its uri length no longer matches
+    Files.write(ds.resolve("data").resolve("len.lance"), badLength);
+    try (LanceFileReader r = LanceFileReader.open(dataDir, "len.lance", alloc)) {
+      assertThatThrownBy(() -> r.take(new long[] {0, 1}, List.of("blob")).close())
+          .isInstanceOf(LanceFormatException.class).hasMessageContaining("len.lance");
+    }
+  }
+
   @Test
   void sidecarNamesAreBitReversedIds() {
     assertThat(BlobStore.sidecarPath("s", 1)).isEqualTo("s/10000000000000000000000000000000.blob");

@@ -234,6 +234,37 @@ class LegacyBlobInteropTest {
   }
 
   @Test
+  void version20HandlesBothWays() throws Exception {
+    int n = 40;
+    List<VectorSchemaRoot> in = batches(n, 20);
+    try {
+      ReferenceLance.writeFile(dir.resolve("ref20.lance"), schema(), in, "2.0");
+      try (LanceFileWriter w = LanceFileWriter.create(new LocalObjectStore(dir), "ours20.lance", schema(), alloc,
+          WriteOptions.builder().version(LanceFileVersion.V2_0).build())) {
+        for (VectorSchemaRoot b : in) {
+          w.write(b);
+        }
+      }
+    } finally {
+      ReferenceLance.closeAll(in);
+    }
+    for (String name : List.of("ref20.lance", "ours20.lance")) {
+      try (LanceFileReader r = LanceFileReader.open(new LocalObjectStore(dir), name, alloc)) {
+        assertThat(r.version()).isEqualTo(LanceFileVersion.V2_0);
+        checkHandles(r, n);
+      }
+    }
+  }
+
+  @Test
+  void blobMetadataIsRefusedFor22() {
+    assertThatThrownBy(() -> LanceFileWriter.create(new LocalObjectStore(dir), "x.lance", schema(), alloc,
+        WriteOptions.builder().version(LanceFileVersion.V2_2).build()))
+        .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("blob v2");
+    assertThat(Files.exists(dir.resolve("x.lance"))).isFalse();
+  }
+
+  @Test
   void descriptorPastTheEndOfTheFileIsACorruption() throws Exception {
     List<VectorSchemaRoot> in = batches(12, 12);
     try {
