@@ -5,8 +5,9 @@ import java.nio.file.Path;
 
 /**
  * Resolves a location string to a store and a path inside it. Understood: bare paths and {@code
- * file://} URIs (local disk) and {@code memory://name/...}. Other schemes (s3, gs) are not
- * available yet and are refused with a clear message.
+ * file://} URIs (local disk), {@code memory://name/...} and {@code gs://bucket/prefix} (Google
+ * Cloud Storage, configured from the environment; see {@link dev.lancelet.io.gcs.GcsOptions}).
+ * Other schemes are refused with a clear message.
  */
 public final class ObjectStores {
   private ObjectStores() {}
@@ -19,6 +20,13 @@ public final class ObjectStores {
    * folder and the path is its file name.
    */
   public static Location forObject(String location) {
+    if (location.startsWith("gs://")) {
+      int slash = location.lastIndexOf('/');
+      if (slash < "gs://".length() || slash == location.length() - 1) {
+        throw new IllegalArgumentException("A GCS object location needs a bucket and a name: gs://BUCKET/PATH, got " + location);
+      }
+      return new Location(gcs(location.substring(0, slash)), location.substring(slash + 1));
+    }
     if (location.startsWith("memory://")) {
       String rest = location.substring("memory://".length());
       int slash = rest.indexOf('/');
@@ -34,6 +42,9 @@ public final class ObjectStores {
 
   /** Resolves {@code location} naming a folder (a dataset root). */
   public static ObjectStore forFolder(String location) {
+    if (location.startsWith("gs://")) {
+      return gcs(location);
+    }
     if (location.startsWith("memory://")) {
       String name = location.substring("memory://".length());
       if (name.endsWith("/")) {
@@ -47,6 +58,14 @@ public final class ObjectStores {
     return new LocalObjectStore(localPath(location));
   }
 
+  private static ObjectStore gcs(String uri) {
+    try {
+      return dev.lancelet.io.gcs.GcsObjectStore.open(uri, java.util.Map.of());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot open GCS store " + uri + ": " + e.getMessage(), e);
+    }
+  }
+
   private static Path localPath(String location) {
     int colon = location.indexOf("://");
     if (colon < 0) {
@@ -57,6 +76,6 @@ public final class ObjectStores {
       return Path.of(URI.create(location));
     }
     throw new UnsupportedOperationException(
-        "Object store scheme '" + scheme + "' is not supported yet (only local paths, file:// and memory://): " + location);
+        "Object store scheme '" + scheme + "' is not supported yet (only local paths, file://, memory:// and gs://): " + location);
   }
 }

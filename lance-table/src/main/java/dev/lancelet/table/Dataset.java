@@ -1,0 +1,485 @@
+package dev.lancelet.table;
+
+import dev.lancelet.file.schema.LanceField;
+import dev.lancelet.io.ObjectNotFoundException;
+import dev.lancelet.io.ObjectStore;
+import dev.lancelet.io.ObjectStores;
+import dev.lancelet.table.commit.ManifestStore;
+import dev.lancelet.table.format.DeletionVector;
+import dev.lancelet.table.format.FeatureFlags;
+import dev.lancelet.table.format.Fragment;
+import dev.lancelet.table.format.Json;
+import dev.lancelet.table.format.Manifest;
+import dev.lancelet.table.format.ManifestFile;
+import dev.lancelet.table.format.Transaction;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * One version of a Lance dataset, opened for reading: its schema, fragments and rows. A dataset is
+ * a folder holding {@code data/*.lance} files, one manifest per version under {@code _versions/},
+ * transactions, deletion files, indices and tags; see {@code docs/table.md}.
+ *
+ * <p>Opening reads one manifest. Scans ({@link #newScan()}) and takes read data files on demand.
+ * A {@code Dataset} is safe for concurrent use; the version it shows never changes ({@link
+ * #checkout} opens another). Close it to release the store and, if the dataset created it, the
+ * allocator; datasets made by {@code checkout} share both and release them with the last close.
+ */
+public final class Dataset implements AutoCloseable {
+  /** Store, allocator and their shared ownership across checkouts. */
+  private static final class Resources {
+    final ObjectStore store;
+    final boolean ownsStore;
+    final BufferAllocator allocator;
+    final boolean ownsAllocator;
+    final AtomicInteger refs = new AtomicInteger(1);
+
+    Resources(ObjectStore store, boolean ownsStore, BufferAllocator allocator, boolean ownsAllocator) {
+      this.store = store;
+      this.ownsStore = ownsStore;
+      this.allocator = allocator;
+      this.ownsAllocator = ownsAllocator;
+    }
+
+    void release() throws IOException {
+      if (refs.decrementAndGet() == 0) {
+        try {
+          if (ownsStore) {
+            store.close();
+          }
+        } finally {
+          if (ownsAllocator) {
+            allocator.close();
+          }
+        }
+      }
+    }
+  }
+
+  private final Resources res;
+  private final ManifestStore manifests;
+  private final ManifestFile current;
+  private volatile boolean closed;
+  private volatile long[] liveCounts; // per fragment, loaded on first need
+
+  private Dataset(Resources res, ManifestFile current) {
+    this.res = res;
+    this.manifests = new ManifestStore(res.store);
+    this.current = current;
+  }
+
+  // ------------------------------------------------------------------ open
+
+  /** Opens the latest version of the dataset at {@code uri} (a path, {@code file://} or {@code memory://}). */
+  public static Dataset open(String uri) throws IOException {
+    return open(uri, OpenOptions.defaults());
+  }
+
+  /** Opens the dataset at {@code uri} with options. */
+  public static Dataset open(String uri, OpenOptions options) throws IOException {
+    ObjectStore store = ObjectStores.forFolder(uri);
+    try {
+      return open(store, true, options);
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  /** Opens the dataset rooted at {@code store}; the store stays the caller's. */
+  public static Dataset open(ObjectStore store, OpenOptions options) throws IOException {
+    return open(store, false, options);
+  }
+
+  private static Dataset open(ObjectStore store, boolean ownsStore, OpenOptions options) throws IOException {
+    Objects.requireNonNull(options, "options");
+    ManifestStore ms = new ManifestStore(store);
+    long version;
+    if (options.tag() != null) {
+      version = tagVersion(store, options.tag());
+    } else if (options.version() > 0) {
+      version = options.version();
+    } else {
+      version = ms.latest();
+    }
+    ManifestFile mf = ms.read(version);
+    check(mf, store);
+    BufferAllocator a = options.allocator();
+    boolean owns = a == null;
+    if (owns) {
+      a = new RootAllocator();
+    }
+    return new Dataset(new Resources(store, ownsStore, a, owns), mf);
+  }
+
+  private static void check(ManifestFile mf, ObjectStore store) throws IOException {
+    Manifest m = mf.manifest();
+    FeatureFlags.checkReadable(m.readerFeatureFlags(), "Dataset " + store.uri() + " version " + m.version());
+    if (m.hasBasePaths()) {
+      throw new UnsupportedFeatureException("Dataset " + store.uri() + " version " + m.version()
+          + " keeps files under external base paths, which Lancelet does not support yet");
+    }
+  }
+
+  /** The version a tag points at. */
+  static long tagVersion(ObjectStore store, String tag) throws IOException {
+    if (tag.isEmpty() || tag.contains("/") || tag.contains("\\") || tag.startsWith(".")) {
+      throw new IllegalArgumentException("Invalid tag name '" + tag + "'");
+    }
+    String path = "_refs/tags/" + tag + ".json";
+    byte[] bytes;
+    try {
+      bytes = store.readAll(path);
+    } catch (ObjectNotFoundException e) {
+      throw new VersionNotFoundException("Tag '" + tag + "' does not exist in " + store.uri());
+    }
+    try {
+      Object v = Json.parse(new String(bytes, StandardCharsets.UTF_8));
+      if (v instanceof Map<?, ?> m && m.get("version") instanceof Long n && n > 0) {
+        return n;
+      }
+    } catch (IllegalArgumentException e) {
+      throw new CorruptManifestException(store.uri() + "/" + path, e.getMessage(), e);
+    }
+    throw new CorruptManifestException(store.uri() + "/" + path, "tag file has no positive \"version\"");
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("Dataset " + uri() + " is closed");
+    }
+  }
+
+  // ------------------------------------------------------------------ metadata
+
+  /** The dataset's root URI. */
+  public String uri() {
+    return res.store.uri();
+  }
+
+  /** The store holding the dataset. */
+  public ObjectStore store() {
+    return res.store;
+  }
+
+  /** The allocator batches come from. */
+  public BufferAllocator allocator() {
+    return res.allocator;
+  }
+
+  /** The version this dataset shows. */
+  public long version() {
+    return current.manifest().version();
+  }
+
+  /** The manifest of this version. */
+  public Manifest manifest() {
+    return current.manifest();
+  }
+
+  /** The manifest file of this version (manifest, index section, embedded transaction). */
+  public ManifestFile manifestFile() {
+    return current;
+  }
+
+  /** The newest version in the store now. */
+  public long latestVersion() throws IOException {
+    checkOpen();
+    return manifests.latest();
+  }
+
+  /** Every version in the store, ascending, with commit time and operation. */
+  public List<VersionInfo> versions() throws IOException {
+    checkOpen();
+    List<VersionInfo> out = new ArrayList<>();
+    for (long v : manifests.list().keySet()) {
+      ManifestFile mf = manifests.read(v);
+      Transaction t = mf.transaction();
+      String op = "Unknown";
+      if (t == null && !mf.manifest().transactionFile().isEmpty()) {
+        try {
+          t = Transaction.decode(res.store.readAll("_transactions/" + mf.manifest().transactionFile()),
+              uri() + "/_transactions/" + mf.manifest().transactionFile());
+        } catch (ObjectNotFoundException e) {
+          t = null;
+        }
+      }
+      if (t != null) {
+        op = t.operationName();
+      }
+      out.add(new VersionInfo(v, mf.manifest().timestamp(), op));
+    }
+    return out;
+  }
+
+  /** The Arrow schema of this version (dictionary fields as their value type). */
+  public Schema schema() {
+    return current.manifest().schema().arrowSchema();
+  }
+
+  /** The fragments of this version. */
+  public List<Fragment> fragments() {
+    return current.manifest().fragments();
+  }
+
+  /** Rows visible in this version (deleted rows excluded). */
+  public long countRows() throws IOException {
+    long n = 0;
+    for (long c : liveCounts()) {
+      n += c;
+    }
+    return n;
+  }
+
+  private long[] liveCounts() throws IOException {
+    long[] c = liveCounts;
+    if (c == null) {
+      List<Fragment> fs = fragments();
+      c = new long[fs.size()];
+      for (int i = 0; i < c.length; i++) {
+        long live = fs.get(i).liveRowsIfKnown();
+        if (live < 0) {
+          live = fs.get(i).physicalRows() - FragmentReader.loadDeletions(res.store, fs.get(i)).size();
+        }
+        c[i] = live;
+      }
+      liveCounts = c;
+    }
+    return c;
+  }
+
+  /** Opens another version of the same dataset, sharing store and allocator. */
+  public Dataset checkout(long version) throws IOException {
+    checkOpen();
+    ManifestFile mf = manifests.read(version);
+    check(mf, res.store);
+    res.refs.incrementAndGet();
+    return new Dataset(res, mf);
+  }
+
+  /** Opens the version a tag points at. */
+  public Dataset checkoutTag(String tag) throws IOException {
+    return checkout(tagVersion(res.store, tag));
+  }
+
+  /** Opens the newest version. */
+  public Dataset checkoutLatest() throws IOException {
+    return checkout(latestVersion());
+  }
+
+  // ------------------------------------------------------------------ reading
+
+  /** Starts describing a scan of this version. */
+  public ScanBuilder newScan() {
+    checkOpen();
+    return new ScanBuilder(this);
+  }
+
+  private List<LanceField> fieldsFor(List<String> columns) {
+    var schema = current.manifest().schema();
+    List<LanceField> out = new ArrayList<>();
+    for (String c : columns == null ? schema.names() : columns) {
+      LanceField f = schema.topLevel(c);
+      if (f == null) {
+        throw new IllegalArgumentException("No column '" + c + "' in " + uri() + "; columns are " + schema.names());
+      }
+      out.add(f);
+    }
+    return out;
+  }
+
+  /**
+   * Reads rows by position among the visible rows of this version (after deletions, fragments in
+   * order), in the order given; duplicates allowed. Only the pages holding the rows are read.
+   *
+   * @param columns top-level columns (null for all)
+   * @return a root the caller closes
+   * @throws IndexOutOfBoundsException for a position outside {@code [0, countRows())}
+   */
+  public VectorSchemaRoot take(long[] rowOffsets, List<String> columns) throws IOException {
+    checkOpen();
+    long[] counts = liveCounts();
+    long[] starts = new long[counts.length + 1];
+    for (int i = 0; i < counts.length; i++) {
+      starts[i + 1] = starts[i] + counts[i];
+    }
+    List<Fragment> fs = fragments();
+    Map<Integer, DeletionVector> dvs = new HashMap<>();
+    long[] addresses = new long[rowOffsets.length];
+    for (int i = 0; i < rowOffsets.length; i++) {
+      long r = rowOffsets[i];
+      if (r < 0 || r >= starts[counts.length]) {
+        throw new IndexOutOfBoundsException("Row " + r + " is outside [0, " + starts[counts.length] + ") of " + uri()
+            + " version " + version());
+      }
+      int k = java.util.Arrays.binarySearch(starts, r);
+      k = k >= 0 ? k : -k - 2;
+      while (counts[k] == 0 || starts[k + 1] <= r) {
+        k++;
+      }
+      long within = r - starts[k];
+      Fragment f = fs.get(k);
+      long physical = within;
+      if (f.deletionFile() != null) {
+        DeletionVector dv = dvs.get(k);
+        if (dv == null) {
+          dv = FragmentReader.loadDeletions(res.store, f);
+          dvs.put(k, dv);
+        }
+        physical = nthLive(dv.toBitmap(), within);
+      }
+      addresses[i] = (f.id() << 32) | physical;
+    }
+    return takeAddresses(addresses, columns, false);
+  }
+
+  /** The physical offset of the {@code n}-th (from 0) row not in {@code deleted}. */
+  private static long nthLive(RoaringBitmap deleted, long n) {
+    long lo = n;
+    long hi = n + deleted.getLongCardinality();
+    while (lo < hi) {
+      long mid = (lo + hi) >>> 1;
+      long live = mid + 1 - deleted.rankLong((int) mid);
+      if (live > n) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo;
+  }
+
+  /**
+   * Reads rows by address ({@code fragment id << 32 | row offset}), in the order given; duplicates
+   * allowed.
+   *
+   * @throws IllegalArgumentException for an address of a missing fragment, past its end, or of a
+   *     deleted row
+   */
+  public VectorSchemaRoot takeByAddress(long[] rowAddresses, List<String> columns) throws IOException {
+    checkOpen();
+    return takeAddresses(rowAddresses, columns, true);
+  }
+
+  private VectorSchemaRoot takeAddresses(long[] addresses, List<String> columns, boolean check) throws IOException {
+    List<LanceField> fields = fieldsFor(columns);
+    Map<Long, Fragment> byId = new HashMap<>();
+    for (Fragment f : fragments()) {
+      byId.put(f.id(), f);
+    }
+    // Group by fragment, remembering where each row goes.
+    Map<Long, List<Integer>> groups = new LinkedHashMap<>();
+    for (int i = 0; i < addresses.length; i++) {
+      long fid = addresses[i] >>> 32;
+      Fragment f = byId.get(fid);
+      long off = addresses[i] & 0xFFFF_FFFFL;
+      if (f == null || off >= f.physicalRows()) {
+        throw new IllegalArgumentException("Row address " + addresses[i] + " (fragment " + fid + ", row " + off
+            + ") does not exist in " + uri() + " version " + version());
+      }
+      groups.computeIfAbsent(fid, k -> new ArrayList<>()).add(i);
+    }
+    List<Field> outFields = new ArrayList<>();
+    for (LanceField f : fields) {
+      outFields.add(current.manifest().schema().arrowField(f.name()));
+    }
+    // Read each fragment's rows, then copy into the output in the order asked (variable-width
+    // vectors must be filled in order).
+    List<VectorSchemaRoot> parts = new ArrayList<>();
+    int[] partOf = new int[addresses.length];
+    int[] rowIn = new int[addresses.length];
+    List<FieldVector> out = new ArrayList<>();
+    try {
+      for (Map.Entry<Long, List<Integer>> g : groups.entrySet()) {
+        Fragment f = byId.get(g.getKey());
+        List<Integer> idx = g.getValue();
+        long[] offs = new long[idx.size()];
+        for (int j = 0; j < offs.length; j++) {
+          offs[j] = addresses[idx.get(j)] & 0xFFFF_FFFFL;
+          partOf[idx.get(j)] = parts.size();
+          rowIn[idx.get(j)] = j;
+        }
+        try (FragmentReader r = new FragmentReader(res.store, res.allocator, current.manifest(), f, fields, false, false)) {
+          if (check && f.deletionFile() != null) {
+            DeletionVector dv = r.deletions();
+            for (long o : offs) {
+              if (dv.contains(o)) {
+                throw new IllegalArgumentException("Row address " + ((f.id() << 32) | o) + " names a deleted row of "
+                    + uri() + " version " + version());
+              }
+            }
+          }
+          parts.add(r.take(offs));
+        }
+      }
+      for (int c = 0; c < outFields.size(); c++) {
+        List<FieldVector> sources = new ArrayList<>();
+        for (VectorSchemaRoot p : parts) {
+          sources.add(p.getVector(c));
+        }
+        out.add(Batches.gather(outFields.get(c), sources, partOf, rowIn, addresses.length, res.allocator));
+      }
+      VectorSchemaRoot root = new VectorSchemaRoot(outFields, out, addresses.length);
+      out = null;
+      return root;
+    } finally {
+      Batches.closeAll(out);
+      Batches.closeAll(parts);
+    }
+  }
+
+  // ------------------------------------------------------------------ writing
+
+  /**
+   * Writes {@code data} as a new dataset or a new version of one at {@code uri}, per {@code
+   * options} (create, append or overwrite), and returns the new version opened.
+   */
+  public static Dataset write(ArrowReader data, String uri, WriteOptions options) throws IOException {
+    ObjectStore store = ObjectStores.forFolder(uri);
+    boolean ok = false;
+    try {
+      DatasetWriter.write(data, store, options);
+      Dataset d = open(store, true, OpenOptions.builder().allocator(options.allocator()).build());
+      ok = true;
+      return d;
+    } finally {
+      if (!ok) {
+        store.close();
+      }
+    }
+  }
+
+  /** As {@link #write(ArrowReader, String, WriteOptions)}, into a store the caller keeps. */
+  public static Dataset write(ArrowReader data, ObjectStore store, WriteOptions options) throws IOException {
+    DatasetWriter.write(data, store, options);
+    return open(store, false, OpenOptions.builder().allocator(options.allocator()).build());
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (!closed) {
+      closed = true;
+      res.release();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Dataset{" + uri() + ", version " + version() + ", " + fragments().size() + " fragments}";
+  }
+}

@@ -1,0 +1,271 @@
+package dev.lancelet.table;
+
+import dev.lancelet.file.LanceFileWriter;
+import dev.lancelet.file.schema.LanceField;
+import dev.lancelet.format.LanceFileVersion;
+import dev.lancelet.io.ObjectStore;
+import dev.lancelet.table.commit.AppendOperation;
+import dev.lancelet.table.commit.Committer;
+import dev.lancelet.table.commit.ManifestStore;
+import dev.lancelet.table.commit.Operation;
+import dev.lancelet.table.commit.OverwriteOperation;
+import dev.lancelet.table.format.DataFile;
+import dev.lancelet.table.format.FeatureFlags;
+import dev.lancelet.table.format.Fragment;
+import dev.lancelet.table.format.Manifest;
+import dev.lancelet.table.format.TableSchema;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.Dictionary;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Writes a stream of batches as data files (one fragment per file) and commits them: the files
+ * first, then the manifest. Anything that fails before the commit, or a commit that loses to a
+ * non-commuting change, deletes the files it wrote; the previous version stays as it was.
+ */
+final class DatasetWriter {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  private DatasetWriter() {}
+
+  /**
+   * A data file name as Lance makes them: a random UUID whose first 3 bytes are written as 24
+   * binary digits and the remaining 13 as 26 hex digits, then {@code .lance}.
+   */
+  static String newDataFileName() {
+    byte[] b = new byte[16];
+    RANDOM.nextBytes(b);
+    b[6] = (byte) ((b[6] & 0x0f) | 0x40); // version 4
+    b[8] = (byte) ((b[8] & 0x3f) | 0x80); // IETF variant
+    StringBuilder sb = new StringBuilder(56);
+    for (int i = 0; i < 3; i++) {
+      for (int bit = 7; bit >= 0; bit--) {
+        sb.append(((b[i] >> bit) & 1) == 1 ? '1' : '0');
+      }
+    }
+    for (int i = 3; i < 16; i++) {
+      sb.append(HEX[(b[i] >> 4) & 0xf]).append(HEX[b[i] & 0xf]);
+    }
+    return sb.append(".lance").toString();
+  }
+
+  static Manifest write(ArrowReader data, ObjectStore store, WriteOptions options) throws IOException {
+    Committer committer = new Committer(store, options.commitRetries());
+    long latest = committer.latestOrZero();
+    if (options.mode() == WriteOptions.Mode.CREATE && latest > 0) {
+      throw new LanceTableException("Cannot create a dataset at " + store.uri() + ": one exists (latest version "
+          + latest + "); use mode APPEND or OVERWRITE");
+    }
+    Manifest base = latest > 0 ? new ManifestStore(store).read(latest).manifest() : null;
+    if (base != null) {
+      FeatureFlags.checkWritable(base.writerFeatureFlags(), "Dataset " + store.uri() + " version " + latest);
+      if (base.hasBasePaths()) {
+        throw new UnsupportedFeatureException("Dataset " + store.uri() + " uses external base paths; not supported yet");
+      }
+    }
+    Schema input = data.getVectorSchemaRoot().getSchema();
+    Schema logical = logicalSchema(input, data);
+    boolean append = options.mode() == WriteOptions.Mode.APPEND && base != null;
+    TableSchema schema;
+    List<LanceField> order;
+    LanceFileVersion version;
+    if (append) {
+      schema = base.schema();
+      order = schema.match(logical);
+      String v = base.dataStorageVersion();
+      try {
+        version = LanceFileVersion.parse(v.isEmpty() ? "legacy" : v);
+      } catch (IllegalArgumentException e) {
+        throw new UnsupportedFeatureException("Dataset " + store.uri() + " records data storage version '" + v + "'");
+      }
+      if (version != LanceFileVersion.V2_0 && version != LanceFileVersion.V2_1 && version != LanceFileVersion.V2_2) {
+        throw new UnsupportedFeatureException("Cannot append to " + store.uri() + ": its data storage version " + v
+            + " is not one Lancelet writes (2.0, 2.1, 2.2)");
+      }
+    } else {
+      schema = TableSchema.fromArrow(logical);
+      order = schema.topLevel();
+      version = options.fileVersion();
+    }
+    List<Integer> fieldIds = new ArrayList<>();
+    for (LanceField f : order) {
+      collectIds(f, version == LanceFileVersion.V2_0, fieldIds);
+    }
+    List<Integer> columns = new ArrayList<>();
+    for (int i = 0; i < fieldIds.size(); i++) {
+      columns.add(i);
+    }
+    List<String> written = new ArrayList<>();
+    boolean committing = false;
+    try {
+      List<Fragment> fragments = writeFiles(data, input, store, options, version, fieldIds, columns, written);
+      String versionName = version.major() + "." + version.minor();
+      Operation op = append ? new AppendOperation(fragments)
+          : new OverwriteOperation(schema, fragments, versionName, options.stableRowIds() || (base != null
+              && options.mode() == WriteOptions.Mode.OVERWRITE && base.stableRowIds()), base == null);
+      committing = true;
+      return committer.commit(op, latest).manifest();
+    } catch (CommitConflictException e) {
+      deleteQuietly(store, written);
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      // Before the commit the files are certainly unused. A failure inside the commit may leave
+      // its outcome unknown; then the files are kept (an orphan is harmless, a missing file is not).
+      if (!committing) {
+        deleteQuietly(store, written);
+      }
+      throw e;
+    }
+  }
+
+  private static void deleteQuietly(ObjectStore store, List<String> paths) {
+    for (String p : paths) {
+      try {
+        store.delete(p);
+      } catch (IOException e) {
+        // orphans are harmless
+      }
+    }
+  }
+
+  private static void collectIds(LanceField f, boolean all, List<Integer> out) {
+    if (all || f.isLeaf()) {
+      out.add(f.id());
+    }
+    for (LanceField c : f.children()) {
+      collectIds(c, all, out);
+    }
+  }
+
+  private static List<Fragment> writeFiles(ArrowReader data, Schema input, ObjectStore store, WriteOptions options,
+      LanceFileVersion version, List<Integer> fieldIds, List<Integer> columns, List<String> written) throws IOException {
+    try (org.apache.arrow.memory.BufferAllocator allocator = new org.apache.arrow.memory.RootAllocator()) {
+      return writeFiles(data, input, store, options, version, fieldIds, columns, written, allocator);
+    }
+  }
+
+  private static List<Fragment> writeFiles(ArrowReader data, Schema input, ObjectStore store, WriteOptions options,
+      LanceFileVersion version, List<Integer> fieldIds, List<Integer> columns, List<String> written,
+      org.apache.arrow.memory.BufferAllocator allocator) throws IOException {
+    List<Fragment> out = new ArrayList<>();
+    dev.lancelet.file.WriteOptions fileOptions = dev.lancelet.file.WriteOptions.builder().version(version).build();
+    LanceFileWriter w = null;
+    String name = null;
+    long rows = 0;
+    long bytes = 0;
+    try {
+      while (data.loadNextBatch()) {
+        VectorSchemaRoot root = data.getVectorSchemaRoot();
+        int n = root.getRowCount();
+        long batchBytes = 0;
+        for (FieldVector v : root.getFieldVectors()) {
+          batchBytes += v.getBufferSize();
+        }
+        int off = 0;
+        while (off < n) {
+          if (w == null) {
+            name = newDataFileName();
+            written.add("data/" + name);
+            w = LanceFileWriter.create(store, "data/" + name, input, allocator, fileOptions, data);
+            rows = 0;
+            bytes = 0;
+          }
+          int take = (int) Math.min(n - off, options.maxRowsPerFile() - rows);
+          if (off == 0 && take == n) {
+            w.write(root, data);
+          } else {
+            try (VectorSchemaRoot s = slice(root, input, off, take, allocator)) {
+              w.write(s, data);
+            }
+          }
+          rows += take;
+          bytes += n == 0 ? 0 : batchBytes * take / n;
+          off += take;
+          if (rows >= options.maxRowsPerFile() || bytes >= options.maxBytesPerFile()) {
+            out.add(finish(w, store, name, rows, version, fieldIds, columns));
+            w = null;
+          }
+        }
+      }
+      if (w != null) {
+        if (rows > 0) {
+          out.add(finish(w, store, name, rows, version, fieldIds, columns));
+        } else {
+          w.abort();
+          written.remove("data/" + name);
+        }
+        w = null;
+      }
+      return out;
+    } finally {
+      if (w != null) {
+        w.abort();
+      }
+    }
+  }
+
+  /** Rows {@code [off, off + n)} of {@code root}, keeping the input's field names (slices rename list items). */
+  private static VectorSchemaRoot slice(VectorSchemaRoot root, Schema input, int off, int n,
+      org.apache.arrow.memory.BufferAllocator allocator) {
+    List<FieldVector> vs = new ArrayList<>();
+    try {
+      for (FieldVector v : root.getFieldVectors()) {
+        org.apache.arrow.vector.util.TransferPair tp = v.getTransferPair(v.getAllocator());
+        tp.splitAndTransfer(off, n);
+        vs.add((FieldVector) tp.getTo());
+      }
+      VectorSchemaRoot s = new VectorSchemaRoot(input.getFields(), vs, n);
+      vs = null;
+      return s;
+    } finally {
+      Batches.closeAll(vs);
+    }
+  }
+
+  private static Fragment finish(LanceFileWriter w, ObjectStore store, String name, long rows, LanceFileVersion version,
+      List<Integer> fieldIds, List<Integer> columns) throws IOException {
+    w.close();
+    long size = store.size("data/" + name);
+    DataFile df = new DataFile(name, fieldIds, columns, version.major(), version.minor(), size, null);
+    return Fragment.of(0, List.of(df), rows);
+  }
+
+  /**
+   * The input schema with dictionary-encoded fields given their value type (Arrow Java gives them
+   * the index type), so the table schema can name them {@code dict:<value>:<index>:false}.
+   */
+  static Schema logicalSchema(Schema s, DictionaryProvider dictionaries) {
+    List<Field> out = new ArrayList<>();
+    for (Field f : s.getFields()) {
+      out.add(logical(f, dictionaries));
+    }
+    return new Schema(out, s.getCustomMetadata());
+  }
+
+  private static Field logical(Field f, DictionaryProvider dictionaries) {
+    List<Field> kids = new ArrayList<>();
+    for (Field c : f.getChildren()) {
+      kids.add(logical(c, dictionaries));
+    }
+    if (f.getDictionary() == null) {
+      return new Field(f.getName(), f.getFieldType(), kids);
+    }
+    Dictionary d = dictionaries == null ? null : dictionaries.lookup(f.getDictionary().getId());
+    if (d == null) {
+      // Already the value type (as in Arrow IPC schemas).
+      return new Field(f.getName(), f.getFieldType(), kids);
+    }
+    return new Field(f.getName(), new FieldType(f.isNullable(), d.getVector().getField().getType(), f.getDictionary(),
+        f.getMetadata()), kids);
+  }
+}

@@ -1,0 +1,89 @@
+package dev.lancelet.table;
+
+import org.apache.arrow.memory.BufferAllocator;
+
+/**
+ * How to open a dataset: which version (a number or a tag; the latest by default) and which Arrow
+ * allocator batches come from (a private {@code RootAllocator} closed with the dataset by
+ * default). Immutable; build with {@link #builder()}.
+ */
+public final class OpenOptions {
+  private final long version;
+  private final String tag;
+  private final BufferAllocator allocator;
+
+  private OpenOptions(Builder b) {
+    this.version = b.version;
+    this.tag = b.tag;
+    this.allocator = b.allocator;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Latest version, private allocator. */
+  public static OpenOptions defaults() {
+    return builder().build();
+  }
+
+  /** The version to check out, or -1 for the latest. */
+  public long version() {
+    return version;
+  }
+
+  /** The tag to check out, or null. */
+  public String tag() {
+    return tag;
+  }
+
+  /** The caller's allocator, or null for a private one. */
+  public BufferAllocator allocator() {
+    return allocator;
+  }
+
+  @Override
+  public String toString() {
+    return "OpenOptions{version=" + (version < 0 ? "latest" : version) + (tag == null ? "" : ", tag=" + tag) + "}";
+  }
+
+  /** Builder of {@link OpenOptions}. */
+  public static final class Builder {
+    private long version = -1;
+    private String tag;
+    private BufferAllocator allocator;
+
+    private Builder() {}
+
+    /** Checks out {@code version} (from 1) instead of the latest. */
+    public Builder version(long version) {
+      if (version < 1) {
+        throw new IllegalArgumentException("Versions start at 1, got " + version);
+      }
+      this.version = version;
+      return this;
+    }
+
+    /** Checks out the version a tag points at. */
+    public Builder tag(String tag) {
+      this.tag = tag;
+      return this;
+    }
+
+    /**
+     * Allocator for every batch the dataset returns. It stays the caller's: the dataset does not
+     * close it.
+     */
+    public Builder allocator(BufferAllocator allocator) {
+      this.allocator = allocator;
+      return this;
+    }
+
+    public OpenOptions build() {
+      if (version >= 0 && tag != null) {
+        throw new IllegalArgumentException("Give a version or a tag, not both");
+      }
+      return new OpenOptions(this);
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package dev.lancelet.table.commit;
+
+import com.google.protobuf.ByteString;
+import dev.lancelet.io.ConditionalPut;
+import dev.lancelet.io.ObjectAlreadyExistsException;
+import dev.lancelet.io.ObjectStore;
+import dev.lancelet.table.CommitConflictException;
+import dev.lancelet.table.DatasetNotFoundException;
+import dev.lancelet.table.format.FeatureFlags;
+import dev.lancelet.table.format.Manifest;
+import dev.lancelet.table.format.ManifestFile;
+import dev.lancelet.table.format.ManifestNaming;
+import dev.lancelet.table.format.Transaction;
+import dev.lancelet.table.format.VersionHint;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Commits operations to a dataset. A commit writes the transaction file, then the next version's
+ * manifest with put-if-absent under its final name: exactly one of several racing writers gets a
+ * given version. A loser reads the transactions committed since the version it read; if its
+ * operation commutes with all of them it is applied again on the newest manifest and retried
+ * after a jittered exponential backoff, otherwise the commit fails with {@link
+ * CommitConflictException}. A failed commit leaves no manifest, so readers never see it; the data
+ * files it wrote stay behind as orphans.
+ */
+public final class Committer {
+  /** Writer library recorded in manifests Lancelet writes. */
+  public static final String LIBRARY = "lancelet";
+  /** Writer version recorded in manifests Lancelet writes. */
+  public static final String LIBRARY_VERSION = "0.1.0";
+
+  private final ObjectStore store;
+  private final ManifestStore manifests;
+  private final int retries;
+
+  /**
+   * @param retries rebase-and-retry rounds after a lost race
+   * @throws UnsupportedOperationException if the store cannot put-if-absent
+   */
+  public Committer(ObjectStore store, int retries) {
+    if (!(store instanceof ConditionalPut)) {
+      throw new UnsupportedOperationException("Cannot commit to " + store.uri()
+          + ": the store has no atomic put-if-absent (ConditionalPut), so concurrent commits could overwrite each other");
+    }
+    this.store = store;
+    this.manifests = new ManifestStore(store);
+    this.retries = retries;
+  }
+
+  /**
+   * Commits {@code op} on top of version {@code readVersion} (0 for a new dataset).
+   *
+   * @return the committed manifest file
+   * @throws CommitConflictException when another writer's change does not commute with {@code
+   *     op}, or the retries ran out
+   */
+  public ManifestFile commit(Operation op, long readVersion) throws IOException {
+    long base = readVersion;
+    for (int attempt = 0; ; attempt++) {
+      ManifestFile baseFile = base == 0 ? null : manifests.read(base);
+      if (baseFile != null) {
+        FeatureFlags.checkWritable(baseFile.manifest().writerFeatureFlags(),
+            "Dataset " + store.uri() + " version " + base);
+      }
+      ManifestNaming naming = base == 0 ? ManifestNaming.V2 : manifests.scheme();
+      Operation.Applied applied = op.apply(baseFile == null ? null : baseFile.manifest());
+      long version = base + 1;
+      Transaction txn = Transaction.fromProto(applied.transaction().setReadVersion(base)
+          .setUuid(applied.transaction().getUuid().isEmpty() ? java.util.UUID.randomUUID().toString()
+              : applied.transaction().getUuid())
+          .build());
+      Manifest m = applied.manifest().withVersion(version).withTimestamp(Instant.now())
+          .withWriter(LIBRARY, LIBRARY_VERSION).withTransactionFile(txn.fileName());
+      String txnPath = "_transactions/" + txn.fileName();
+      store.put(txnPath, txn.encode());
+      ByteString index = baseFile == null ? null : baseFile.indexSection();
+      ManifestFile.Encoded enc = ManifestFile.encode(m, index, txn);
+      try {
+        ((ConditionalPut) store).putIfAbsent(naming.path(version), enc.bytes());
+      } catch (ObjectAlreadyExistsException lost) {
+        store.delete(txnPath);
+        long latest = manifests.latest();
+        for (long v = base + 1; v <= latest; v++) {
+          Transaction other = transactionOf(manifests.read(v));
+          if (other == null || !op.commutesWith(other)) {
+            throw new CommitConflictException("Commit of " + op.name() + " on " + store.uri() + " (read version " + base
+                + ") conflicts with " + (other == null ? "an unknown operation" : other.operationName())
+                + " committed as version " + v);
+          }
+        }
+        if (attempt >= retries) {
+          throw new CommitConflictException("Commit of " + op.name() + " on " + store.uri() + " lost " + (attempt + 1)
+              + " races in a row; giving up (latest version " + latest + ")");
+        }
+        backoff(attempt);
+        base = latest;
+        continue;
+      }
+      // Best effort: the hint only speeds up other readers; the listing is authoritative.
+      try {
+        store.put(VersionHint.PATH, VersionHint.encode(version));
+      } catch (IOException e) {
+        // ignored on purpose
+      }
+      return new ManifestFile(enc.manifest(), index, txn);
+    }
+  }
+
+  /** The newest version, or 0 when the dataset does not exist. */
+  public long latestOrZero() throws IOException {
+    try {
+      return manifests.latest();
+    } catch (DatasetNotFoundException e) {
+      return 0;
+    }
+  }
+
+  private Transaction transactionOf(ManifestFile mf) throws IOException {
+    if (mf.transaction() != null) {
+      return mf.transaction();
+    }
+    String name = mf.manifest().transactionFile();
+    if (name.isEmpty()) {
+      return null;
+    }
+    return Transaction.decode(store.readAll("_transactions/" + name), store.uri() + "/_transactions/" + name);
+  }
+
+  private static void backoff(int attempt) throws InterruptedIOException {
+    long cap = Math.min(1000, 10L << Math.min(attempt, 10));
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(1, cap + 1));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("Interrupted while retrying a commit");
+    }
+  }
+}

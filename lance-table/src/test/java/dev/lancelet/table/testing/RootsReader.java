@@ -1,0 +1,48 @@
+package dev.lancelet.table.testing;
+
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/** An {@link ArrowReader} over batches held in memory (not closed by the reader). */
+public class RootsReader extends ArrowReader {
+  private final Schema schema;
+  private final List<VectorSchemaRoot> roots;
+  private int next;
+
+  public RootsReader(BufferAllocator allocator, Schema schema, List<VectorSchemaRoot> roots) {
+    super(allocator);
+    this.schema = schema;
+    this.roots = roots;
+  }
+
+  @Override
+  public boolean loadNextBatch() throws java.io.IOException {
+    if (next >= roots.size()) {
+      return false;
+    }
+    VectorSchemaRoot src = roots.get(next++);
+    try (ArrowRecordBatch rb = new VectorUnloader(src).getRecordBatch()) {
+      new VectorLoader(getVectorSchemaRoot()).load(rb);
+    }
+    return true;
+  }
+
+  @Override
+  public long bytesRead() {
+    return 0;
+  }
+
+  @Override
+  protected void closeReadSource() {}
+
+  @Override
+  protected Schema readSchema() {
+    return schema;
+  }
+}
