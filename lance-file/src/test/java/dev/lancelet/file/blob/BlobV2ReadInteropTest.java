@@ -97,6 +97,22 @@ class BlobV2ReadInteropTest {
           assertThat(kind.get(i) & 0xFF).as("kind of row %d", i).isEqualTo(expected[i]);
         }
       }
+      // lance-core's Dataset.take returns the same descriptor struct, row for row.
+      try (Dataset d = Dataset.open(ds.toString(), alloc);
+          var ref = d.take(java.util.stream.LongStream.range(0, values.length).boxed().toList(), List.of("blob"))) {
+        int row = 0;
+        while (ref.loadNextBatch()) {
+          var rv = ref.getVectorSchemaRoot().getVector(0);
+          for (int i = 0; i < rv.getValueCount(); i++, row++) {
+            if (sv.isNull(row)) {
+              assertThat(values[row]).as("row %d", row).isNull();
+              continue;
+            }
+            assertThat(String.valueOf(rv.getObject(i))).as("descriptor of row %d", row).isEqualTo(String.valueOf(sv.getObject(row)));
+          }
+        }
+        assertThat(row).isEqualTo(values.length);
+      }
       // A scan reads the same descriptors.
       try (var scan = r.scan(dev.lancelet.file.ScanOptions.builder().columns("blob").batchSize(4).build())) {
         int row = 0;
