@@ -170,6 +170,28 @@ class DmlTest {
   }
 
   @Test
+  void sparseAndDenseFiltersOverDeletedRows() throws Exception {
+    try (Dataset v1 = latest(); Dataset ds = v1.delete("id % 3 = 0")) {
+      model.removeIf(r -> r.id() % 3 == 0);
+      // Sparse (rows taken one by one), dense (row ranges read and cut), everything, nothing.
+      for (String f : List.of("id % 50 = 7", "score > 40", "id >= 0", "id < 0", "name IS NULL AND score IS NOT NULL")) {
+        Predicate<Row> p = switch (f) {
+          case "id % 50 = 7" -> r -> r.id() % 50 == 7;
+          case "score > 40" -> r -> r.score() != null && r.score() > 40;
+          case "id >= 0" -> r -> true;
+          case "id < 0" -> r -> false;
+          default -> r -> r.name() == null && r.score() != null;
+        };
+        for (int batch : new int[] {64, 1000}) {
+          assertThat(read(ds.newScan().filter(f).batchSize(batch).open())).as(f + ", batch " + batch)
+              .containsExactlyElementsOf(where(model, p));
+        }
+        assertThat(ds.countRows(f)).as(f).isEqualTo(where(model, p).size());
+      }
+    }
+  }
+
+  @Test
   void badFiltersNameTheExpression() throws Exception {
     try (Dataset ds = latest()) {
       assertThatThrownBy(() -> ds.newScan().filter("nope = 1")).isInstanceOf(ExpressionException.class)
