@@ -121,6 +121,12 @@ public final class MergeInsertBuilder {
           + ": datasets with stable row ids are not supported yet (updated rows must keep their row ids)");
     }
     Schema schema = dataset.schema();
+    for (Field f : source.getVectorSchemaRoot().getSchema().getFields()) {
+      if (f.getDictionary() != null) {
+        throw new UnsupportedOperationException("Merge-insert source column '" + f.getName()
+            + "' is dictionary-encoded; decode it first (not supported yet)");
+      }
+    }
     Schema in = DatasetWriter.logicalSchema(source.getVectorSchemaRoot().getSchema(), source);
     checkSource(in, schema);
 

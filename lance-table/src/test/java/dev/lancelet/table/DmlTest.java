@@ -511,6 +511,48 @@ class DmlTest {
   }
 
   @Test
+  void deletesAndAppendsInThreadsAllLand() throws Exception {
+    List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Row> appended = rows(5000, 600);
+    Thread appender = new Thread(() -> {
+      try {
+        for (int k = 0; k < 3; k++) {
+          List<Row> part = appended.subList(k * 200, (k + 1) * 200);
+          try (VectorSchemaRoot b = batch(part); RootsReader in = new RootsReader(allocator, SCHEMA, List.of(b));
+              Dataset ds = Dataset.write(in, store, WriteOptions.builder().mode(WriteOptions.Mode.APPEND)
+                  .allocator(allocator).commitRetries(100).build())) {
+            Objects.requireNonNull(ds);
+          }
+        }
+      } catch (Throwable e) {
+        errors.add(e);
+      }
+    });
+    Thread deleter = new Thread(() -> {
+      try {
+        for (int k = 0; k < 3; k++) {
+          try (Dataset ds = latest(); Dataset v = ds.delete("id < 2000 AND id % 9 = " + k)) {
+            Objects.requireNonNull(v);
+          }
+        }
+      } catch (Throwable e) {
+        errors.add(e);
+      }
+    });
+    appender.start();
+    deleter.start();
+    appender.join();
+    deleter.join();
+    assertThat(errors).isEmpty();
+    model.removeIf(r -> r.id() % 9 < 3);
+    model.addAll(appended);
+    try (Dataset ds = latest()) {
+      assertThat(ds.version()).isEqualTo(7);
+      assertModel(ds);
+    }
+  }
+
+  @Test
   void updateConflictingWithADeleteOfTheSameFragmentFailsCleanly() throws Exception {
     try (Dataset a = latest(); Dataset b = latest()) {
       try (Dataset va = a.delete("id = 10")) {
