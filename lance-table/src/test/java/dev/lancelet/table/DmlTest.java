@@ -553,21 +553,43 @@ class DmlTest {
   }
 
   @Test
-  void updateConflictingWithADeleteOfTheSameFragmentFailsCleanly() throws Exception {
+  void updateConflictingWithADeleteOfTheSameFragmentRunsAgainOnTheNewestVersion() throws Exception {
+    try (Dataset a = latest(); Dataset b = latest()) {
+      try (Dataset va = a.delete("id = 10 OR id = 11")) {
+        assertThat(va.version()).isEqualTo(2);
+      }
+      // The plan made on version 1 conflicts with the delete (same fragment): its files are
+      // removed, it runs again on version 2 and does not resurrect the deleted rows.
+      int files = store.list("data/").size();
+      try (Dataset vb = b.update(Map.of("score", "0"), "id < 20")) {
+        assertThat(vb.version()).isEqualTo(3);
+        assertThat(store.list("data/")).hasSize(files + 1);
+        model.removeIf(r -> r.id() == 10 || r.id() == 11);
+        model = new ArrayList<>(model.stream().map(r -> r.id() < 20 ? new Row(r.id(), r.name(), 0) : r).toList());
+        assertModel(vb);
+      }
+    }
+  }
+
+  @Test
+  void mergeInsertConflictingWithADeleteFailsCleanlyAndOtherFragmentsCommute() throws Exception {
     try (Dataset a = latest(); Dataset b = latest()) {
       try (Dataset va = a.delete("id = 10")) {
         assertThat(va.version()).isEqualTo(2);
       }
       int files = store.list("data/").size();
-      assertThatThrownBy(() -> b.update(Map.of("score", "0"), "id < 20")).isInstanceOf(CommitConflictException.class)
-          .hasMessageContaining("Delete");
+      try (ArrowReader in = source(List.of(new Row(12, "x", 1)))) {
+        assertThatThrownBy(() -> b.mergeInsert(List.of("id")).whenMatchedUpdateAll().execute(in))
+            .isInstanceOf(CommitConflictException.class).hasMessageContaining("Delete");
+      }
       assertThat(store.list("data/")).hasSize(files);
-      // An update of other fragments commutes with that delete.
-      try (Dataset vb = b.update(Map.of("score", "0"), "id >= 1500 AND id < 1510")) {
-        assertThat(vb.version()).isEqualTo(3);
-        model.removeIf(r -> r.id() == 10);
-        model = new ArrayList<>(model.stream().map(r -> r.id() >= 1500 && r.id() < 1510 ? new Row(r.id(), r.name(), 0) : r).toList());
-        assertModel(vb);
+      // A merge touching other fragments commutes with that delete.
+      try (ArrowReader in = source(List.of(new Row(1500, "y", 2)));
+          MergeInsertBuilder.Result r = b.mergeInsert(List.of("id")).whenMatchedUpdateAll().execute(in)) {
+        assertThat(r.dataset().version()).isEqualTo(3);
+        model.removeIf(x -> x.id() == 10 || x.id() == 1500);
+        model.add(new Row(1500, "y", 2));
+        assertModel(r.dataset());
       }
     }
   }
