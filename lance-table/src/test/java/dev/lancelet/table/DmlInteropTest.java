@@ -199,6 +199,42 @@ class DmlInteropTest {
     assertSameAsReference2(uri, 4);
   }
 
+  @Test
+  void lanceCoreRebasesItsCommitsOverOurDeleteAndUpdateTransactions() throws Exception {
+    String uri = dir.resolve("race.lance").toString();
+    Schema s = ReferenceDatasets.ID_NAME;
+    try (VectorSchemaRoot b = ReferenceDatasets.idNameBatch(0, 3000, allocator);
+        RootsReader in = new RootsReader(allocator, s, List.of(b));
+        Dataset ds = Dataset.write(in, uri, WriteOptions.builder().maxRowsPerFile(1000).allocator(allocator).build())) {
+      assertThat(ds.fragments()).hasSize(3);
+    }
+    try (BufferAllocator ref = new RootAllocator(); org.lance.Dataset stale = org.lance.Dataset.open(uri, ref)) {
+      assertThat(stale.version()).isEqualTo(1);
+      // We delete (v2) and update (v3) while lance-core still holds version 1.
+      try (Dataset ds = Dataset.open(uri, OpenOptions.builder().allocator(allocator).build());
+          Dataset v2 = ds.delete("id % 3 = 0");
+          Dataset v3 = v2.update(Map.of("name", "'moved'"), "id >= 2500")) {
+        assertThat(v3.version()).isEqualTo(3);
+      }
+      // lance-core commits a delete planned on version 1: its conflict resolver reads our Delete and
+      // Update transactions and rebases over them (the fragments it touches differ from ours only
+      // in deletion files, which Lance merges).
+      stale.delete("id % 3 = 1 AND id < 2000");
+    }
+    try (Dataset ds = Dataset.open(uri, OpenOptions.builder().allocator(allocator).build())) {
+      assertThat(ds.version()).isEqualTo(4);
+      long expected = 0;
+      for (long id = 0; id < 3000; id++) {
+        if (id % 3 != 0 && !(id % 3 == 1 && id < 2000)) {
+          expected++;
+        }
+      }
+      assertThat(ds.countRows()).isEqualTo(expected);
+      assertThat(ds.countRows("name = 'moved'")).isEqualTo(ds.countRows("id >= 2500"));
+      assertSameAsReference2(uri, 4);
+    }
+  }
+
   private void assertSameAsReference2(String uri, long version) throws Exception {
     try (Dataset ours = Dataset.open(uri, OpenOptions.builder().version(version).allocator(allocator).build())) {
       List<VectorSchemaRoot> expected = ReferenceDatasets.scan(uri, version, null, true, true, allocator);
