@@ -1,6 +1,5 @@
 package dev.lancelet.table;
 
-import dev.lancelet.table.expr.Predicate;
 import java.util.BitSet;
 import java.util.Set;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -19,14 +18,14 @@ interface BatchFilter {
   BitSet evaluate(VectorSchemaRoot batch);
 
   /**
-   * Parses a SQL predicate against the dataset schema.
+   * Parses a SQL predicate against the dataset schema, with the language of {@code
+   * dev.lancelet.table.expr} (see docs/expressions.md).
    *
-   * @throws dev.lancelet.table.expr.ExpressionException for a malformed predicate, an unknown
-   *     column or a type mismatch; the message quotes the predicate
+   * @throws dev.lancelet.table.expr.ExpressionException for a syntax error, an unknown column or
+   *     a type mismatch
    */
   static BatchFilter parse(String sql, Schema schema) {
-    java.util.Objects.requireNonNull(sql, "filter");
-    Predicate p = Predicate.parse(sql, schema);
+    dev.lancelet.table.expr.Predicate p = dev.lancelet.table.expr.Predicate.parse(sql, schema);
     return new BatchFilter() {
       @Override
       public Set<String> columns() {

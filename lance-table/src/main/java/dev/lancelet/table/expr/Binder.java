@@ -25,7 +25,6 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -554,9 +553,5 @@ final class Binder {
       like = null;
     }
     return new LikeNode(x, pl, el, like, lk.negated(), src, lk.pos());
-  }
-
-  static String upper(String s) {
-    return s.toUpperCase(Locale.ROOT);
   }
 }

@@ -165,6 +165,25 @@ final class Kernels {
         r[w] = ((mask & LT) != 0 ? lt : 0) | ((mask & EQ) != 0 ? eq : 0) | ((mask & GT) != 0 ? gt : 0);
       }
       return fromBits(r, Col.andValid(va, vb), n);
+    } else if (a instanceof BytesCol x && b instanceof BytesCol y && y.scalar) {
+      byte[] d = x.data;
+      int[] off = x.off;
+      byte[] lit = y.data;
+      int ls = y.off[0];
+      int le = y.off[1];
+      int len = le - ls;
+      if (mask == EQ || mask == (LT | GT)) {
+        long want = mask == EQ ? 1 : 0;
+        for (int i = 0; i < n; i++) {
+          boolean eq = off[i + 1] - off[i] == len && Arrays.equals(d, off[i], off[i + 1], lit, ls, le);
+          r[i >>> 6] |= ((eq ? 1L : 0L) ^ want ^ 1L) << i;
+        }
+      } else {
+        for (int i = 0; i < n; i++) {
+          int c = Integer.signum(Arrays.compareUnsigned(d, off[i], off[i + 1], lit, ls, le));
+          r[i >>> 6] |= (long) ((mask >>> (c + 1)) & 1) << i;
+        }
+      }
     } else {
       boolean bs = b.scalar;
       for (int i = 0; i < n; i++) {
