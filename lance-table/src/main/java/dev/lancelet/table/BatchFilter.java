@@ -1,5 +1,6 @@
 package dev.lancelet.table;
 
+import dev.lancelet.table.expr.Predicate;
 import java.util.BitSet;
 import java.util.Set;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -18,10 +19,29 @@ interface BatchFilter {
   BitSet evaluate(VectorSchemaRoot batch);
 
   /**
-   * Parses a SQL predicate against the dataset schema. The predicate language lives in {@code
-   * dev.lancelet.table.expr}, which is not part of this build yet.
+   * Parses a SQL predicate against the dataset schema.
+   *
+   * @throws dev.lancelet.table.expr.ExpressionException for a malformed predicate, an unknown
+   *     column or a type mismatch; the message quotes the predicate
    */
   static BatchFilter parse(String sql, Schema schema) {
-    throw new UnsupportedOperationException("filters arrive with dev.lancelet.table.expr (filter was: " + sql + ")");
+    java.util.Objects.requireNonNull(sql, "filter");
+    Predicate p = Predicate.parse(sql, schema);
+    return new BatchFilter() {
+      @Override
+      public Set<String> columns() {
+        return p.columns();
+      }
+
+      @Override
+      public BitSet evaluate(VectorSchemaRoot batch) {
+        return p.evaluate(batch);
+      }
+
+      @Override
+      public String toString() {
+        return sql;
+      }
+    };
   }
 }

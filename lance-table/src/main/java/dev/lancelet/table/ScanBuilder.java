@@ -82,9 +82,12 @@ public final class ScanBuilder {
   }
 
   /**
-   * Keeps only rows for which the SQL predicate is true.
+   * Keeps only rows for which the SQL predicate is true (NULL counts as false); see {@code
+   * docs/expressions.md}. The scan reads the predicate's columns first and decodes the other
+   * projected columns only for matching rows; offset and limit count matching rows.
    *
-   * @throws UnsupportedOperationException until the predicate language is part of the build
+   * @throws dev.lancelet.table.expr.ExpressionException for a malformed predicate, an unknown
+   *     column or a type mismatch; the message quotes the predicate
    */
   public ScanBuilder filter(String sql) {
     this.batchFilter = BatchFilter.parse(sql, dataset.schema());
