@@ -19,8 +19,28 @@ import picocli.CommandLine.Spec;
     name = "lance",
     mixinStandardHelpOptions = true,
     versionProvider = VersionInfo.class,
-    description = "Inspect, convert and try out Lance files (a pure-Java implementation of the Lance format).",
-    subcommands = {FileCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+    description = "Work with Lance datasets and files: import, export, inspect, time travel, change (a pure-Java implementation of the Lance format).",
+    subcommands = {
+      FileCommand.class,
+      DatasetImportCommand.class,
+      DatasetExportCommand.class,
+      TakeCommand.class,
+      ShowCommand.class,
+      VersionsCommand.class,
+      CheckoutCommand.class,
+      TagCommand.class,
+      RestoreCommand.class,
+      DeleteCommand.class,
+      UpdateCommand.class,
+      MergeInsertCommand.class,
+      AddColumnsCommand.class,
+      DropColumnsCommand.class,
+      RenameColumnCommand.class,
+      CompactCommand.class,
+      CleanupCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    },
     usageHelpAutoWidth = true)
 public final class LanceCli implements Runnable {
   /** Exit code for a failed operation. */
@@ -38,7 +58,7 @@ public final class LanceCli implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing command: choose one of file, demo, help");
+    throw new ParameterException(spec.commandLine(), "Missing command: see 'lance --help' for the list");
   }
 
   public static void main(String[] args) {
