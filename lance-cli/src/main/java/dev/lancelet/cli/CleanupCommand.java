@@ -1,8 +1,16 @@
 package dev.lancelet.cli;
 
+import dev.lancelet.table.CleanupReport;
+import dev.lancelet.table.Dataset;
+import dev.lancelet.table.VersionInfo;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,7 +36,28 @@ final class CleanupCommand extends DatasetCommand {
   @Override
   int execute() throws IOException {
     Duration age = parseAge(olderThan);
-    throw notAvailable("cleanup", "Dataset.cleanupOldVersions (asked: older than " + age + ")");
+    Dataset ds = open(dataset);
+    if (dryRun) {
+      // The table API has no dry run: list the versions the rule selects (the files they alone use are not computed).
+      Instant before = Instant.now().minus(age);
+      long latest = ds.latestVersion();
+      Set<Long> tagged = new HashSet<>(TagCommand.tagVersions(ds).values());
+      List<String> would = new ArrayList<>();
+      for (VersionInfo v : ds.versions()) {
+        if (v.version() != latest && !tagged.contains(v.version()) && v.timestamp() != null && v.timestamp().isBefore(before)) {
+          would.add(Long.toString(v.version()));
+        }
+      }
+      out().printf("would remove %d version%s of %s%s (and the files only they use)%n", would.size(),
+          would.size() == 1 ? "" : "s", dataset, would.isEmpty() ? "" : ": " + String.join(", ", would));
+      return 0;
+    }
+    CleanupReport r = ds.cleanupOldVersions(age);
+    out().printf("removed %d version%s and %d files (%d data, %d deletion, %d transaction, %d index, %d other; %s) from %s%n",
+        r.versionsRemoved(), r.versionsRemoved() == 1 ? "" : "s", r.filesRemoved() - r.versionsRemoved(),
+        r.dataFilesRemoved(), r.deletionFilesRemoved(), r.transactionFilesRemoved(), r.indexFilesRemoved(),
+        r.otherFilesRemoved(), Formats.bytes(r.bytesRemoved()), dataset);
+    return 0;
   }
 
   Duration parseAge(String s) {

@@ -1,5 +1,6 @@
 package dev.lancelet.cli;
 
+import dev.lancelet.table.Dataset;
 import java.io.IOException;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -21,6 +22,9 @@ final class DropColumnsCommand extends DatasetCommand {
 
   @Override
   int execute() throws IOException {
-    throw notAvailable("drop-columns", "Dataset.dropColumns");
+    Dataset ds = open(dataset);
+    Dataset after = closeLater(ds.dropColumns(columns.toArray(String[]::new)));
+    out().printf("dropped %s: %s version %d -> %d%n", String.join(", ", columns), dataset, ds.version(), after.version());
+    return 0;
   }
 }

@@ -1,5 +1,6 @@
 package dev.lancelet.cli;
 
+import dev.lancelet.table.Dataset;
 import java.io.IOException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -18,6 +19,9 @@ final class RenameColumnCommand extends DatasetCommand {
 
   @Override
   int execute() throws IOException {
-    throw notAvailable("rename-column", "Dataset.renameColumn");
+    Dataset ds = open(dataset);
+    Dataset after = closeLater(ds.renameColumn(oldName, newName));
+    out().printf("renamed %s to %s: %s version %d -> %d%n", oldName, newName, dataset, ds.version(), after.version());
+    return 0;
   }
 }

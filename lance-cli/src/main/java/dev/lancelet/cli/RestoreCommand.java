@@ -1,5 +1,6 @@
 package dev.lancelet.cli;
 
+import dev.lancelet.table.Dataset;
 import java.io.IOException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,6 +28,18 @@ final class RestoreCommand extends DatasetCommand {
     if (version == null && tag == null) {
       throw usage("Give --version N or --tag T");
     }
-    throw notAvailable("restore", "Dataset.restore(version)");
+    if (version != null && tag != null) {
+      throw usage("Give --version or --tag, not both");
+    }
+    if (version != null && version < 1) {
+      throw usage("--version: versions start at 1, got " + version);
+    }
+    Dataset latest = open(dataset);
+    long target = version != null ? version : latest.tags().get(tag).version();
+    try (Dataset restored = latest.restore(target)) {
+      out().printf("restored %s version %d as version %d (%s rows)%n", dataset, target, restored.version(),
+          Formats.count(restored.countRows()));
+    }
+    return 0;
   }
 }

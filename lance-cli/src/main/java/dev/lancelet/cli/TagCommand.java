@@ -1,9 +1,8 @@
 package dev.lancelet.cli;
 
-import dev.lancelet.io.ObjectInfo;
 import dev.lancelet.table.Dataset;
+import dev.lancelet.table.Tags;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
 import picocli.CommandLine.Command;
@@ -30,23 +29,11 @@ final class TagCommand implements Runnable {
     throw new ParameterException(spec.commandLine(), "Missing subcommand: choose one of list, create, update, delete");
   }
 
-  /**
-   * Tag name to version, sorted by name. Reads {@code _refs/tags/*.json} of the dataset's store.
-   */
+  /** Tag name to version, sorted by name. */
   static Map<String, Long> tagVersions(Dataset ds) throws IOException {
     Map<String, Long> out = new TreeMap<>();
-    for (ObjectInfo info : ds.store().list("_refs/tags/")) {
-      String path = info.path();
-      if (!path.endsWith(".json")) {
-        continue;
-      }
-      String name = path.substring(path.lastIndexOf('/') + 1, path.length() - ".json".length());
-      Object doc = dev.lancelet.table.format.Json.parse(new String(ds.store().readAll(path), StandardCharsets.UTF_8));
-      if (doc instanceof Map<?, ?> m && m.get("version") instanceof Long v) {
-        out.put(name, v);
-      } else {
-        throw new CliException(ds.uri() + "/" + path + ": tag file has no \"version\"");
-      }
+    for (Tags.Tag t : ds.tags().list()) {
+      out.put(t.name(), t.version());
     }
     return out;
   }
@@ -91,7 +78,10 @@ final class TagCommand implements Runnable {
 
     @Override
     int execute() throws IOException {
-      throw notAvailable("tag create", "tag writing (Dataset.tags())");
+      Dataset ds = open(dataset);
+      Tags.Tag t = ds.tags().create(name, version == null ? ds.version() : version);
+      out().printf("tagged %s version %d as %s%n", dataset, t.version(), t.name());
+      return 0;
     }
   }
 
@@ -109,7 +99,14 @@ final class TagCommand implements Runnable {
 
     @Override
     int execute() throws IOException {
-      throw notAvailable("tag update", "tag writing (Dataset.tags())");
+      if (version < 1) {
+        throw usage("--version: versions start at 1, got " + version);
+      }
+      Dataset ds = open(dataset);
+      long before = ds.tags().get(name).version();
+      Tags.Tag t = ds.tags().update(name, version);
+      out().printf("moved tag %s of %s from version %d to %d%n", t.name(), dataset, before, t.version());
+      return 0;
     }
   }
 
@@ -124,7 +121,11 @@ final class TagCommand implements Runnable {
 
     @Override
     int execute() throws IOException {
-      throw notAvailable("tag delete", "tag writing (Dataset.tags())");
+      Dataset ds = open(dataset);
+      long was = ds.tags().get(name).version();
+      ds.tags().delete(name);
+      out().printf("deleted tag %s of %s (it named version %d, which stays)%n", name, dataset, was);
+      return 0;
     }
   }
 }

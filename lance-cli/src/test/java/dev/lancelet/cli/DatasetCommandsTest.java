@@ -338,18 +338,110 @@ class DatasetCommandsTest {
   }
 
   @Test
-  void tagList() throws Exception {
+  void tagsCreateListUpdateDelete() throws Exception {
     ok("import", csv("a.csv", 0, 10).toString(), ds, "-q");
-    Files.createDirectories(Path.of(ds, "_refs", "tags"));
-    Files.writeString(Path.of(ds, "_refs", "tags", "gold.json"), "{\"version\": 1, \"manifest_size\": 10}");
-    CliRun r = ok("tag", "list", ds);
-    assertThat(r.out()).contains("gold").contains("1");
+    ok("import", csv("b.csv", 10, 5).toString(), ds, "--mode", "append", "-q");
+    assertThat(ok("tag", "create", ds, "gold", "--version", "1").out()).contains("version 1 as gold");
+    ok("tag", "create", ds, "head");
+    CliRun list = ok("tag", "list", ds);
+    assertThat(list.out()).contains("gold").contains("head");
     CliRun json = ok("tag", "list", ds, "--json");
-    assertThat(dev.lancelet.table.format.Json.parse(json.out())).isEqualTo(java.util.Map.of("gold", 1L));
+    assertThat(dev.lancelet.table.format.Json.parse(json.out())).isEqualTo(java.util.Map.of("gold", 1L, "head", 2L));
     Path out = tmp.resolve("g.jsonl");
     ok("export", ds, out.toString(), "--tag", "gold", "-q");
     assertThat(fileRows(out)).hasSize(10);
+    assertThat(ok("show", ds).out()).contains("tags head").contains("gold -> 1");
+
+    assertThat(ok("tag", "update", ds, "gold", "--version", "2").out()).contains("from version 1 to 2");
+    assertThat(ok("show", ds, "--tag", "gold", "--json").out()).contains("\"version\": 2");
+    assertThat(ok("tag", "delete", ds, "gold").out()).contains("deleted tag gold");
+    assertThat(dev.lancelet.table.format.Json.parse(ok("tag", "list", ds, "--json").out()))
+        .isEqualTo(java.util.Map.of("head", 2L));
+
+    fails(1, "tag", "create", ds, "head");
+    fails(1, "tag", "delete", ds, "gold");
+    fails(1, "tag", "create", ds, "x", "--version", "9");
+    fails(2, "tag", "update", ds, "head");
     fails(2, "tag", ds);
+  }
+
+  @Test
+  void restoreMakesAnOldVersionTheLatest() throws Exception {
+    ok("import", csv("a.csv", 0, 20).toString(), ds, "-q");
+    ok("delete", ds, "--where", "id < 15");
+    CliRun r = ok("restore", ds, "--version", "1");
+    assertThat(r.out()).contains("restored").contains("version 1 as version 3").contains("20 rows");
+    assertThat(apiScan(null, s -> {})).isEqualTo(apiScan(1L, s -> {}));
+    assertThat(ok("versions", ds).out()).contains("Restore");
+    fails(1, "restore", ds, "--version", "8");
+    fails(2, "restore", ds);
+  }
+
+  // ------------------------------------------------------------------ schema evolution, maintenance
+
+  @Test
+  void addDropAndRenameColumns() throws Exception {
+    ok("import", csv("a.csv", 0, 50).toString(), ds, "--max-rows-per-file", "20", "-q");
+    ok("delete", ds, "--where", "id = 3");
+    CliRun add = ok("add-columns", ds, "--sql", "double_id=id * 2", "--sql", "big=score > 5");
+    assertThat(add.out()).contains("added double_id, big").contains("version 2 -> 3");
+    assertThat(apiScan(null, s -> s.columns("id", "double_id").limit(4)))
+        .containsExactly("id=0|double_id=0", "id=1|double_id=2", "id=2|double_id=4", "id=4|double_id=8");
+
+    // --from: one row per visible row, in dataset order
+    StringBuilder col = new StringBuilder("label\n");
+    for (int i = 0; i < 49; i++) {
+      col.append("L").append(i).append('\n');
+    }
+    Path labels = tmp.resolve("labels.csv");
+    Files.writeString(labels, col);
+    ok("add-columns", ds, "--from", labels.toString());
+    assertThat(apiScan(null, s -> s.columns("id", "label").offset(3).limit(1))).containsExactly("id=4|label=L3");
+
+    ok("rename-column", ds, "label", "tag");
+    ok("drop-columns", ds, "big,score");
+    try (Dataset d = Dataset.open(ds, OpenOptions.builder().allocator(allocator).build())) {
+      assertThat(d.schema().getFields()).extracting(f -> f.getName()).containsExactly("id", "name", "double_id", "tag");
+    }
+    Files.writeString(labels, "label\nx\n");
+    fails(1, "add-columns", ds, "--from", labels.toString());
+    CliRun badExpr = fails(1, "add-columns", ds, "--sql", "z=id +* 2");
+    assertThat(badExpr.err()).contains("id +* 2");
+    fails(1, "drop-columns", ds, "nosuch");
+    fails(1, "rename-column", ds, "nosuch", "x");
+    fails(2, "add-columns", ds);
+    fails(2, "add-columns", ds, "--sql", "novalue");
+  }
+
+  @Test
+  void compactAndCleanup() throws Exception {
+    ok("import", csv("a.csv", 0, 300).toString(), ds, "--max-rows-per-file", "50", "-q");
+    ok("import", csv("b.csv", 300, 20).toString(), ds, "--mode", "append", "-q");
+    ok("delete", ds, "--where", "id % 2 = 0");
+    ok("tag", "create", ds, "first", "--version", "1");
+    List<String> before = apiScan(null, s -> {});
+    CliRun compact = ok("compact", ds, "--target-rows", "1000", "--progress");
+    assertThat(compact.out()).contains("compacted 7 fragments into 1").contains("160 rows rewritten, 160 deleted rows dropped");
+    try (Dataset d = Dataset.open(ds, OpenOptions.builder().allocator(allocator).build())) {
+      assertThat(d.fragments()).hasSize(1);
+      assertThat(d.countRows()).isEqualTo(160);
+    }
+    assertThat(apiScan(null, s -> {})).isEqualTo(before);
+    assertThat(ok("compact", ds).out()).contains("nothing to compact");
+
+    long versions = ok("versions", ds, "--json").out().lines().filter(l -> l.contains("\"version\"")).count();
+    CliRun dry = ok("cleanup", ds, "--older-than", "0s", "--dry-run");
+    assertThat(dry.out()).contains("would remove " + (versions - 2) + " versions");
+    assertThat(ok("versions", ds, "--json").out().lines().filter(l -> l.contains("\"version\"")).count())
+        .isEqualTo(versions);
+    CliRun clean = ok("cleanup", ds, "--older-than", "0s");
+    assertThat(clean.out()).contains("removed " + (versions - 2) + " versions");
+    assertThat(apiScan(null, s -> {})).isEqualTo(before);
+    assertThat(apiCount(1L)).isEqualTo(300); // tagged: kept
+    fails(1, "show", ds, "--version", "2");
+    fails(2, "cleanup", ds, "--older-than", "7x");
+    fails(2, "cleanup", ds);
+    fails(2, "compact", ds, "--target-rows", "0");
   }
 
   // ------------------------------------------------------------------ delete, update, merge-insert
@@ -392,7 +484,7 @@ class DatasetCommandsTest {
     assertThat(apiCount(null)).isEqualTo(96);
   }
 
-  // ------------------------------------------------------------------ options and not-yet commands
+  // ------------------------------------------------------------------ options
 
   @Test
   void storageOptionsAreNotSilentlyDropped() throws Exception {
