@@ -102,9 +102,10 @@ final class DatasetImportCommand extends DatasetCommand {
         if (!quiet) {
           long nanos = progress.elapsedNanos();
           long n = progress.rows();
-          err().println(String.format(Locale.ROOT, "%s %s rows from %s: %s version %d, %s rows in %d fragments (%s, %s rows/s)",
+          err().println(String.format(Locale.ROOT, "%s %s rows from %s: %s version %d, %s rows in %d fragment%s (%s, %s rows/s)",
               verb(options.build().mode()), Formats.count(n), in.equals("-") ? "stdin" : in, dataset, written.version(),
-              Formats.count(written.countRows()), written.fragments().size(), Formats.seconds(nanos),
+              Formats.count(written.countRows()), written.fragments().size(), written.fragments().size() == 1 ? "" : "s",
+              Formats.seconds(nanos),
               Formats.count(nanos == 0 ? 0 : (long) (n * 1e9 / nanos))));
         }
       }

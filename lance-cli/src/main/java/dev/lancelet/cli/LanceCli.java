@@ -58,7 +58,7 @@ public final class LanceCli implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing command: see 'lance --help' for the list");
+    throw new ParameterException(spec.commandLine(), "Missing command: choose one of import, export, take, show, versions, delete, ..., file, demo");
   }
 
   public static void main(String[] args) {
@@ -101,12 +101,35 @@ public final class LanceCli implements Runnable {
       return handleUsageError(pe, new String[0]);
     }
     PrintWriter err = cl.getErr();
-    err.println("lance: " + Errors.describe(e));
+    err.println("lance: " + oneLine(Errors.describe(e)));
     if (verbose(parseResult)) {
       e.printStackTrace(err);
     }
     err.flush();
     return EXIT_ERROR;
+  }
+
+  /**
+   * Joins a multi-line message (an expression error quotes the expression on its own line and
+   * points at the position with a caret line) into one line; the caret line is dropped, since the
+   * message states the position.
+   */
+  static String oneLine(String message) {
+    if (message == null || message.indexOf('\n') < 0) {
+      return message;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (String line : message.split("\\R")) {
+      String t = line.strip();
+      if (t.isEmpty() || t.chars().allMatch(c -> c == '^' || c == '~')) {
+        continue;
+      }
+      if (sb.length() > 0) {
+        sb.append(' ');
+      }
+      sb.append(t);
+    }
+    return sb.toString();
   }
 
   private static boolean verbose(ParseResult pr) {

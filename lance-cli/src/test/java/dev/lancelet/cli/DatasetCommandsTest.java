@@ -66,6 +66,9 @@ class DatasetCommandsTest {
     CliRun r = CliRun.of(args);
     assertThat(r.exit()).as(r.toString()).isEqualTo(exit);
     assertThat(r.err().lines().filter(l -> l.startsWith("lance: ")).count()).as(r.toString()).isEqualTo(1);
+    if (exit == 1) {
+      assertThat(r.err().lines().count()).as("one line: " + r).isEqualTo(1);
+    }
     return r;
   }
 
