@@ -108,7 +108,12 @@ abstract class DatasetCommand implements Callable<Integer> {
    * ends.
    */
   ObjectStore store(String uri) {
-    return closeLater(resolveStore(uri, storageOptions));
+    Map<String, String> options = new LinkedHashMap<>();
+    if (spec.root().userObject() instanceof LanceCli root) {
+      options.putAll(root.storageOptions); // given before the command name
+    }
+    options.putAll(storageOptions);
+    return closeLater(resolveStore(uri, options));
   }
 
   /**

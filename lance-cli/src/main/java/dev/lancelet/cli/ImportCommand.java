@@ -3,29 +3,18 @@ package dev.lancelet.cli;
 import dev.lancelet.file.LanceFileWriter;
 import dev.lancelet.file.WriteOptions;
 import dev.lancelet.format.LanceFileVersion;
-import dev.lancelet.cli.formats.DataFormat;
 import dev.lancelet.cli.formats.FormatException;
-import dev.lancelet.cli.formats.ReaderOptions;
 import dev.lancelet.cli.progress.Progress;
 import dev.lancelet.io.ObjectStores;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowReader;
-import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.types.pojo.Schema;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,7 +36,6 @@ import picocli.CommandLine.Spec;
       "CSV and JSON lines column types are inferred from the first rows (see --schema)."
     })
 final class ImportCommand implements Callable<Integer> {
-  private static final byte[] ARROW_MAGIC = "ARROW1".getBytes(StandardCharsets.US_ASCII);
 
   @Spec CommandSpec spec;
 

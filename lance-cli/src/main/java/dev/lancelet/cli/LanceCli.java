@@ -56,6 +56,13 @@ public final class LanceCli implements Runnable {
       description = "Print stack traces of errors.")
   boolean verbose;
 
+  @Option(
+      names = "--storage-option",
+      paramLabel = "KEY=VALUE",
+      description = "Object store option for the dataset commands (repeatable), e.g. google_service_account=/sa.json;"
+          + " may also follow the command.")
+  java.util.Map<String, String> storageOptions = new java.util.LinkedHashMap<>();
+
   @Override
   public void run() {
     throw new ParameterException(spec.commandLine(), "Missing command: choose one of import, export, take, show, versions, delete, ..., file, demo");

@@ -181,6 +181,16 @@ class DatasetCommandsTest {
   }
 
   @Test
+  void importDecodesDictionaryColumns() throws Exception {
+    Path in = ArrowFixtures.writeIpc(tmp.resolve("dict.arrows"), true, 3, 400, allocator);
+    ok("import", in.toString(), ds, "-q");
+    Path out = tmp.resolve("back.arrow");
+    ok("export", ds, out.toString(), "-q");
+    assertThat(ArrowFixtures.schemaOf(out, allocator).getFields()).extracting(f -> f.getDictionary()).containsOnlyNulls();
+    assertThat(ArrowFixtures.readRows(out, allocator)).isEqualTo(ArrowFixtures.expectedRows(1200, allocator));
+  }
+
+  @Test
   void importUsageErrors() throws Exception {
     Path a = csv("a.csv", 0, 10);
     fails(2, "import", a.toString(), ds, "--mode", "upsert");
@@ -199,8 +209,8 @@ class DatasetCommandsTest {
     ok("import", csv("b.csv", 1000, 100).toString(), ds, "--mode", "append", "-q");
 
     Path all = tmp.resolve("all.arrow");
-    CliRun r = ok("export", ds, all.toString());
-    assertThat(r.err()).contains("exported 1,100 rows");
+    CliRun r = ok("export", ds, all.toString(), "--progress");
+    assertThat(r.err()).contains("\rexporting ").contains("exported 1,100 rows");
     assertThat(fileRows(all)).isEqualTo(apiScan(null, s -> {}));
 
     Path v1 = tmp.resolve("v1.jsonl");
@@ -494,6 +504,8 @@ class DatasetCommandsTest {
     ok("import", csv("a.csv", 0, 10).toString(), ds, "-q");
     CliRun r = fails(1, "show", ds, "--storage-option", "region=us-east-1");
     assertThat(r.err()).contains("--storage-option");
+    CliRun global = fails(1, "--storage-option", "region=us-east-1", "show", ds);
+    assertThat(global.err()).contains("--storage-option");
     fails(2, "show", ds, "--storage-option", "novalue");
   }
 
