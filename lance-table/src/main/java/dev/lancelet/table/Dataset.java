@@ -509,18 +509,20 @@ public final class Dataset implements AutoCloseable {
    * result as a new version, returned opened. Each value of {@code set} is a SQL expression over
    * the row's current values ({@code "price * 1.1"}, {@code "'n/a'"}), converted to the column's
    * type. Matching rows are deleted from their fragments and written with their new values into
-   * new fragments, as Lance does.
+   * new fragments, as Lance does. When a concurrent commit changed the same fragments, the update
+   * runs again on the newest version (up to {@value Dml#UPDATE_ATTEMPTS} times in all), since its
+   * rows must be chosen anew.
    *
    * @param set column name to SQL expression
    * @throws dev.lancelet.table.expr.ExpressionException for a bad expression or predicate, or a
    *     value that cannot be converted to the column's type
    * @throws IllegalArgumentException for an unknown column, or NULL set into a non-nullable one
-   * @throws CommitConflictException when a concurrent commit changed the same fragments
+   * @throws CommitConflictException when concurrent commits kept changing the same fragments
    * @throws UnsupportedOperationException for datasets with stable row ids
    */
   public Dataset update(Map<String, String> set, String where) throws IOException {
     checkOpen();
-    return Dml.update(this, set, where);
+    return Dml.updateWithRetry(this, set, where);
   }
 
   /** Starts a merge-insert (upsert) keyed by {@code keyColumns}; see {@link MergeInsertBuilder}. */

@@ -74,6 +74,25 @@ final class Dml {
     return commit(ds, new DeleteOperation(d, predicate), d, List.of());
   }
 
+  /** Attempts of an update whose commit conflicts (each on the newest version). */
+  static final int UPDATE_ATTEMPTS = 5;
+
+  static Dataset updateWithRetry(Dataset ds, Map<String, String> set, String where) throws IOException {
+    try {
+      return update(ds, set, where);
+    } catch (CommitConflictException first) {
+      CommitConflictException last = first;
+      for (int attempt = 1; attempt < UPDATE_ATTEMPTS; attempt++) {
+        try (Dataset latest = ds.checkoutLatest()) {
+          return update(latest, set, where);
+        } catch (CommitConflictException e) {
+          last = e;
+        }
+      }
+      throw last;
+    }
+  }
+
   static Dataset update(Dataset ds, Map<String, String> set, String where) throws IOException {
     Manifest base = ds.manifest();
     if (base.stableRowIds()) {

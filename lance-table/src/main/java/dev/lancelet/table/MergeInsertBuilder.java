@@ -121,6 +121,12 @@ public final class MergeInsertBuilder {
           + ": datasets with stable row ids are not supported yet (updated rows must keep their row ids)");
     }
     Schema schema = dataset.schema();
+    for (Field f : source.getVectorSchemaRoot().getSchema().getFields()) {
+      if (f.getDictionary() != null) {
+        throw new UnsupportedOperationException("Merge-insert source column '" + f.getName()
+            + "' is dictionary-encoded; decode it first (not supported yet)");
+      }
+    }
     Schema in = DatasetWriter.logicalSchema(source.getVectorSchemaRoot().getSchema(), source);
     checkSource(in, schema);
 
@@ -194,7 +200,11 @@ public final class MergeInsertBuilder {
           int[] parts = new int[kept];
           for (Field f : schema.getFields()) {
             FieldVector src = b.getVector(f.getName());
-            out.add(Batches.gather(f, List.of(src), parts, keep, kept, allocator));
+            // Gather in the source's own type (names and metadata of nested fields may differ
+            // from the dataset's), then move the buffers under the dataset's field.
+            try (FieldVector g = Batches.gather(src.getField(), List.of(src), parts, keep, kept, allocator)) {
+              out.add(Batches.move(g, f, allocator));
+            }
           }
           VectorSchemaRoot r = new VectorSchemaRoot(schema.getFields(), out, kept);
           out = null;

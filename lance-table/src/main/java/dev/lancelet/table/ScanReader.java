@@ -31,6 +31,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 final class ScanReader extends ArrowReader {
   private static final int QUEUE = 2;
+  /** Share of matching rows from which a filtered batch's other columns are read as a range, not taken. */
+  private static final double DENSE = 0.05;
 
   /** Background threads for fragment reads, shared by all scans; daemon, so they never pin the JVM. */
   private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
@@ -178,8 +180,9 @@ final class ScanReader extends ArrowReader {
         if (fr.allMissing() && !constantMatch(fr)) {
           return; // every filter column is null throughout the fragment and the filter rejects nulls
         }
-        try (FragmentReader.Pass pass = fr.pass(0, fragment.physicalRows(), batchSize)) {
-          while (!cancelled.get()) {
+        long end = fragment.physicalRows();
+        try (FragmentReader.Pass pass = fr.pass(0, end, batchSize)) {
+          for (long pos = 0; !cancelled.get(); pos += batchSize) {
             VectorSchemaRoot b = pass.next();
             if (b == null) {
               break;
@@ -192,8 +195,14 @@ final class ScanReader extends ArrowReader {
                 continue;
               }
               if (rest == null) {
-                out = Batches.select(b, keep, allocator);
+                out = Selection.select(b, keep, allocator);
                 b = null;
+              } else if (keep.cardinality() >= DENSE * b.getRowCount()) {
+                // Many matches: reading the batch's row range is cheaper than taking row by row.
+                long len = Math.min(batchSize, end - pos);
+                try (FragmentReader.Pass range = rest.pass(pos, pos + len, (int) len)) {
+                  out = Selection.select(range.next(), keep, allocator);
+                }
               } else {
                 org.apache.arrow.vector.UInt8Vector addr =
                     (org.apache.arrow.vector.UInt8Vector) b.getVector(FragmentReader.ROW_ADDR);

@@ -170,6 +170,28 @@ class DmlTest {
   }
 
   @Test
+  void sparseAndDenseFiltersOverDeletedRows() throws Exception {
+    try (Dataset v1 = latest(); Dataset ds = v1.delete("id % 3 = 0")) {
+      model.removeIf(r -> r.id() % 3 == 0);
+      // Sparse (rows taken one by one), dense (row ranges read and cut), everything, nothing.
+      for (String f : List.of("id % 50 = 7", "score > 40", "id >= 0", "id < 0", "name IS NULL AND score IS NOT NULL")) {
+        Predicate<Row> p = switch (f) {
+          case "id % 50 = 7" -> r -> r.id() % 50 == 7;
+          case "score > 40" -> r -> r.score() != null && r.score() > 40;
+          case "id >= 0" -> r -> true;
+          case "id < 0" -> r -> false;
+          default -> r -> r.name() == null && r.score() != null;
+        };
+        for (int batch : new int[] {64, 1000}) {
+          assertThat(read(ds.newScan().filter(f).batchSize(batch).open())).as(f + ", batch " + batch)
+              .containsExactlyElementsOf(where(model, p));
+        }
+        assertThat(ds.countRows(f)).as(f).isEqualTo(where(model, p).size());
+      }
+    }
+  }
+
+  @Test
   void badFiltersNameTheExpression() throws Exception {
     try (Dataset ds = latest()) {
       assertThatThrownBy(() -> ds.newScan().filter("nope = 1")).isInstanceOf(ExpressionException.class)
@@ -489,21 +511,85 @@ class DmlTest {
   }
 
   @Test
-  void updateConflictingWithADeleteOfTheSameFragmentFailsCleanly() throws Exception {
+  void deletesAndAppendsInThreadsAllLand() throws Exception {
+    List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Row> appended = rows(5000, 600);
+    Thread appender = new Thread(() -> {
+      try {
+        for (int k = 0; k < 3; k++) {
+          List<Row> part = appended.subList(k * 200, (k + 1) * 200);
+          try (VectorSchemaRoot b = batch(part); RootsReader in = new RootsReader(allocator, SCHEMA, List.of(b));
+              Dataset ds = Dataset.write(in, store, WriteOptions.builder().mode(WriteOptions.Mode.APPEND)
+                  .allocator(allocator).commitRetries(100).build())) {
+            Objects.requireNonNull(ds);
+          }
+        }
+      } catch (Throwable e) {
+        errors.add(e);
+      }
+    });
+    Thread deleter = new Thread(() -> {
+      try {
+        for (int k = 0; k < 3; k++) {
+          try (Dataset ds = latest(); Dataset v = ds.delete("id < 2000 AND id % 9 = " + k)) {
+            Objects.requireNonNull(v);
+          }
+        }
+      } catch (Throwable e) {
+        errors.add(e);
+      }
+    });
+    appender.start();
+    deleter.start();
+    appender.join();
+    deleter.join();
+    assertThat(errors).isEmpty();
+    model.removeIf(r -> r.id() % 9 < 3);
+    model.addAll(appended);
+    try (Dataset ds = latest()) {
+      assertThat(ds.version()).isEqualTo(7);
+      assertModel(ds);
+    }
+  }
+
+  @Test
+  void updateConflictingWithADeleteOfTheSameFragmentRunsAgainOnTheNewestVersion() throws Exception {
+    try (Dataset a = latest(); Dataset b = latest()) {
+      try (Dataset va = a.delete("id = 10 OR id = 11")) {
+        assertThat(va.version()).isEqualTo(2);
+      }
+      // The plan made on version 1 conflicts with the delete (same fragment): its files are
+      // removed, it runs again on version 2 and does not resurrect the deleted rows.
+      int files = store.list("data/").size();
+      try (Dataset vb = b.update(Map.of("score", "0"), "id < 20")) {
+        assertThat(vb.version()).isEqualTo(3);
+        assertThat(store.list("data/")).hasSize(files + 1);
+        model.removeIf(r -> r.id() == 10 || r.id() == 11);
+        model = new ArrayList<>(model.stream().map(r -> r.id() < 20 ? new Row(r.id(), r.name(), 0) : r).toList());
+        assertModel(vb);
+      }
+    }
+  }
+
+  @Test
+  void mergeInsertConflictingWithADeleteFailsCleanlyAndOtherFragmentsCommute() throws Exception {
     try (Dataset a = latest(); Dataset b = latest()) {
       try (Dataset va = a.delete("id = 10")) {
         assertThat(va.version()).isEqualTo(2);
       }
       int files = store.list("data/").size();
-      assertThatThrownBy(() -> b.update(Map.of("score", "0"), "id < 20")).isInstanceOf(CommitConflictException.class)
-          .hasMessageContaining("Delete");
+      try (ArrowReader in = source(List.of(new Row(12, "x", 1)))) {
+        assertThatThrownBy(() -> b.mergeInsert(List.of("id")).whenMatchedUpdateAll().execute(in))
+            .isInstanceOf(CommitConflictException.class).hasMessageContaining("Delete");
+      }
       assertThat(store.list("data/")).hasSize(files);
-      // An update of other fragments commutes with that delete.
-      try (Dataset vb = b.update(Map.of("score", "0"), "id >= 1500 AND id < 1510")) {
-        assertThat(vb.version()).isEqualTo(3);
-        model.removeIf(r -> r.id() == 10);
-        model = new ArrayList<>(model.stream().map(r -> r.id() >= 1500 && r.id() < 1510 ? new Row(r.id(), r.name(), 0) : r).toList());
-        assertModel(vb);
+      // A merge touching other fragments commutes with that delete.
+      try (ArrowReader in = source(List.of(new Row(1500, "y", 2)));
+          MergeInsertBuilder.Result r = b.mergeInsert(List.of("id")).whenMatchedUpdateAll().execute(in)) {
+        assertThat(r.dataset().version()).isEqualTo(3);
+        model.removeIf(x -> x.id() == 10 || x.id() == 1500);
+        model.add(new Row(1500, "y", 2));
+        assertModel(r.dataset());
       }
     }
   }
