@@ -381,4 +381,60 @@ class EvolutionTest {
       assertThat(ds.countRows()).isEqualTo(450);
     }
   }
+
+  @Test
+  void addingColumnsConflictsWithAConcurrentAppendAndLeavesNoFiles() throws Exception {
+    String uri = dir.resolve("mc.lance").toString();
+    createWide(uri, 300, 100);
+    try (Dataset stale = Dataset.open(uri, OpenOptions.builder().allocator(allocator).build())) {
+      try (VectorSchemaRoot r = stale.take(new long[] {0, 1}, null);
+          RootsReader in = new RootsReader(allocator, r.getSchema(), List.of(r));
+          Dataset appended = Dataset.write(in, uri, WriteOptions.builder().mode(WriteOptions.Mode.APPEND)
+              .allocator(allocator).build())) {
+        assertThat(appended.version()).isEqualTo(2);
+      }
+      assertThatThrownBy(() -> stale.addColumns(Map.of("y", "id + 1"))).isInstanceOf(CommitConflictException.class)
+          .hasMessageContaining("Append");
+      assertThat(stale.latestVersion()).isEqualTo(2);
+    }
+    try (Stream<Path> files = Files.list(Path.of(uri, "data"))) {
+      assertThat(files.count()).isEqualTo(4); // 3 created + 1 appended, no new-column file left
+    }
+  }
+
+  @Test
+  void stableRowIdsSurviveSchemaChangesAndCompactionIsRefused() throws Exception {
+    String uri = dir.resolve("stable.lance").toString();
+    List<VectorSchemaRoot> b = List.of(ReferenceDatasets.idNameBatch(0, 500, allocator));
+    try (RootsReader in = new RootsReader(allocator, ReferenceDatasets.ID_NAME, b);
+        Dataset ds = Dataset.write(in, uri, WriteOptions.builder().maxRowsPerFile(200).stableRowIds(true)
+            .allocator(allocator).build())) {
+      ds.version();
+    } finally {
+      OurScans.closeAll(b);
+    }
+    try (BufferAllocator ref = new RootAllocator(); org.lance.Dataset ds = org.lance.Dataset.open(uri, ref)) {
+      ds.delete("id % 3 = 0");
+    }
+    try (Dataset ds = Dataset.open(uri, OpenOptions.builder().allocator(allocator).build());
+        Dataset v3 = ds.addColumns(Map.of("y", "id * 10"));
+        Dataset v4 = v3.dropColumns("name");
+        Dataset v5 = v4.restore(3)) {
+      assertThat(v5.manifest().stableRowIds()).isTrue();
+      assertThatThrownBy(() -> v5.compact(CompactionOptions.defaults()))
+          .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("stable row ids");
+    }
+    for (long v = 1; v <= 5; v++) {
+      try (Dataset ours = Dataset.open(uri, OpenOptions.builder().version(v).allocator(allocator).build())) {
+        List<VectorSchemaRoot> expected = ReferenceDatasets.scan(uri, v, null, true, true, allocator);
+        List<VectorSchemaRoot> actual = OurScans.scan(ours, null, true, true, allocator);
+        try {
+          ArrowAssert.assertBatchesEqual(expected, actual, "stable row ids, version " + v);
+        } finally {
+          OurScans.closeAll(expected);
+          OurScans.closeAll(actual);
+        }
+      }
+    }
+  }
 }
