@@ -48,13 +48,44 @@ final class SchemaEvolution {
 
   // ------------------------------------------------------------------ add: all-null
 
+  /**
+   * The schema of {@code m} plus {@code added}, whose field ids continue after the largest id in
+   * the schema or in any data file: files may still hold columns dropped from the schema, and a
+   * reused id would make readers take those columns for the new ones.
+   */
+  static TableSchema withAdded(Manifest m, Schema added) {
+    int max = m.schema().maxFieldId();
+    for (Fragment f : m.fragments()) {
+      for (DataFile df : f.files()) {
+        for (int id : df.fields()) {
+          max = Math.max(max, id);
+        }
+      }
+    }
+    for (Field f : added.getFields()) {
+      if (m.schema().topLevel(f.getName()) != null) {
+        throw new IllegalArgumentException("Column '" + f.getName() + "' already exists");
+      }
+    }
+    if (added.getFields().isEmpty()) {
+      throw new IllegalArgumentException("No columns to add");
+    }
+    List<FileProtos.Field> all = new ArrayList<>(m.schema().fields());
+    all.addAll(TableSchema.fromArrow(new Schema(added.getFields()), max + 1).fields());
+    try {
+      return TableSchema.of(all, m.schema().metadata());
+    } catch (dev.lancelet.file.LanceFormatException e) {
+      throw new IllegalArgumentException("Invalid schema after adding " + added + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Adds nullable columns whose values are all null: only the schema changes. */
   static ManifestFile addNullColumns(Dataset ds, Schema columns) throws IOException {
     for (Field f : columns.getFields()) {
       checkAllNullable(f, f.getName());
     }
     Manifest m = ds.manifest();
-    TableSchema schema = m.schema().withAdded(columns);
+    TableSchema schema = withAdded(m, columns);
     return commit(ds, new MergeOperation(m, schema, m.fragments()));
   }
 
@@ -111,7 +142,7 @@ final class SchemaEvolution {
   static ManifestFile addComputedColumns(Dataset ds, Schema columns, List<String> read, NewColumnsFunction fn)
       throws IOException {
     Manifest m = ds.manifest();
-    TableSchema schema = m.schema().withAdded(columns);
+    TableSchema schema = withAdded(m, columns);
     List<LanceField> readFields = new ArrayList<>();
     for (String c : read) {
       LanceField f = m.schema().topLevel(c);
@@ -140,7 +171,7 @@ final class SchemaEvolution {
   static ManifestFile addStreamColumns(Dataset ds, ArrowReader stream) throws IOException {
     Schema columns = stream.getVectorSchemaRoot().getSchema();
     Manifest m = ds.manifest();
-    TableSchema schema = m.schema().withAdded(DatasetWriter.logicalSchema(columns, stream));
+    TableSchema schema = withAdded(m, DatasetWriter.logicalSchema(columns, stream));
     NewFiles nf = new NewFiles(ds, schema, columns);
     try {
       StreamCursor cursor = new StreamCursor(stream);

@@ -244,6 +244,19 @@ class EvolutionInteropTest {
       ds.compact();
     }
     assertAllVersionsSame(uri, "after lance-core on ours");
+    // lance-core cleans up (keeping the tagged version); we read every version left as it does.
+    try (BufferAllocator ref = new RootAllocator(); org.lance.Dataset ds = org.lance.Dataset.open(uri, ref)) {
+      org.lance.cleanup.RemovalStats st = ds.cleanupWithPolicy(org.lance.cleanup.CleanupPolicy.builder()
+          .withBeforeVersion(ds.latestVersion()).withErrorIfTaggedOldVersions(false).build());
+      assertThat(st.getOldVersions()).isGreaterThan(0);
+    }
+    try (Dataset ds = Dataset.open(uri, OpenOptions.builder().allocator(allocator).build())) {
+      List<Long> left = ds.versions().stream().map(VersionInfo::version).toList();
+      assertThat(left).contains(9L, ds.version());
+      for (long v : left) {
+        assertSameAsReference(uri, v, "after lance-core cleanup");
+      }
+    }
   }
 
   @Test
