@@ -6,8 +6,6 @@ import dev.lancelet.table.Dataset;
 import dev.lancelet.table.OpenOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -117,45 +115,18 @@ abstract class DatasetCommand implements Callable<Integer> {
   }
 
   /**
-   * Resolves a dataset folder. Without options this is {@link ObjectStores#forFolder(String)}.
-   * With options, {@code ObjectStores.forFolder(String, Map)} is used when this build's
-   * object-store has it (S3 and GCS take their options there); otherwise {@code gs://} gets them
-   * through the GCS store and other locations are refused, rather than the options being dropped.
+   * Resolves a dataset folder through {@link ObjectStores#forFolder(String, Map)}: S3 and GCS take
+   * their storage options there; options given for a local or memory location are refused rather
+   * than dropped.
    */
   static ObjectStore resolveStore(String uri, Map<String, String> options) {
     if (options == null || options.isEmpty()) {
       return ObjectStores.forFolder(uri);
     }
-    Method withOptions;
-    try {
-      withOptions = ObjectStores.class.getMethod("forFolder", String.class, Map.class);
-    } catch (NoSuchMethodException e) {
-      withOptions = null;
+    if (!uri.startsWith("s3://") && !uri.startsWith("s3a://") && !uri.startsWith("gs://")) {
+      throw new CliException(uri + ": --storage-option applies to object stores (s3://, gs://), not to local or memory datasets");
     }
-    if (withOptions != null) {
-      try {
-        return (ObjectStore) withOptions.invoke(null, uri, Map.copyOf(options));
-      } catch (InvocationTargetException e) {
-        if (e.getCause() instanceof RuntimeException r) {
-          throw r;
-        }
-        throw new CliException(uri + ": " + Errors.describe(e.getCause()), e.getCause());
-      } catch (IllegalAccessException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    if (uri.startsWith("gs://")) {
-      try {
-        return dev.lancelet.io.gcs.GcsObjectStore.open(uri, Map.copyOf(options));
-      } catch (IOException e) {
-        throw CliException.at(uri, e);
-      }
-    }
-    if (uri.contains("://") && !uri.startsWith("file://") && !uri.startsWith("memory://")) {
-      throw new UnsupportedOperationException(uri + ": storage options for this scheme are not supported by this build"
-          + " (only gs:// takes storage options yet)");
-    }
-    throw new CliException(uri + ": --storage-option applies to object stores (gs://, s3://), not to local or memory datasets");
+    return ObjectStores.forFolder(uri, Map.copyOf(options));
   }
 
   /** Opens the latest version, or {@code version} / {@code tag} when given. Closed when the command ends. */
