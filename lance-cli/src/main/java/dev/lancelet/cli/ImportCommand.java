@@ -3,6 +3,10 @@ package dev.lancelet.cli;
 import dev.lancelet.file.LanceFileWriter;
 import dev.lancelet.file.WriteOptions;
 import dev.lancelet.format.LanceFileVersion;
+import dev.lancelet.cli.formats.DataFormat;
+import dev.lancelet.cli.formats.FormatException;
+import dev.lancelet.cli.formats.ReaderOptions;
+import dev.lancelet.cli.progress.Progress;
 import dev.lancelet.io.ObjectStores;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -14,6 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -29,22 +34,24 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code lance file import IN OUT.lance [--format-version 2.0|2.1|2.2|2.3]}. */
+/** {@code lance file import IN OUT.lance [--format F] [--format-version 2.0|2.1|2.2|2.3]}. */
 @Command(
     name = "import",
     mixinStandardHelpOptions = true,
     versionProvider = VersionInfo.class,
     description = {
-      "Write an Arrow IPC file or stream (told apart by the ARROW1 magic; '-' reads a stream",
-      "from stdin) to a Lance file, batch by batch. Dictionary-encoded columns are stored as",
-      "their values."
+      "Write a data file to a Lance file, batch by batch. IN is CSV (.csv, .tsv), JSON lines",
+      "(.jsonl, .ndjson), Parquet (.parquet) or Arrow IPC; the extension or --format tells",
+      "which. Arrow IPC files and streams are told apart by the ARROW1 magic; '-' reads an",
+      "Arrow IPC stream from stdin. Dictionary-encoded columns are stored as their values.",
+      "CSV and JSON lines column types are inferred from the first rows (see --schema)."
     })
 final class ImportCommand implements Callable<Integer> {
   private static final byte[] ARROW_MAGIC = "ARROW1".getBytes(StandardCharsets.US_ASCII);
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "IN", description = "Arrow IPC file or stream, or '-' for stdin.")
+  @Parameters(index = "0", paramLabel = "IN", description = "The data file, or '-' for an Arrow IPC stream on stdin.")
   String in;
 
   @Parameters(index = "1", paramLabel = "OUT", description = "The Lance file to write (path, file:// or memory:// URI).")
@@ -54,11 +61,26 @@ final class ImportCommand implements Callable<Integer> {
       description = "Lance file format version to write: 2.0, 2.1, 2.2 or 2.3 (default: 2.1, as Lance 7.0).")
   String formatVersion;
 
+  @Option(names = "--format", paramLabel = "F",
+      description = "Format of IN: arrow, arrows, csv, tsv, jsonl or parquet (default: from the extension).")
+  String format;
+
+  @Option(names = "--schema", paramLabel = "NAME:TYPE,...",
+      description = "CSV / JSON lines column types instead of inferred ones, e.g. 'id:int64,at:timestamp(ms, UTC)'.")
+  String columnTypes;
+
+  @Option(names = "--batch-size", paramLabel = "ROWS", defaultValue = "8192",
+      description = "Rows per batch read from CSV, JSON lines or Parquet (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
   @Option(names = "--force", description = "Replace OUT if it exists.")
   boolean force;
 
   @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
   boolean quiet;
+
+  @Option(names = "--progress", description = "Draw the progress line even if stderr is not a terminal.")
+  boolean forceProgress;
 
   @Override
   public Integer call() throws IOException {
@@ -84,10 +106,26 @@ final class ImportCommand implements Callable<Integer> {
         if (e instanceof CliException c) {
           throw c;
         }
+        if (e instanceof FormatException) {
+          throw CliException.at(in, e);
+        }
         throw new CliException(in + ": Not an Arrow IPC file or stream (" + Errors.describe(e) + ")", e);
       }
       boolean decode = PlainBatches.hasDictionaries(root.getSchema());
-      Progress progress = new Progress(spec.commandLine().getErr(), "imported", -1, quiet, Progress.stderrIsTerminal());
+      long totalBytes = -1;
+      if (!in.equals("-")) {
+        try {
+          totalBytes = Files.size(Path.of(in));
+        } catch (IOException e) {
+          totalBytes = -1; // progress without a total then
+        }
+      }
+      Progress progress = Progress.builder("importing")
+          .out(spec.commandLine().getErr())
+          .totalBytes(totalBytes)
+          .mode(quiet ? Progress.Mode.NEVER : forceProgress ? Progress.Mode.ALWAYS : Progress.Mode.AUTO)
+          .build();
+      long batches = 0;
       LanceFileWriter writer;
       try {
         writer = LanceFileWriter.create(target.store(), target.path(), schema, allocator, options.build());
@@ -107,7 +145,9 @@ final class ImportCommand implements Callable<Integer> {
           if (decode) {
             plain.root().clear();
           }
-          progress.advance(n);
+          batches++;
+          progress.addRows(n);
+          progress.setBytes(reader.bytesRead());
         }
         try {
           writer.close();
@@ -116,6 +156,7 @@ final class ImportCommand implements Callable<Integer> {
         }
         ok = true;
       } finally {
+        progress.close();
         if (!ok) {
           try {
             writer.abort();
@@ -124,7 +165,14 @@ final class ImportCommand implements Callable<Integer> {
           }
         }
       }
-      progress.done("from " + (in.equals("-") ? "stdin" : in) + " to " + out);
+      if (!quiet) {
+        long nanos = progress.elapsedNanos();
+        long rows = progress.rows();
+        spec.commandLine().getErr().println(String.format(Locale.ROOT, "imported %s rows in %,d batch%s from %s to %s (%s, %s rows/s)",
+            Formats.count(rows), batches, batches == 1 ? "" : "es", in.equals("-") ? "stdin" : in, out,
+            Formats.seconds(nanos), Formats.count(nanos == 0 ? 0 : (long) (rows * 1e9 / nanos))));
+        spec.commandLine().getErr().flush();
+      }
     }
     return 0;
   }
@@ -138,12 +186,51 @@ final class ImportCommand implements Callable<Integer> {
   }
 
   private ArrowReader openInput(BufferAllocator allocator) {
+    DataFormat dataFormat = null;
+    if (format != null) {
+      try {
+        dataFormat = dev.lancelet.cli.formats.Formats.forName(format);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--format: " + e.getMessage());
+      }
+    } else if (!in.equals("-")) {
+      try {
+        dataFormat = dev.lancelet.cli.formats.Formats.forPath(in);
+      } catch (IllegalArgumentException e) {
+        dataFormat = null; // unknown extension: sniff for Arrow IPC as before
+      }
+    }
+    boolean ipc = dataFormat == null || dataFormat == DataFormat.ARROW_FILE || dataFormat == DataFormat.ARROW_STREAM;
     if (in.equals("-")) {
+      if (!ipc) {
+        throw new ParameterException(spec.commandLine(), "stdin ('-') takes an Arrow IPC stream only");
+      }
       return new ArrowStreamReader(new BufferedInputStream(System.in, 1 << 16), allocator);
     }
     Path path = Path.of(in);
     if (Files.isDirectory(path)) {
       throw new CliException(in + ": Is a directory");
+    }
+    if (!ipc) {
+      if (batchSize <= 0) {
+        throw new ParameterException(spec.commandLine(), "--batch-size must be positive: " + batchSize);
+      }
+      ReaderOptions.Builder options = ReaderOptions.builder();
+      try {
+        options.batchSize(batchSize);
+        if (columnTypes != null) {
+          options.columnTypes(columnTypes);
+        }
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), (columnTypes != null ? "--schema: " : "") + e.getMessage());
+      }
+      try {
+        return dev.lancelet.cli.formats.Formats.openReader(path, dataFormat, options.build(), allocator);
+      } catch (NoSuchFileException e) {
+        throw new CliException(in + ": No such file");
+      } catch (IOException | RuntimeException e) {
+        throw CliException.at(in, e);
+      }
     }
     try {
       byte[] head = new byte[ARROW_MAGIC.length];

@@ -193,6 +193,11 @@ public final class LanceFileReader implements AutoCloseable {
    * Streams the chosen columns and rows as Arrow batches. The returned reader refills one {@link
    * VectorSchemaRoot} per {@code loadNextBatch()}; a caller that keeps a batch must copy or
    * transfer it. Close the returned reader.
+   *
+   * <p>On a machine with more than one core, format 2.1+ scans decode one batch ahead on a shared
+   * daemon helper thread (so at most two batches are in memory), and large takes decode their
+   * columns in parallel; {@code -Dlancelet.decodeHelpers=0} keeps all decoding on the caller's
+   * thread.
    */
   public ArrowReader scan(ScanOptions options) throws IOException {
     List<Integer> idx = fieldIndexes(options.columns());

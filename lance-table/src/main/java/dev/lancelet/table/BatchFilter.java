@@ -18,10 +18,29 @@ interface BatchFilter {
   BitSet evaluate(VectorSchemaRoot batch);
 
   /**
-   * Parses a SQL predicate against the dataset schema. The predicate language lives in {@code
-   * dev.lancelet.table.expr}, which is not part of this build yet.
+   * Parses a SQL predicate against the dataset schema, with the language of {@code
+   * dev.lancelet.table.expr} (see docs/expressions.md).
+   *
+   * @throws dev.lancelet.table.expr.ExpressionException for a syntax error, an unknown column or
+   *     a type mismatch
    */
   static BatchFilter parse(String sql, Schema schema) {
-    throw new UnsupportedOperationException("filters arrive with dev.lancelet.table.expr (filter was: " + sql + ")");
+    dev.lancelet.table.expr.Predicate p = dev.lancelet.table.expr.Predicate.parse(sql, schema);
+    return new BatchFilter() {
+      @Override
+      public Set<String> columns() {
+        return p.columns();
+      }
+
+      @Override
+      public BitSet evaluate(VectorSchemaRoot batch) {
+        return p.evaluate(batch);
+      }
+
+      @Override
+      public String toString() {
+        return sql;
+      }
+    };
   }
 }

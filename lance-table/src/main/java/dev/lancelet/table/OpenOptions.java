@@ -18,6 +18,7 @@ public final class OpenOptions {
     this.allocator = b.allocator;
   }
 
+  /** A builder: latest version, private allocator. */
   public static Builder builder() {
     return new Builder();
   }

@@ -82,9 +82,12 @@ public final class ScanBuilder {
   }
 
   /**
-   * Keeps only rows for which the SQL predicate is true.
+   * Keeps only rows for which the SQL predicate is true (NULL counts as false, as in SQL {@code
+   * WHERE}); offset and limit apply after the filter. The filter may read columns that are not
+   * projected. Language: docs/expressions.md.
    *
-   * @throws UnsupportedOperationException until the predicate language is part of the build
+   * @throws dev.lancelet.table.expr.ExpressionException (an {@link IllegalArgumentException}) for
+   *     a bad filter, naming the problem
    */
   public ScanBuilder filter(String sql) {
     this.batchFilter = BatchFilter.parse(sql, dataset.schema());

@@ -43,10 +43,12 @@ public final class WriteOptions {
     this.allocator = b.allocator;
   }
 
+  /** A builder with Lance's defaults. */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** What happens to an existing dataset. */
   public Mode mode() {
     return mode;
   }
@@ -102,11 +104,13 @@ public final class WriteOptions {
 
     private Builder() {}
 
+    /** Create (default), append or overwrite. */
     public Builder mode(Mode mode) {
       this.mode = java.util.Objects.requireNonNull(mode);
       return this;
     }
 
+    /** Most rows per data file and fragment (default 1,048,576). */
     public Builder maxRowsPerFile(int n) {
       if (n < 1) {
         throw new IllegalArgumentException("maxRowsPerFile must be >= 1, got " + n);
@@ -115,6 +119,7 @@ public final class WriteOptions {
       return this;
     }
 
+    /** Closes a data file once about this many bytes of Arrow data went in (default 90 GiB). */
     public Builder maxBytesPerFile(long n) {
       if (n < 1) {
         throw new IllegalArgumentException("maxBytesPerFile must be >= 1, got " + n);
@@ -123,6 +128,7 @@ public final class WriteOptions {
       return this;
     }
 
+    /** File format of a new dataset: 2.0, 2.1 (default) or 2.2. */
     public Builder fileVersion(LanceFileVersion v) {
       if (v != LanceFileVersion.V2_0 && v != LanceFileVersion.V2_1 && v != LanceFileVersion.V2_2) {
         throw new IllegalArgumentException("Lancelet writes file versions 2.0, 2.1 and 2.2, not " + v);
@@ -131,11 +137,13 @@ public final class WriteOptions {
       return this;
     }
 
+    /** Gives a new dataset stable row ids (reader/writer feature flag 2). */
     public Builder stableRowIds(boolean b) {
       this.stableRowIds = b;
       return this;
     }
 
+    /** Rebase-and-retry rounds after a lost commit race (default 20). */
     public Builder commitRetries(int n) {
       if (n < 0) {
         throw new IllegalArgumentException("commitRetries must be >= 0, got " + n);
@@ -144,6 +152,7 @@ public final class WriteOptions {
       return this;
     }
 
+    /** Allocator of the dataset {@link Dataset#write} returns; it stays the caller's. */
     public Builder allocator(BufferAllocator a) {
       this.allocator = a;
       return this;

@@ -105,4 +105,19 @@ class AllTypesInteropTest {
       }
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void dictionaryColumnsWrittenByUsReadByBoth() throws Exception {
+    long seed = new Random().nextLong();
+    Schema schema = TypeCatalog.schemaOf(List.of(TypeCatalog.get("int32"), TypeCatalog.get("dict_int32_utf8")));
+    String uri = dir.resolve("dict.lance").toString();
+    try (RandomData.Batches b = RandomData.builder(seed).rows(300).batches(2).nulls(RandomData.Nulls.RANDOM_10)
+        .build(schema, allocator);
+        RootsReader in = new RootsReader(allocator, b.schema(), b.roots(), b.dictionaries());
+        Dataset ds = Dataset.write(in, uri, WriteOptions.builder().maxRowsPerFile(250).allocator(allocator).build())) {
+      org.assertj.core.api.Assertions.assertThat(ds.manifest().schema().fields().get(1).getLogicalType())
+          .isEqualTo("dict:string:int32:false");
+    }
+    compare(uri, "dictionary column, seed " + seed);
+  }
 }

@@ -149,6 +149,67 @@ class DatasetReadInteropTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void bitmapDeletionFilesReadLikeLanceCore() throws Exception {
+    String uri = dir.resolve("bin.lance").toString();
+    try (VectorSchemaRoot b = ReferenceDatasets.idNameBatch(0, 20_000, allocator)) {
+      ReferenceDatasets.write(uri, ReferenceDatasets.ID_NAME, List.of(b), ReferenceDatasets.Params.create().maxRowsPerFile(12_000));
+    }
+    try (BufferAllocator ref = new RootAllocator(); org.lance.Dataset ds = org.lance.Dataset.open(uri, ref)) {
+      ds.delete("id % 3 <> 1 AND id < 11000");
+    }
+    try (Dataset ours = Dataset.open(uri, OpenOptions.builder().allocator(allocator).build())) {
+      assertThat(ours.fragments().get(0).deletionFile().type())
+          .isEqualTo(dev.lancelet.table.format.DeletionFile.Type.BITMAP);
+      List<VectorSchemaRoot> expected = ReferenceDatasets.scan(uri, ours.version(), null, true, true, allocator);
+      List<VectorSchemaRoot> actual = OurScans.scan(ours, null, true, true, allocator);
+      try {
+        ArrowAssert.assertBatchesEqual(expected, actual, ".bin deletions");
+      } finally {
+        OurScans.closeAll(expected);
+        OurScans.closeAll(actual);
+      }
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void filteredScansMatchLanceCore() throws Exception {
+    String uri = dir.resolve("filter.lance").toString();
+    try (VectorSchemaRoot b = ReferenceDatasets.idNameBatch(0, 3000, allocator)) {
+      ReferenceDatasets.write(uri, ReferenceDatasets.ID_NAME, List.of(b), ReferenceDatasets.Params.create().maxRowsPerFile(700));
+    }
+    try (BufferAllocator ref = new RootAllocator(); org.lance.Dataset ds = org.lance.Dataset.open(uri, ref)) {
+      ds.delete("id % 11 = 4");
+    }
+    List<String> filters = List.of("id > 50 AND id < 1300", "name IS NULL", "name LIKE 'n1%' OR id >= 2990",
+        "NOT (id BETWEEN 100 AND 2800)", "id IN (1, 4, 15, 2999, 5000)");
+    try (Dataset ours = Dataset.open(uri, OpenOptions.builder().allocator(allocator).build())) {
+      for (String f : filters) {
+        List<VectorSchemaRoot> expected = new ArrayList<>();
+        try (BufferAllocator ref = new RootAllocator(); org.lance.Dataset ds = org.lance.Dataset.open(uri, ref);
+            org.lance.ipc.LanceScanner sc = ds.newScan(new org.lance.ipc.ScanOptions.Builder().filter(f)
+                .columns(List.of("name")).withRowId(true).build());
+            org.apache.arrow.vector.ipc.ArrowReader r = sc.scanBatches()) {
+          while (r.loadNextBatch()) {
+            expected.add(ReferenceDatasets.materialize(r.getVectorSchemaRoot(), r, allocator));
+          }
+        }
+        List<VectorSchemaRoot> actual = new ArrayList<>();
+        try (org.apache.arrow.vector.ipc.ArrowReader r = ours.newScan().columns("name").withRowId(true).filter(f).open()) {
+          while (r.loadNextBatch()) {
+            actual.add(ReferenceDatasets.copy(r.getVectorSchemaRoot(), allocator));
+          }
+        }
+        try {
+          ArrowAssert.assertBatchesEqual(expected, actual, "filter " + f);
+        } finally {
+          OurScans.closeAll(expected);
+          OurScans.closeAll(actual);
+        }
+      }
+    }
+  }
+
   private void mergeInsert(String uri, long seed) throws Exception {
     try (BufferAllocator ref = new RootAllocator(); org.lance.Dataset ds = org.lance.Dataset.open(uri, ref)) {
       Schema s = ds.getSchema();

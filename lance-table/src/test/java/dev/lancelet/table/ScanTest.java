@@ -117,8 +117,10 @@ class ScanTest {
       }
       assertThat(names).containsExactly("n6", "n8", null, "n12", "n14");
     }
-    assertThatThrownBy(() -> ds.newScan().filter("id > 3")).isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("dev.lancelet.table.expr");
+    assertThat(ids(ds.newScan().columns("id").filter("id >= 3 AND id < 9 AND id <> 5").batchSize(64).open()))
+        .containsExactly(3L, 4L, 6L, 7L, 8L);
+    assertThatThrownBy(() -> ds.newScan().filter("nope > 3")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nope");
   }
 
   @Test

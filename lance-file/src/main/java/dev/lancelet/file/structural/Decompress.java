@@ -356,6 +356,24 @@ final class Decompress {
       Values inner = miniBlock(e.getFsst().getValues(), bufs, n);
       return fsst(e.getFsst().getSymbolTable(), inner.pick(pick));
     }
+    if (e.getCompressionCase() == CompressiveEncoding.CompressionCase.FLAT && !e.getFlat().hasData()
+        && e.getFlat().getBitsPerValue() % 8 == 0 && bufs.length >= 1) {
+      // Plain values: copy only the asked ones.
+      int w = bytesOf(e.getFlat().getBitsPerValue(), e);
+      Slice s = bufs[0];
+      if ((long) n * w > s.len) {
+        throw new LanceFormatException(describe(e) + " buffer of " + s.len + " bytes is too short for " + n + " values (" + (long) n * w + " bytes)");
+      }
+      byte[] out = new byte[Math.multiplyExact(pick.length, w)];
+      for (int i = 0; i < pick.length; i++) {
+        int r = pick[i];
+        if (r < 0 || r >= n) {
+          throw new LanceFormatException("Row " + r + " is outside a block of " + n + " values");
+        }
+        System.arraycopy(s.a, s.off + r * w, out, i * w, w);
+      }
+      return Values.fixed(pick.length, w, out);
+    }
     return miniBlock(e, bufs, n).pick(pick);
   }
 

@@ -99,9 +99,13 @@ public final class Committer {
         base = latest;
         continue;
       }
-      // Best effort: the hint only speeds up other readers; the listing is authoritative.
+      // Best effort: the hint only speeds up other readers; the listing is authoritative (and
+      // lance-core is not misled by a stale hint). Do not move it backwards over a newer one.
       try {
-        store.put(VersionHint.PATH, VersionHint.encode(version));
+        long current = store.exists(VersionHint.PATH) ? VersionHint.decode(store.readAll(VersionHint.PATH)) : -1;
+        if (current < version) {
+          store.put(VersionHint.PATH, VersionHint.encode(version));
+        }
       } catch (IOException e) {
         // ignored on purpose
       }

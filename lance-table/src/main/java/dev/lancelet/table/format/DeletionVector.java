@@ -86,6 +86,7 @@ public final class DeletionVector {
     return rows.getLongCardinality();
   }
 
+  /** Whether no row is deleted. */
   public boolean isEmpty() {
     return rows.isEmpty();
   }

@@ -156,8 +156,11 @@ public final class ReferenceDatasets {
         return copy(root, allocator);
       }
       List<Field> fs = new ArrayList<>();
-      for (FieldVector v : vs) {
-        fs.add(v.getField());
+      for (int i = 0; i < vs.size(); i++) {
+        Field orig = root.getSchema().getFields().get(i);
+        Field now = vs.get(i).getField();
+        fs.add(new Field(orig.getName(), new FieldType(orig.isNullable(), now.getType(), null, orig.getMetadata()),
+            now.getChildren()));
       }
       VectorSchemaRoot view = new VectorSchemaRoot(fs, vs, root.getRowCount());
       return copy(view, allocator);

@@ -15,10 +15,29 @@ public class RootsReader extends ArrowReader {
   private final List<VectorSchemaRoot> roots;
   private int next;
 
+  private final org.apache.arrow.vector.dictionary.DictionaryProvider provided;
+
   public RootsReader(BufferAllocator allocator, Schema schema, List<VectorSchemaRoot> roots) {
+    this(allocator, schema, roots, null);
+  }
+
+  /** A reader whose dictionary-encoded fields are resolved through {@code dictionaries} (not closed). */
+  public RootsReader(BufferAllocator allocator, Schema schema, List<VectorSchemaRoot> roots,
+      org.apache.arrow.vector.dictionary.DictionaryProvider dictionaries) {
     super(allocator);
     this.schema = schema;
     this.roots = roots;
+    this.provided = dictionaries;
+  }
+
+  @Override
+  public org.apache.arrow.vector.dictionary.Dictionary lookup(long id) {
+    return provided != null ? provided.lookup(id) : super.lookup(id);
+  }
+
+  @Override
+  public java.util.Set<Long> getDictionaryIds() {
+    return provided != null ? provided.getDictionaryIds() : super.getDictionaryIds();
   }
 
   @Override

@@ -3,18 +3,34 @@ package dev.lancelet.file.encoding.write;
 import dev.lancelet.file.container.ContainerWriter;
 import dev.lancelet.format.LanceFileVersion;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ForkJoinPool;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 
 /**
  * Drives the leaf columns of a file: shreds each batch, row block by row block, and flushes a
- * column's page to the container as soon as its buffered bytes pass the page limit. Memory is
- * bounded by about one page (plus one row block) per column.
+ * column's page as soon as its buffered bytes pass the page limit.
+ *
+ * <h2>Pipelined encoding</h2>
+ *
+ * With more than one processor a flushed page is encoded on a {@link ForkJoinPool#commonPool()
+ * common-pool} thread while the caller goes on shredding; the caller writes encoded pages to the
+ * container strictly in flush order, so the file's bytes are the same as with encoding inline.
+ * At most {@value #MAX_PENDING} pages are in flight; the caller waits for the oldest beyond that.
+ * Memory is bounded by about two pages (plus one row block) per column plus the pages in flight.
  */
 public final class ColumnWriters {
-  private static final int MAX_BLOCK_ROWS = 1024;
+  static final int MAX_BLOCK_ROWS = 1024;
+  /** Pages encoded (or being encoded) but not yet written. */
+  static final int MAX_PENDING = 2;
+
+  /** A flushed page: its column, the detached page, and its encoding (done or under way). */
+  private record Pending(LeafColumn column, LeafColumn page, CompletableFuture<PageEncoder.EncodedPage> encoded) {}
 
   private final List<Field> topFields;
   private final List<LeafColumn> leaves;
@@ -22,6 +38,9 @@ public final class ColumnWriters {
   private final PageEncoder encoder;
   private final ContainerWriter container;
   private final long maxPageBytes;
+  private final LanceFileVersion version;
+  private final boolean pipelined = Runtime.getRuntime().availableProcessors() > 1;
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
 
   public ColumnWriters(List<Field> topFields, LanceFileVersion version, ContainerWriter container, long maxPageBytes) {
     this.topFields = topFields;
@@ -36,6 +55,7 @@ public final class ColumnWriters {
     this.encoder = new PageEncoder(version);
     this.container = container;
     this.maxPageBytes = maxPageBytes;
+    this.version = version;
   }
 
   /**
@@ -83,6 +103,7 @@ public final class ColumnWriters {
       for (int li = leafStart[f]; li < leafStart[f + 1]; li++) {
         LeafColumn c = leaves.get(li);
         c.bind(v, dictionaries);
+        c.reserve(rows, maxPageBytes);
         int r = 0;
         int block = 64;
         while (r < rows) {
@@ -94,7 +115,7 @@ public final class ColumnWriters {
           r += n;
           long buffered = c.bufferedBytes();
           if (buffered > maxPageBytes) {
-            flush(c);
+            flush(c, false, false);
             block = 64;
           } else {
             long perRow = Math.max(1, buffered / Math.max(1, c.pageRows));
@@ -105,19 +126,68 @@ public final class ColumnWriters {
     }
   }
 
-  private void flush(LeafColumn c) throws IOException {
+  /**
+   * Hands the column's page to the encoder; {@code last} when the file is being finished, {@code
+   * inline} to encode on the caller's thread (which has nothing else to do meanwhile).
+   */
+  private void flush(LeafColumn c, boolean last, boolean inline) throws IOException {
     if (c.pageRows == 0) {
       return;
     }
-    PageEncoder.EncodedPage p = encoder.encode(c);
-    container.writePage(c.index, p.buffers(), p.layout(), c.pageFirstRow, c.pageRows);
-    c.resetPage(c.pageFirstRow + c.pageRows);
+    LeafColumn page = c.detachPage(last);
+    CompletableFuture<PageEncoder.EncodedPage> encoded;
+    if (pipelined && !inline) {
+      encoded = CompletableFuture.supplyAsync(() -> new PageEncoder(version).encode(page));
+    } else {
+      encoded = CompletableFuture.completedFuture(encoder.encode(page));
+    }
+    pending.add(new Pending(c, page, encoded));
+    while (pending.size() > MAX_PENDING || (!pending.isEmpty() && pending.peek().encoded().isDone())) {
+      writeOldest();
+    }
   }
 
-  /** Flushes every column's partial page. */
+  /** Waits for the oldest flushed page's encoding and writes it to the container. */
+  private void writeOldest() throws IOException {
+    Pending p = pending.poll();
+    PageEncoder.EncodedPage e;
+    try {
+      e = p.encoded().join();
+    } catch (CompletionException ex) {
+      Throwable cause = ex.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw ex;
+    }
+    LeafColumn page = p.page();
+    container.writePage(page.index, e.buffers(), e.layout(), page.pageFirstRow, page.pageRows);
+    p.column().recycle(page);
+  }
+
+  /**
+   * Flushes every column's partial page and writes every page still pending. The last of those
+   * pages is encoded on the caller's thread, which would otherwise only wait: a one-column file
+   * then hands nothing to another thread at all.
+   */
   public void finish() throws IOException {
+    int lastWithRows = -1;
+    for (int i = 0; i < leaves.size(); i++) {
+      if (leaves.get(i).pageRows > 0) {
+        lastWithRows = i;
+      }
+    }
+    for (int i = 0; i < leaves.size(); i++) {
+      flush(leaves.get(i), true, i == lastWithRows);
+    }
+    while (!pending.isEmpty()) {
+      writeOldest();
+    }
     for (LeafColumn c : leaves) {
-      flush(c);
+      c.releaseBuffers();
     }
   }
 }
