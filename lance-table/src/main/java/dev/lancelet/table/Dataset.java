@@ -246,6 +246,23 @@ public final class Dataset implements AutoCloseable {
     return n;
   }
 
+  /**
+   * Rows visible in this version for which the SQL predicate is true. Reads only the predicate's
+   * columns.
+   *
+   * @throws dev.lancelet.table.expr.ExpressionException for a bad predicate
+   */
+  public long countRows(String filter) throws IOException {
+    checkOpen();
+    long n = 0;
+    try (ArrowReader r = newScan().columns(List.of()).filter(filter).open()) {
+      while (r.loadNextBatch()) {
+        n += r.getVectorSchemaRoot().getRowCount();
+      }
+    }
+    return n;
+  }
+
   private long[] liveCounts() throws IOException {
     long[] c = liveCounts;
     if (c == null) {
@@ -468,6 +485,50 @@ public final class Dataset implements AutoCloseable {
   public static Dataset write(ArrowReader data, ObjectStore store, WriteOptions options) throws IOException {
     DatasetWriter.write(data, store, options);
     return open(store, false, OpenOptions.builder().allocator(options.allocator()).build());
+  }
+
+  // ------------------------------------------------------------------ changing rows
+
+  /**
+   * Deletes the rows of this version for which the SQL predicate is true and commits the result
+   * as a new version, which is returned opened (close it too; this dataset keeps showing its
+   * version). Rows are marked in deletion files; no data file is rewritten, and a fragment left
+   * without rows leaves the manifest. A concurrent commit is rebased onto when it commutes (an
+   * append, or a delete even of the same fragments: both deletions are kept).
+   *
+   * @throws dev.lancelet.table.expr.ExpressionException for a bad predicate
+   * @throws CommitConflictException when a concurrent update or compaction changed the same fragments
+   */
+  public Dataset delete(String predicate) throws IOException {
+    checkOpen();
+    return Dml.delete(this, predicate);
+  }
+
+  /**
+   * Sets columns of the rows matching {@code where} (all rows when null or blank) and commits the
+   * result as a new version, returned opened. Each value of {@code set} is a SQL expression over
+   * the row's current values ({@code "price * 1.1"}, {@code "'n/a'"}), converted to the column's
+   * type. Matching rows are deleted from their fragments and written with their new values into
+   * new fragments, as Lance does. When a concurrent commit changed the same fragments, the update
+   * runs again on the newest version (up to {@value Dml#UPDATE_ATTEMPTS} times in all), since its
+   * rows must be chosen anew.
+   *
+   * @param set column name to SQL expression
+   * @throws dev.lancelet.table.expr.ExpressionException for a bad expression or predicate, or a
+   *     value that cannot be converted to the column's type
+   * @throws IllegalArgumentException for an unknown column, or NULL set into a non-nullable one
+   * @throws CommitConflictException when concurrent commits kept changing the same fragments
+   * @throws UnsupportedOperationException for datasets with stable row ids
+   */
+  public Dataset update(Map<String, String> set, String where) throws IOException {
+    checkOpen();
+    return Dml.updateWithRetry(this, set, where);
+  }
+
+  /** Starts a merge-insert (upsert) keyed by {@code keyColumns}; see {@link MergeInsertBuilder}. */
+  public MergeInsertBuilder mergeInsert(List<String> keyColumns) {
+    checkOpen();
+    return new MergeInsertBuilder(this, keyColumns);
   }
 
   // ------------------------------------------------------------------ evolution and maintenance

@@ -67,6 +67,10 @@ public final class StructuralDecoder implements FileDecoder {
       layouts[l.column()] = new PageLayout[np];
       for (int p = 0; p < np; p++) {
         layouts[l.column()][p] = PageDecoder.layout(where(l, p), l.meta().getPages(p));
+        String bad = BlobV2Fill.isDescriptor(l.field()) ? BlobV2Fill.checkLayout(layouts[l.column()][p]) : null;
+        if (bad != null && !unsupported.containsKey(l.column())) {
+          unsupported.put(l.column(), "Column " + l.path() + " (blob v2 descriptors) page " + p + " is " + bad + ", which this reader does not decode");
+        }
       }
     }
   }
@@ -85,6 +89,10 @@ public final class StructuralDecoder implements FileDecoder {
       if (col >= cols.size()) {
         throw LanceFormatException.at(location, "field %s needs column %d but the file has only %d columns", path, col, cols.size());
       }
+      boolean blobV2 = packed && BlobV2Fill.isDescriptor(f);
+      if (blobV2) {
+        layers.add(0, false); // the descriptor's own (all-valid) item layer below the struct's
+      }
       boolean[] isList = new boolean[layers.size()];
       for (int i = 0; i < isList.length; i++) {
         isList[i] = layers.get(i);
@@ -98,7 +106,9 @@ public final class StructuralDecoder implements FileDecoder {
         throw LanceFormatException.at(location, "column %d (%s) pages hold %d rows but the file has %d", col, path, starts[cm.getPagesCount()], numRows);
       }
       out.add(new Leaf(col, path, f, isList, width(f.arrow()), cm, starts));
-      if (packed) {
+      if (packed && blobV2 && isList.length > 2) {
+        unsupported.put(col, "Column " + path + " is a blob v2 descriptor inside a list or struct; only top-level blob v2 columns are supported");
+      } else if (packed && !blobV2) {
         unsupported.put(col, "Column " + path + " is a packed struct" + ("true".equals(f.metadata().get("lance-encoding:blob")) ? " of blob v2 descriptors (lance.blob.v2)" : "") + ", which this reader does not decode yet");
       } else if (f.arrow().getType() instanceof ArrowType.FixedSizeList && width(f.arrow()) < 0) {
         unsupported.put(col, "Column " + path + " is a fixed-size list of " + f.arrow().getChildren().get(0).getType() + ", only fixed-size lists of fixed-width values are supported");
@@ -244,6 +254,10 @@ public final class StructuralDecoder implements FileDecoder {
 
   private void fill(int fieldIdx, List<VectorFill.Decoded> decoded, FieldVector out) throws LanceFormatException {
     try {
+      if (BlobV2Fill.isDescriptor(fields.get(fieldIdx))) {
+        BlobV2Fill.fill(out, decoded.get(0));
+        return;
+      }
       VectorFill.fill(out, fields.get(fieldIdx), decoded.iterator());
     } catch (LanceFormatException e) {
       throw new LanceFormatException(location + ": field " + fields.get(fieldIdx).name() + ": " + e.getMessage(), e);
@@ -760,6 +774,69 @@ public final class StructuralDecoder implements FileDecoder {
       piece.append(cur, from, to);
     }
     return new VectorFill.Decoded(leaf, piece.rep(), piece.def(), piece.values());
+  }
+
+  // ------------------------------------------------------------------ legacy blob descriptors
+
+  @Override
+  public long[] legacyBlobDescriptors(long[] rows, int fieldIdx) throws IOException {
+    List<Leaf> ls = leavesByField.get(fieldIdx);
+    if (ls.size() != 1 || !fields.get(fieldIdx).isLeaf()) {
+      throw new IllegalArgumentException("Field " + fields.get(fieldIdx).name() + " of " + location + " is not a blob column");
+    }
+    Leaf leaf = ls.get(0);
+    loadIndexes(ls);
+    PageIndex[] ix = indexes(leaf);
+    for (int p = 0; p < ix.length; p++) {
+      if (ix[p].layout.getLayoutCase() != PageLayout.LayoutCase.BLOB_LAYOUT) {
+        throw new IllegalArgumentException(where(leaf, p) + " is a " + ix[p].layout.getLayoutCase() + " page, not a blob page");
+      }
+    }
+    long total = leaf.pageStart()[leaf.pageStart().length - 1];
+    long[] u = rows.clone();
+    java.util.Arrays.sort(u);
+    int k = 0;
+    for (int i = 0; i < u.length; i++) {
+      if (i == 0 || u[i] != u[i - 1]) {
+        u[k++] = u[i];
+      }
+    }
+    if (k > 0 && (u[0] < 0 || u[k - 1] >= total)) {
+      throw new IndexOutOfBoundsException("Row " + (u[0] < 0 ? u[0] : u[k - 1]) + " is outside the file's " + total + " rows");
+    }
+    Leaf descLeaf = PageDecoder.descriptorLeaf(leaf);
+    Run[] runOf = new Run[k];
+    int[] rowIn = new int[k];
+    List<RowFetch> fetches = new ArrayList<>();
+    long[] ps = leaf.pageStart();
+    int i = 0;
+    while (i < k) {
+      int p = leaf.pageOf(u[i]);
+      int j = i;
+      while (j < k && u[j] < ps[p + 1]) {
+        j++;
+      }
+      int[] pr = new int[j - i];
+      for (int q = i; q < j; q++) {
+        pr[q - i] = (int) (u[q] - ps[p]);
+      }
+      fetches.add(RowFetch.create(descLeaf, ix[p].inner, pr, pr.length, runOf, rowIn, i));
+      i = j;
+    }
+    execute(fetches);
+    long[] out = new long[2 * rows.length];
+    for (int r = 0; r < rows.length; r++) {
+      int pos = java.util.Arrays.binarySearch(u, 0, k, rows[r]);
+      LeafPiece piece = new LeafPiece(false, 16);
+      piece.append(runOf[pos], rowIn[pos], rowIn[pos] + 1);
+      Values v = piece.values();
+      if (v.count != 1 || v.bytesPerValue != 16) {
+        throw LanceFormatException.at(location, "column %d (%s): blob descriptor of row %d did not decode as one 16-byte value", leaf.column(), leaf.path(), rows[r]);
+      }
+      out[2 * r] = dev.lancelet.file.kernels.LittleEndian.getLong(v.data, 0);
+      out[2 * r + 1] = dev.lancelet.file.kernels.LittleEndian.getLong(v.data, 8);
+    }
+    return out;
   }
 
   // ------------------------------------------------------------------ info

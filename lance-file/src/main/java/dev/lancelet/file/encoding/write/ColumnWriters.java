@@ -33,6 +33,10 @@ public final class ColumnWriters {
   private record Pending(LeafColumn column, LeafColumn page, CompletableFuture<PageEncoder.EncodedPage> encoded) {}
 
   private final List<Field> topFields;
+  /** Per top-level field, its legacy blob writer (2.1 {@code lance-encoding:blob} columns), else null. */
+  private final LegacyBlobs[] blobs;
+  /** The same, per leaf. */
+  private final LegacyBlobs[] leafBlob;
   private final List<LeafColumn> leaves;
   private final int[] leafStart; // first leaf index of each top-level field
   private final PageEncoder encoder;
@@ -44,14 +48,29 @@ public final class ColumnWriters {
 
   public ColumnWriters(List<Field> topFields, LanceFileVersion version, ContainerWriter container, long maxPageBytes) {
     this.topFields = topFields;
-    this.leaves = LeafColumn.forSchema(topFields);
+    this.blobs = new LegacyBlobs[topFields.size()];
+    List<Field> shredded = new java.util.ArrayList<>(topFields);
+    for (int i = 0; i < topFields.size(); i++) {
+      LegacyBlobs.checkNested(topFields.get(i), version, true);
+      if (LegacyBlobs.isBlob(topFields.get(i))) {
+        blobs[i] = new LegacyBlobs(topFields.get(i), version);
+        shredded.set(i, blobs[i].descriptorField());
+      }
+    }
+    this.leaves = LeafColumn.forSchema(shredded);
     this.leafStart = new int[topFields.size() + 1];
     int k = 0;
     for (int i = 0; i < topFields.size(); i++) {
       leafStart[i] = k;
-      k += LeafColumn.forSchema(List.of(topFields.get(i))).size();
+      k += LeafColumn.forSchema(List.of(shredded.get(i))).size();
     }
     leafStart[topFields.size()] = k;
+    this.leafBlob = new LegacyBlobs[k];
+    for (int i = 0; i < topFields.size(); i++) {
+      if (blobs[i] != null) {
+        leafBlob[leafStart[i]] = blobs[i];
+      }
+    }
     this.encoder = new PageEncoder(version);
     this.container = container;
     this.maxPageBytes = maxPageBytes;
@@ -100,28 +119,39 @@ public final class ColumnWriters {
     int rows = batch.getRowCount();
     for (int f = 0; f < topFields.size(); f++) {
       FieldVector v = batch.getVector(f);
-      for (int li = leafStart[f]; li < leafStart[f + 1]; li++) {
-        LeafColumn c = leaves.get(li);
-        c.bind(v, dictionaries);
-        c.reserve(rows, maxPageBytes);
-        int r = 0;
-        int block = 64;
-        while (r < rows) {
-          int n = Math.min(block, rows - r);
-          if (c.pageRows == 0) {
-            c.pageFirstRow = firstRow + r;
-          }
-          c.shred(r, r + n);
-          r += n;
-          long buffered = c.bufferedBytes();
-          if (buffered > maxPageBytes) {
-            flush(c, false, false);
-            block = 64;
-          } else {
-            long perRow = Math.max(1, buffered / Math.max(1, c.pageRows));
-            block = (int) Math.max(1, Math.min(MAX_BLOCK_ROWS, (maxPageBytes - buffered) / perRow + 1));
-          }
+      if (blobs[f] != null) {
+        // Payloads go out of line now; the column shreds their (position, size) descriptors.
+        try (FieldVector desc = blobs[f].descriptors(v, container)) {
+          writeLeaf(leaves.get(leafStart[f]), desc, rows, firstRow, dictionaries);
         }
+        continue;
+      }
+      for (int li = leafStart[f]; li < leafStart[f + 1]; li++) {
+        writeLeaf(leaves.get(li), v, rows, firstRow, dictionaries);
+      }
+    }
+  }
+
+  private void writeLeaf(LeafColumn c, FieldVector v, int rows, long firstRow, org.apache.arrow.vector.dictionary.DictionaryProvider dictionaries)
+      throws IOException {
+    c.bind(v, dictionaries);
+    c.reserve(rows, maxPageBytes);
+    int r = 0;
+    int block = 64;
+    while (r < rows) {
+      int n = Math.min(block, rows - r);
+      if (c.pageRows == 0) {
+        c.pageFirstRow = firstRow + r;
+      }
+      c.shred(r, r + n);
+      r += n;
+      long buffered = c.bufferedBytes();
+      if (buffered > maxPageBytes) {
+        flush(c, false, false);
+        block = 64;
+      } else {
+        long perRow = Math.max(1, buffered / Math.max(1, c.pageRows));
+        block = (int) Math.max(1, Math.min(MAX_BLOCK_ROWS, (maxPageBytes - buffered) / perRow + 1));
       }
     }
   }
@@ -164,7 +194,8 @@ public final class ColumnWriters {
       throw ex;
     }
     LeafColumn page = p.page();
-    container.writePage(page.index, e.buffers(), e.layout(), page.pageFirstRow, page.pageRows);
+    LegacyBlobs blob = leafBlob[page.index];
+    container.writePage(page.index, e.buffers(), blob == null ? e.layout() : blob.wrap(e.layout(), page), page.pageFirstRow, page.pageRows);
     p.column().recycle(page);
   }
 
