@@ -1,11 +1,9 @@
 package dev.lancelet.table;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.lancelet.file.LanceFileWriter;
 import dev.lancelet.file.schema.LanceField;
 import dev.lancelet.format.LanceFileVersion;
 import dev.lancelet.format.proto.FileProtos;
-import dev.lancelet.format.proto.TableProtos;
 import dev.lancelet.io.ObjectStore;
 import dev.lancelet.table.commit.Committer;
 import dev.lancelet.table.commit.MergeOperation;
@@ -529,26 +527,7 @@ final class SchemaEvolution {
     if (!anyTop) {
       throw new IllegalArgumentException("Cannot drop every column of " + ds.uri());
     }
-    checkNoIndexOn(ds, drop);
     return commit(ds, new ProjectOperation(schemaOf(kept, s)));
-  }
-
-  private static void checkNoIndexOn(Dataset ds, Set<Integer> ids) throws IOException {
-    if (ds.manifestFile().indexSection() == null) {
-      return;
-    }
-    try {
-      for (TableProtos.IndexMetadata im : ds.manifestFile().indices().getIndicesList()) {
-        for (int f : im.getFieldsList()) {
-          if (ids.contains(f)) {
-            throw new UnsupportedOperationException("Column with field id " + f + " of " + ds.uri() + " has index '"
-                + im.getName() + "'; dropping indexed columns is not supported by Lancelet yet");
-          }
-        }
-      }
-    } catch (InvalidProtocolBufferException e) {
-      throw new CorruptManifestException(ds.uri() + " version " + ds.version(), "bad index section: " + e.getMessage(), e);
-    }
   }
 
   /** Renames a column (a top-level name or a dotted path; the new name is the last part only). */

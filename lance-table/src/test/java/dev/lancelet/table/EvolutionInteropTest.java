@@ -291,4 +291,49 @@ class EvolutionInteropTest {
       assertThat(ds.tags().list()).isEmpty();
     }
   }
+
+  @Test
+  void indexFilesSurviveOurChangesAndCleanup() throws Exception {
+    String uri = dir.resolve("idx.lance").toString();
+    createWithReference(uri); // v1
+    try (BufferAllocator ref = new RootAllocator(); org.lance.Dataset ds = org.lance.Dataset.open(uri, ref)) {
+      ds.createIndex(List.of("id"), org.lance.index.IndexType.BTREE, java.util.Optional.of("id_idx"),
+          org.lance.index.IndexParams.builder()
+              .setScalarIndexParams(org.lance.index.scalar.ScalarIndexParams.create("btree")).build(), true); // v2
+    }
+    try (Dataset ds = Dataset.open(uri, OpenOptions.builder().allocator(allocator).build());
+        Dataset v3 = ds.addColumns(Map.of("y", "id + 1"));
+        Dataset v4 = v3.dropColumns("name")) {
+      assertThat(v4.manifestFile().indices().getIndicesList()).extracting(i -> i.getName()).containsExactly("id_idx");
+      assertThatThrownBy(() -> v4.compact(CompactionOptions.defaults()))
+          .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("indices");
+      CleanupReport rep = v4.cleanupOldVersions(java.time.Instant.now().plusSeconds(3600), false);
+      assertThat(rep.versionsRemoved()).isEqualTo(3);
+      assertThat(rep.indexFilesRemoved()).isZero();
+      assertThat(v4.versions()).extracting(VersionInfo::version).containsExactly(4L);
+    }
+    try (java.util.stream.Stream<Path> files = Files.walk(Path.of(uri, "_indices"))) {
+      assertThat(files.filter(Files::isRegularFile).count()).isPositive();
+    }
+    assertSameAsReference(uri, 4, "after cleanup with an index");
+    try (BufferAllocator ref = new RootAllocator(); org.lance.Dataset ds = org.lance.Dataset.open(uri, ref)) {
+      assertThat(ds.countRows("id = 500")).isEqualTo(1);
+      assertThat(ds.countRows("y = 501")).isEqualTo(1);
+    }
+    // Dropping the indexed column drops the index, as Lance does; cleanup then removes its files.
+    try (Dataset ds = Dataset.open(uri, OpenOptions.builder().allocator(allocator).build());
+        Dataset v5 = ds.dropColumns("id")) {
+      assertThat(v5.manifestFile().indices().getIndicesList()).isEmpty();
+      CleanupReport rep = v5.cleanupOldVersions(java.time.Instant.now().plusSeconds(3600), false);
+      assertThat(rep.versionsRemoved()).isEqualTo(1);
+      assertThat(rep.indexFilesRemoved()).isPositive();
+    }
+    try (java.util.stream.Stream<Path> files = Files.walk(Path.of(uri, "_indices"))) {
+      assertThat(files.filter(Files::isRegularFile).count()).isZero();
+    }
+    assertSameAsReference(uri, 5, "after dropping the indexed column");
+    try (BufferAllocator ref = new RootAllocator(); org.lance.Dataset ds = org.lance.Dataset.open(uri, ref)) {
+      assertThat(ds.countRows("y = 501")).isEqualTo(1);
+    }
+  }
 }

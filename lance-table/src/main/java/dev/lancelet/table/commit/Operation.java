@@ -39,7 +39,8 @@ public interface Operation {
    * The index section of the new manifest, given the one of the manifest applied to (null when
    * none). Operations keep it by default; {@link RestoreOperation} brings back the old version's.
    */
-  default com.google.protobuf.ByteString indexSection(com.google.protobuf.ByteString baseIndexSection) {
+  default com.google.protobuf.ByteString indexSection(com.google.protobuf.ByteString baseIndexSection)
+      throws IOException {
     return baseIndexSection;
   }
 }
