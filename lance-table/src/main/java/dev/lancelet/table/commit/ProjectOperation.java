@@ -1,0 +1,72 @@
+package dev.lancelet.table.commit;
+
+import dev.lancelet.format.proto.TransactionProtos;
+import dev.lancelet.table.format.DataFile;
+import dev.lancelet.table.format.Fragment;
+import dev.lancelet.table.format.Manifest;
+import dev.lancelet.table.format.TableSchema;
+import dev.lancelet.table.format.Transaction;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Lance's {@code Project}: replaces the schema without touching data (drop, rename, nullability,
+ * metadata). Data files whose fields are all gone from the new schema leave their fragments (the
+ * files stay on disk for older versions); files holding some kept fields keep listing the dropped
+ * ids, which readers ignore.
+ *
+ * <p>Commutes only with fragment reservations and config updates; concurrent data changes may have
+ * been written under the old schema.
+ */
+public final class ProjectOperation implements Operation {
+  private final TableSchema schema;
+
+  /** @param schema the new schema; field ids must be a subset of the old ones */
+  public ProjectOperation(TableSchema schema) {
+    this.schema = Objects.requireNonNull(schema);
+  }
+
+  @Override
+  public String name() {
+    return "Project";
+  }
+
+  @Override
+  public Applied apply(Manifest base) {
+    if (base == null) {
+      throw new IllegalStateException("Project needs an existing dataset");
+    }
+    for (int id : schema.ids()) {
+      if (!base.schema().contains(id)) {
+        throw new IllegalArgumentException("Field id " + id + " is not in the schema of version " + base.version());
+      }
+    }
+    List<Fragment> fs = new ArrayList<>();
+    for (Fragment f : base.fragments()) {
+      List<DataFile> keep = new ArrayList<>();
+      for (DataFile df : f.files()) {
+        boolean any = false;
+        for (int id : df.fields()) {
+          any |= schema.contains(id);
+        }
+        if (any) {
+          keep.add(df);
+        }
+      }
+      fs.add(keep.size() == f.files().size() ? f : f.withFiles(keep));
+    }
+    Manifest m = base.withSchema(schema).withFragments(fs);
+    TransactionProtos.Transaction.Project.Builder b = TransactionProtos.Transaction.Project.newBuilder()
+        .addAllSchema(schema.fields());
+    return new Applied(m, TransactionProtos.Transaction.newBuilder().setProject(b));
+  }
+
+  @Override
+  public boolean commutesWith(Transaction other) {
+    return switch (other.operation()) {
+      case RESERVE_FRAGMENTS, UPDATE_CONFIG -> true;
+      default -> false;
+    };
+  }
+}
