@@ -3,6 +3,8 @@ package dev.lancelet.table;
 import com.google.protobuf.ByteString;
 import dev.lancelet.file.LanceFileReader;
 import dev.lancelet.file.ScanOptions;
+import dev.lancelet.file.blob.BlobHandle;
+import dev.lancelet.file.blob.BlobStore;
 import dev.lancelet.file.schema.LanceField;
 import dev.lancelet.format.proto.TableProtos;
 import dev.lancelet.io.ObjectStore;
@@ -414,6 +416,37 @@ final class FragmentReader implements AutoCloseable {
       Batches.closeAll(out);
       Batches.closeAll(new ArrayList<>(taken.values()));
     }
+  }
+
+  // ------------------------------------------------------------------ blobs
+
+  /**
+   * Handles on the blob values of the single projected field at the given physical offsets (null
+   * for nulls; all null when no data file holds the field). Handles on bytes inside the data file
+   * open the file per stream, so they outlive this reader; sidecars resolve under {@code data/}.
+   */
+  List<BlobHandle> takeBlobs(long[] offsets) throws IOException {
+    if (fields.size() != 1) {
+      throw new IllegalStateException("takeBlobs needs exactly one projected field, got " + fields.size());
+    }
+    List<BlobHandle> out = new ArrayList<>(offsets.length);
+    if (fileOf[0] < 0) {
+      for (int i = 0; i < offsets.length; i++) {
+        out.add(null);
+      }
+      return out;
+    }
+    DataFile df = fragment.files().get(fileOf[0]);
+    LanceFileReader r = reader(fileOf[0]);
+    String path = df.datasetPath();
+    BlobStore sidecars = BlobStore.of(new PrefixedStore(store, "data/"));
+    for (BlobHandle h : r.takeBlobs(offsets, nameInFile[0], sidecars)) {
+      if (h != null && h.size() > 0 && h.location().equals(r.location())) {
+        h = BlobHandle.lazy(h.location(), () -> store.open(path), h.offset(), h.size());
+      }
+      out.add(h);
+    }
+    return out;
   }
 
   @Override
