@@ -506,7 +506,7 @@ public final class Dataset implements AutoCloseable {
     }
     List<Field> outFields = new ArrayList<>();
     for (LanceField f : fields) {
-      outFields.add(current.manifest().schema().arrowField(f.name()));
+      outFields.add(FragmentReader.readField(current.manifest().schema().arrowField(f.name())));
     }
     // Read each fragment's rows, then copy into the output in the order asked (variable-width
     // vectors must be filled in order).

@@ -202,4 +202,44 @@ class DatasetBlobInteropTest {
       assertThat(rec.reads.stream().mapToLong(Integer::longValue).sum()).isEqualTo(5L * KIB * KIB);
     }
   }
+
+  /** Scans and takes of a blob v2 column return the descriptor struct, as lance-core's do. */
+  @Test
+  void blobV2ScanAndTakeReturnDescriptorsLikeLanceCore() throws Exception {
+    Path dir = write("v2", BlobTesting.blobV2Field("blob"), "2.2");
+    List<String> ref = new ArrayList<>();
+    String refType;
+    try (org.lance.Dataset d = org.lance.Dataset.open(dir.toString(), alloc);
+        var scanner = d.newScan(new org.lance.ipc.ScanOptions.Builder().columns(List.of("blob")).build());
+        ArrowReader r = scanner.scanBatches()) {
+      refType = null;
+      while (r.loadNextBatch()) {
+        var v = r.getVectorSchemaRoot().getVector(0);
+        refType = v.getField().toString();
+        for (int i = 0; i < v.getValueCount(); i++) {
+          ref.add(String.valueOf(v.getObject(i)));
+        }
+      }
+    }
+    assertThat(ref).hasSize(visible().size());
+    List<String> ours = new ArrayList<>();
+    String ourType = null;
+    try (Dataset ds = open(dir); ArrowReader r = ds.newScan().columns(List.of("blob")).open()) {
+      while (r.loadNextBatch()) {
+        var v = r.getVectorSchemaRoot().getVector(0);
+        ourType = v.getField().toString();
+        for (int i = 0; i < v.getValueCount(); i++) {
+          ours.add(String.valueOf(v.getObject(i)));
+        }
+      }
+      assertThat(ours).isEqualTo(ref);
+      assertThat(ourType).isEqualTo(refType);
+      long[] positions = {6, 0, 3};
+      try (VectorSchemaRoot t = ds.take(positions, List.of("blob"))) {
+        for (int i = 0; i < positions.length; i++) {
+          assertThat(String.valueOf(t.getVector(0).getObject(i))).isEqualTo(ref.get((int) positions[i]));
+        }
+      }
+    }
+  }
 }
