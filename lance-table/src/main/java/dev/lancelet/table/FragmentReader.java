@@ -65,6 +65,19 @@ final class FragmentReader implements AutoCloseable {
   }
 
   /**
+   * Refuses an operation that rewrites rows of a dataset holding blob v2 columns: scans return
+   * their descriptors, and Lancelet cannot write blob v2 values yet.
+   */
+  static void refuseBlobV2Rewrite(Manifest m, String what) {
+    for (LanceField f : m.schema().topLevel()) {
+      if (BLOB_V2_EXTENSION.equals(f.metadata().get("ARROW:extension:name"))) {
+        throw new UnsupportedOperationException(what + " is not supported: column '" + f.name()
+            + "' is a blob v2 column, which Lancelet cannot rewrite yet");
+      }
+    }
+  }
+
+  /**
    * A blob v2 descriptor column as lance-core's scans return it: a null value reads as an empty
    * inline descriptor (all zeros, empty uri). Returns a new vector and closes {@code v}.
    */
