@@ -150,7 +150,7 @@ final class FragmentReader implements AutoCloseable {
     for (LanceField f : fields) {
       Field mf = manifest.schema().arrowField(f.name());
       blobV2[arrowFields.size()] = readField(mf) != mf;
-      arrowFields.add(readField(manifest.schema().arrowField(f.name())));
+      arrowFields.add(readField(mf));
     }
     List<Field> all = new ArrayList<>(arrowFields);
     if (rowId) {
