@@ -40,6 +40,7 @@ final class Compaction {
     for (LanceField f : m.schema().topLevel()) {
       checkNoDictionary(f, ds);
     }
+    FragmentReader.refuseBlobV2Rewrite(m, "Compacting " + ds.uri());
     try {
       if (ds.manifestFile().indexSection() != null && ds.manifestFile().indices().getIndicesCount() > 0) {
         throw new UnsupportedOperationException("Compacting " + ds.uri()

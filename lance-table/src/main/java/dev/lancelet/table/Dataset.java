@@ -1,5 +1,6 @@
 package dev.lancelet.table;
 
+import dev.lancelet.file.blob.BlobHandle;
 import dev.lancelet.file.schema.LanceField;
 import dev.lancelet.io.ObjectNotFoundException;
 import dev.lancelet.io.ObjectStore;
@@ -330,6 +331,11 @@ public final class Dataset implements AutoCloseable {
    */
   public VectorSchemaRoot take(long[] rowOffsets, List<String> columns) throws IOException {
     checkOpen();
+    return takeAddresses(addressesOf(rowOffsets), columns, false);
+  }
+
+  /** The row addresses of the given positions among the visible rows. */
+  private long[] addressesOf(long[] rowOffsets) throws IOException {
     long[] counts = liveCounts();
     long[] starts = new long[counts.length + 1];
     for (int i = 0; i < counts.length; i++) {
@@ -362,7 +368,7 @@ public final class Dataset implements AutoCloseable {
       }
       addresses[i] = (f.id() << 32) | physical;
     }
-    return takeAddresses(addresses, columns, false);
+    return addresses;
   }
 
   /** The physical offset of the {@code n}-th (from 0) row not in {@code deleted}. */
@@ -393,6 +399,93 @@ public final class Dataset implements AutoCloseable {
     return takeAddresses(rowAddresses, columns, true);
   }
 
+  /**
+   * Handles on the values of a blob column at positions among the visible rows (as {@link
+   * #take}), one per position, null for a null value. Works for legacy blob columns (file versions
+   * 2.0/2.1, {@code lance-encoding:blob}) and blob v2 columns ({@code lance.blob.v2}: inline,
+   * packed and dedicated sidecars under {@code data/}, external URIs). Only descriptors are read
+   * here; each handle reads its bytes in ranged requests of at most 64 KiB when streamed, and
+   * stays usable after this dataset is closed as long as the store is open.
+   *
+   * @throws IllegalArgumentException if {@code column} is missing or not a blob column
+   * @throws IndexOutOfBoundsException for a position outside {@code [0, countRows())}
+   */
+  public List<BlobHandle> takeBlobs(long[] rowOffsets, String column) throws IOException {
+    checkOpen();
+    blobField(column);
+    return takeBlobAddresses(addressesOf(rowOffsets), column, false);
+  }
+
+  /**
+   * Like {@link #takeBlobs(long[], String)} by row address ({@code fragment id << 32 | row
+   * offset}).
+   *
+   * @throws IllegalArgumentException if {@code column} is not a blob column, or for an address of
+   *     a missing fragment, past its end, or of a deleted row
+   */
+  public List<BlobHandle> takeBlobsByAddress(long[] rowAddresses, String column) throws IOException {
+    checkOpen();
+    blobField(column);
+    return takeBlobAddresses(rowAddresses, column, true);
+  }
+
+  /** The top-level blob field {@code column} (legacy or v2), or an IllegalArgumentException. */
+  private LanceField blobField(String column) {
+    LanceField f = fieldsFor(List.of(column)).get(0);
+    Map<String, String> m = f.metadata();
+    boolean v2 = "lance.blob.v2".equals(m.get("ARROW:extension:name"));
+    boolean legacy = m.containsKey(dev.lancelet.file.LanceFileReader.BLOB_META_KEY) && f.isLeaf();
+    if (!v2 && !legacy) {
+      throw new IllegalArgumentException("Column '" + column + "' of " + uri() + " is not a blob column (" + f.arrow() + ")");
+    }
+    return f;
+  }
+
+  private List<BlobHandle> takeBlobAddresses(long[] addresses, String column, boolean check)
+      throws IOException {
+    List<LanceField> fields = fieldsFor(List.of(column));
+    Map<Long, Fragment> byId = new HashMap<>();
+    for (Fragment f : fragments()) {
+      byId.put(f.id(), f);
+    }
+    Map<Long, List<Integer>> groups = new LinkedHashMap<>();
+    for (int i = 0; i < addresses.length; i++) {
+      long fid = addresses[i] >>> 32;
+      Fragment f = byId.get(fid);
+      long off = addresses[i] & 0xFFFF_FFFFL;
+      if (f == null || off >= f.physicalRows()) {
+        throw new IllegalArgumentException("Row address " + addresses[i] + " (fragment " + fid + ", row " + off
+            + ") does not exist in " + uri() + " version " + version());
+      }
+      groups.computeIfAbsent(fid, k -> new ArrayList<>()).add(i);
+    }
+    BlobHandle[] out = new BlobHandle[addresses.length];
+    for (Map.Entry<Long, List<Integer>> g : groups.entrySet()) {
+      Fragment f = byId.get(g.getKey());
+      List<Integer> idx = g.getValue();
+      long[] offs = new long[idx.size()];
+      for (int j = 0; j < offs.length; j++) {
+        offs[j] = addresses[idx.get(j)] & 0xFFFF_FFFFL;
+      }
+      try (FragmentReader r = new FragmentReader(res.store, res.allocator, current.manifest(), f, fields, false, false)) {
+        if (check && f.deletionFile() != null) {
+          DeletionVector dv = r.deletions();
+          for (long o : offs) {
+            if (dv.contains(o)) {
+              throw new IllegalArgumentException("Row address " + ((f.id() << 32) | o) + " names a deleted row of "
+                  + uri() + " version " + version());
+            }
+          }
+        }
+        List<BlobHandle> hs = r.takeBlobs(offs);
+        for (int j = 0; j < offs.length; j++) {
+          out[idx.get(j)] = hs.get(j);
+        }
+      }
+    }
+    return java.util.Arrays.asList(out);
+  }
+
   private VectorSchemaRoot takeAddresses(long[] addresses, List<String> columns, boolean check) throws IOException {
     List<LanceField> fields = fieldsFor(columns);
     Map<Long, Fragment> byId = new HashMap<>();
@@ -413,7 +506,7 @@ public final class Dataset implements AutoCloseable {
     }
     List<Field> outFields = new ArrayList<>();
     for (LanceField f : fields) {
-      outFields.add(current.manifest().schema().arrowField(f.name()));
+      outFields.add(FragmentReader.readField(current.manifest().schema().arrowField(f.name())));
     }
     // Read each fragment's rows, then copy into the output in the order asked (variable-width
     // vectors must be filled in order).

@@ -102,6 +102,7 @@ final class Dml {
     if (set == null || set.isEmpty()) {
       throw new IllegalArgumentException("Update of " + ds.uri() + " needs at least one column to set");
     }
+    FragmentReader.refuseBlobV2Rewrite(base, "Update of " + ds.uri());
     Schema schema = ds.schema();
     Map<String, Expression> exprs = new HashMap<>();
     for (Map.Entry<String, String> e : set.entrySet()) {

@@ -3,6 +3,8 @@ package dev.lancelet.table;
 import com.google.protobuf.ByteString;
 import dev.lancelet.file.LanceFileReader;
 import dev.lancelet.file.ScanOptions;
+import dev.lancelet.file.blob.BlobHandle;
+import dev.lancelet.file.blob.BlobStore;
 import dev.lancelet.file.schema.LanceField;
 import dev.lancelet.format.proto.TableProtos;
 import dev.lancelet.io.ObjectStore;
@@ -40,12 +42,89 @@ final class FragmentReader implements AutoCloseable {
   static final Field ROW_ID_FIELD = new Field(ROW_ID, FieldType.nullable(new ArrowType.Int(64, false)), null);
   static final Field ROW_ADDR_FIELD = new Field(ROW_ADDR, FieldType.nullable(new ArrowType.Int(64, false)), null);
 
+  /** Arrow extension name of blob v2 fields in the manifest schema. */
+  static final String BLOB_V2_EXTENSION = "lance.blob.v2";
+
+  /**
+   * The Arrow field scans and takes return for dataset field {@code f}: {@code f} itself, except
+   * for a blob v2 field ({@value #BLOB_V2_EXTENSION}), which reads as its descriptor struct
+   * {@code kind u8, position u64, size u64, blob_id u32, blob_uri utf8} (as lance-core's scans do;
+   * the values come from {@link Dataset#takeBlobs}).
+   */
+  static Field readField(Field f) {
+    if (f == null || !BLOB_V2_EXTENSION.equals(f.getMetadata().get("ARROW:extension:name"))) {
+      return f;
+    }
+    List<Field> children = List.of(
+        new Field("kind", FieldType.notNullable(new ArrowType.Int(8, false)), null),
+        new Field("position", FieldType.notNullable(new ArrowType.Int(64, false)), null),
+        new Field("size", FieldType.notNullable(new ArrowType.Int(64, false)), null),
+        new Field("blob_id", FieldType.notNullable(new ArrowType.Int(32, false)), null),
+        new Field("blob_uri", FieldType.notNullable(ArrowType.Utf8.INSTANCE), null));
+    return new Field(f.getName(), new FieldType(f.isNullable(), ArrowType.Struct.INSTANCE, null, null), children);
+  }
+
+  /**
+   * Refuses an operation that rewrites rows of a dataset holding blob v2 columns: scans return
+   * their descriptors, and Lancelet cannot write blob v2 values yet.
+   */
+  static void refuseBlobV2Rewrite(Manifest m, String what) {
+    for (LanceField f : m.schema().topLevel()) {
+      if (BLOB_V2_EXTENSION.equals(f.metadata().get("ARROW:extension:name"))) {
+        throw new UnsupportedOperationException(what + " is not supported: column '" + f.name()
+            + "' is a blob v2 column, which Lancelet cannot rewrite yet");
+      }
+    }
+  }
+
+  /**
+   * A blob v2 descriptor column as lance-core's scans return it: a null value reads as an empty
+   * inline descriptor (all zeros, empty uri). Returns a new vector and closes {@code v}.
+   */
+  static FieldVector descriptorsWithoutNulls(FieldVector v, Field as, BufferAllocator allocator) {
+    if (!(v instanceof org.apache.arrow.vector.complex.StructVector in)) {
+      return v;
+    }
+    int n = in.getValueCount();
+    var out = (org.apache.arrow.vector.complex.StructVector) as.createVector(allocator);
+    try (in) {
+      out.allocateNew();
+      var kind = (org.apache.arrow.vector.UInt1Vector) in.getChildByOrdinal(0);
+      var pos = (UInt8Vector) in.getChildByOrdinal(1);
+      var size = (UInt8Vector) in.getChildByOrdinal(2);
+      var id = (org.apache.arrow.vector.UInt4Vector) in.getChildByOrdinal(3);
+      var uri = (org.apache.arrow.vector.VarCharVector) in.getChildByOrdinal(4);
+      var okind = (org.apache.arrow.vector.UInt1Vector) out.getChildByOrdinal(0);
+      var opos = (UInt8Vector) out.getChildByOrdinal(1);
+      var osize = (UInt8Vector) out.getChildByOrdinal(2);
+      var oid = (org.apache.arrow.vector.UInt4Vector) out.getChildByOrdinal(3);
+      var ouri = (org.apache.arrow.vector.VarCharVector) out.getChildByOrdinal(4);
+      byte[] none = new byte[0];
+      for (int i = 0; i < n; i++) {
+        out.setIndexDefined(i);
+        boolean isNull = in.isNull(i);
+        okind.setSafe(i, isNull ? 0 : kind.get(i));
+        opos.setSafe(i, isNull ? 0 : pos.get(i));
+        osize.setSafe(i, isNull ? 0 : size.get(i));
+        oid.setSafe(i, isNull ? 0 : id.get(i));
+        ouri.setSafe(i, isNull ? none : uri.get(i));
+      }
+      out.setValueCount(n);
+      return out;
+    } catch (RuntimeException e) {
+      out.close();
+      throw e;
+    }
+  }
+
   private final ObjectStore store;
   private final BufferAllocator allocator;
   private final Manifest manifest;
   private final Fragment fragment;
   private final List<LanceField> fields;
   private final List<Field> arrowFields;
+  /** Per projected field: whether it is a blob v2 field (read as descriptors). */
+  private final boolean[] blobV2;
   private final boolean rowId;
   private final boolean rowAddr;
   private final Schema schema;
@@ -67,8 +146,11 @@ final class FragmentReader implements AutoCloseable {
     this.rowId = rowId;
     this.rowAddr = rowAddr;
     this.arrowFields = new ArrayList<>();
+    this.blobV2 = new boolean[fields.size()];
     for (LanceField f : fields) {
-      arrowFields.add(manifest.schema().arrowField(f.name()));
+      Field mf = manifest.schema().arrowField(f.name());
+      blobV2[arrowFields.size()] = readField(mf) != mf;
+      arrowFields.add(readField(mf));
     }
     List<Field> all = new ArrayList<>(arrowFields);
     if (rowId) {
@@ -344,7 +426,7 @@ final class FragmentReader implements AutoCloseable {
             out.add(Batches.nulls(arrowFields.get(i), n, allocator));
           } else {
             VectorSchemaRoot src = scans.get(scanOfFile.get(fileOf[i])).getVectorSchemaRoot();
-            out.add(Batches.move(src.getVector(nameInFile[i]), arrowFields.get(i), allocator));
+            out.add(blobOrMove(src.getVector(nameInFile[i]), i));
           }
         }
         long[] offsets = new long[n];
@@ -403,7 +485,7 @@ final class FragmentReader implements AutoCloseable {
         if (fileOf[i] < 0) {
           out.add(Batches.nulls(arrowFields.get(i), n, allocator));
         } else {
-          out.add(Batches.move(taken.get(fileOf[i]).getVector(nameInFile[i]), arrowFields.get(i), allocator));
+          out.add(blobOrMove(taken.get(fileOf[i]).getVector(nameInFile[i]), i));
         }
       }
       addRowColumns(out, offsets, n);
@@ -414,6 +496,43 @@ final class FragmentReader implements AutoCloseable {
       Batches.closeAll(out);
       Batches.closeAll(new ArrayList<>(taken.values()));
     }
+  }
+
+  // ------------------------------------------------------------------ blobs
+
+  /** Moves a file column into projected field {@code i}; blob v2 descriptors get their nulls filled. */
+  private FieldVector blobOrMove(FieldVector src, int i) {
+    FieldVector v = Batches.move(src, arrowFields.get(i), allocator);
+    return blobV2[i] ? descriptorsWithoutNulls(v, arrowFields.get(i), allocator) : v;
+  }
+
+  /**
+   * Handles on the blob values of the single projected field at the given physical offsets (null
+   * for nulls; all null when no data file holds the field). Handles on bytes inside the data file
+   * open the file per stream, so they outlive this reader; sidecars resolve under {@code data/}.
+   */
+  List<BlobHandle> takeBlobs(long[] offsets) throws IOException {
+    if (fields.size() != 1) {
+      throw new IllegalStateException("takeBlobs needs exactly one projected field, got " + fields.size());
+    }
+    List<BlobHandle> out = new ArrayList<>(offsets.length);
+    if (fileOf[0] < 0) {
+      for (int i = 0; i < offsets.length; i++) {
+        out.add(null);
+      }
+      return out;
+    }
+    DataFile df = fragment.files().get(fileOf[0]);
+    LanceFileReader r = reader(fileOf[0]);
+    String path = df.datasetPath();
+    BlobStore sidecars = BlobStore.of(new PrefixedStore(store, "data/"));
+    for (BlobHandle h : r.takeBlobs(offsets, nameInFile[0], sidecars)) {
+      if (h != null && h.size() > 0 && h.location().equals(r.location())) {
+        h = BlobHandle.lazy(h.location(), () -> store.open(path), h.offset(), h.size());
+      }
+      out.add(h);
+    }
+    return out;
   }
 
   @Override

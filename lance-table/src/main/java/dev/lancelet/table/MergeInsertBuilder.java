@@ -116,6 +116,7 @@ public final class MergeInsertBuilder {
           + " has nothing to do: choose whenMatchedUpdateAll, whenNotMatchedInsertAll and/or whenNotMatchedBySourceDelete");
     }
     Manifest base = dataset.manifest();
+    FragmentReader.refuseBlobV2Rewrite(base, "Merge-insert into " + dataset.uri());
     if (base.stableRowIds()) {
       throw new UnsupportedOperationException("Merge-insert into " + dataset.uri()
           + ": datasets with stable row ids are not supported yet (updated rows must keep their row ids)");

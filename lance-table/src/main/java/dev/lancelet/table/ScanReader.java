@@ -76,7 +76,7 @@ final class ScanReader extends ArrowReader {
     List<String> names = columns == null ? schema.names() : columns;
     List<Field> out = new ArrayList<>();
     for (String n : names) {
-      Field f = schema.arrowField(n);
+      Field f = FragmentReader.readField(schema.arrowField(n));
       if (f == null) {
         throw new IllegalArgumentException("No column '" + n + "' in " + dataset.uri() + "; columns are " + schema.names());
       }
