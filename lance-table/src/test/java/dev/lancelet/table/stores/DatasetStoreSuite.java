@@ -43,9 +43,9 @@ import org.junit.jupiter.api.Test;
  * GCS on the fake JSON-API server). Pass criteria are stated in each test.
  */
 abstract class DatasetStoreSuite {
-  /** Racing writers in the default run; the {@code reliability-long} run uses 16 x 50. */
+  /** Racing writers in the default run (8 x 5, for the CI budget); the {@code reliability-long} run uses 16 x 50. */
   static final int WRITERS = 8;
-  static final int APPENDS_EACH = 10;
+  static final int APPENDS_EACH = 5;
 
   protected BufferAllocator allocator;
   private final List<ObjectStore> opened = new ArrayList<>();
