@@ -321,6 +321,25 @@ abstract class DatasetStoreSuite {
     assertNoStrays(store);
   }
 
+  /**
+   * Pass criterion: a manifest PUT that fails before anything was written fails the write with
+   * the I/O error, leaves the dataset at its version, and the next write gets the next number.
+   */
+  @Test
+  void failedManifestPutCommitsNothing() throws Exception {
+    ObjectStore store = newStore("failedput");
+    write(store, 0, 10, WriteOptions.Mode.CREATE);
+    FaultyStore failing = new FaultyStore(store);
+    failing.failManifestPuts.set(1);
+    assertThatThrownBy(() -> write(failing, 100, 10, WriteOptions.Mode.APPEND)).isInstanceOf(IOException.class)
+        .hasMessageContaining("injected: connection refused");
+    try (Dataset ds = open(store)) {
+      assertThat(ds.version()).isEqualTo(1);
+      assertThat(scanIds(ds)).isEqualTo(range(0, 10));
+    }
+    assertThat(write(store, 200, 10, WriteOptions.Mode.APPEND)).isEqualTo(2);
+  }
+
   /** Checks that the fault really fired (so the test is not vacuous). */
   protected void assertLostAnswerHappened(ObjectStore lossy) {
     assertThat(((FaultyStore) lossy).lostAnswers.get()).isEqualTo(1);
@@ -374,12 +393,16 @@ abstract class DatasetStoreSuite {
     try (Dataset ds = open(faulty)) {
       for (int k = 1; k <= 3; k++) {
         faulty.shortReads.set(k);
+        String outcome;
         try {
           // Wrong rows would fail the assertions inside (AssertionError is not caught here).
           assertThat(scanIds(ds)).isEqualTo(range(0, 1000));
+          outcome = "exact rows";
         } catch (IOException | RuntimeException e) {
           assertThat(String.valueOf(e.getMessage())).isNotBlank();
+          outcome = e.getClass().getName() + ": " + e.getMessage();
         }
+        System.out.println("short reads x" + k + " on " + store.uri() + ": " + outcome);
         assertThat(faulty.shortReads.get()).as("the short reads were served").isZero();
       }
       faulty.shortReads.set(0);

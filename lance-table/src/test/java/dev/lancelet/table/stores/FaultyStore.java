@@ -26,6 +26,8 @@ final class FaultyStore implements ObjectStore, ConditionalPut {
   /** Apply this many upcoming put-if-absent calls of manifests, then throw as if the answer was lost. */
   final AtomicInteger loseManifestPutAnswers = new AtomicInteger();
   final AtomicInteger lostAnswers = new AtomicInteger();
+  /** Fail this many upcoming put-if-absent calls of manifests before anything is written. */
+  final AtomicInteger failManifestPuts = new AtomicInteger();
   final AtomicInteger manifestPuts = new AtomicInteger();
 
   FaultyStore(ObjectStore inner) {
@@ -105,6 +107,9 @@ final class FaultyStore implements ObjectStore, ConditionalPut {
 
   @Override
   public void putIfAbsent(String path, byte[] data) throws IOException {
+    if (path.startsWith("_versions/") && failManifestPuts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      throw new IOException("injected: connection refused for the PUT of " + path);
+    }
     ((ConditionalPut) inner).putIfAbsent(path, data);
     if (path.startsWith("_versions/")) {
       manifestPuts.incrementAndGet();
