@@ -21,6 +21,8 @@ final class FaultyStore implements ObjectStore, ConditionalPut {
   final AtomicInteger failReads = new AtomicInteger();
   /** Answer this many upcoming reads with one byte fewer than asked. */
   final AtomicInteger shortReads = new AtomicInteger();
+  /** Reads let through untouched before the short reads start (to reach page reads past the footer). */
+  final AtomicInteger passBeforeShort = new AtomicInteger();
   /** Delay every read by this many milliseconds. */
   volatile long readDelayMillis;
   /** Apply this many upcoming put-if-absent calls of manifests, then throw as if the answer was lost. */
@@ -67,7 +69,8 @@ final class FaultyStore implements ObjectStore, ConditionalPut {
           throw new IOException("injected read failure of " + o.location() + " [" + offset + ", +" + length + ")");
         }
         ByteBuffer b = o.read(offset, length);
-        if (length > 0 && shortReads.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        if (length > 0 && shortReads.get() > 0 && passBeforeShort.getAndDecrement() <= 0
+            && shortReads.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
           return b.slice(b.position(), b.remaining() - 1).order(b.order());
         }
         return b;
