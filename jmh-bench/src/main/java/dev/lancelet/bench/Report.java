@@ -21,7 +21,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs the file benchmarks with settings for small, noisy machines, writes JMH's JSON result and
+ * Runs the file and dataset benchmarks with settings for small, noisy machines, writes JMH's JSON result and
  * prints, for every benchmark and parameter set, each engine's score and the ratio
  * <em>Lancelet speed / other engine's speed</em>: above 1 means Lancelet is faster. For time per
  * operation (every benchmark here) that is other time / Lancelet time; for throughput modes it is
@@ -36,7 +36,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * forked JVMs.
  */
 public final class Report {
-  static final String PACKAGE = "dev.lancelet.bench.file.";
+  /** The benchmarks a run without --include runs: the file and the dataset ones. */
+  static final String DEFAULT_INCLUDE = "dev\\.lancelet\\.bench\\.(file|table)\\..*";
   static final List<String> FORK_JVM_ARGS =
       List.of("--add-opens=java.base/java.nio=ALL-UNNAMED", "-Xmx8g", "-XX:MaxDirectMemorySize=8g",
           // Lancelet depends on arrow-memory-unsafe; lance-core drags in arrow-memory-netty. Pin one for both engines.
@@ -105,7 +106,7 @@ public final class Report {
             .result(out)
             .resultFormat(ResultFormatType.JSON);
     if (includes.isEmpty()) {
-      opts.include(PACKAGE + ".*");
+      opts.include(DEFAULT_INCLUDE);
     } else {
       includes.forEach(opts::include);
     }

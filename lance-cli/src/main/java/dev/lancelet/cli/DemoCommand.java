@@ -53,8 +53,23 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "S", description = "Seed for picking the random rows (default: ${DEFAULT-VALUE}).")
   long seed = 7;
 
+  @Option(names = "--dataset", description = "Show the dataset workflow instead: import, append, delete, versions, time travel, tag, take (default rows: 20000).")
+  boolean dataset;
+
   @Override
   public Integer call() throws IOException {
+    if (dataset) {
+      if (!spec.commandLine().getParseResult().hasMatchedOption("--rows")) {
+        rows = 20_000;
+      }
+      if (rows < TAKE || rows > 10_000_000L) {
+        throw new ParameterException(spec.commandLine(), "--rows must be between " + TAKE + " and 10000000 with --dataset, got " + rows);
+      }
+      Path dir = outDir == null ? Files.createTempDirectory("lance-demo-") : outDir;
+      Files.createDirectories(dir);
+      new DatasetDemo(spec.commandLine().getOut(), spec.commandLine().getErr()).run(dir.toAbsolutePath(), rows);
+      return 0;
+    }
     if (rows < TAKE || rows > 100_000_000L) {
       throw new ParameterException(spec.commandLine(), "--rows must be between " + TAKE + " and 100000000, got " + rows);
     }

@@ -3,29 +3,18 @@ package dev.lancelet.cli;
 import dev.lancelet.file.LanceFileWriter;
 import dev.lancelet.file.WriteOptions;
 import dev.lancelet.format.LanceFileVersion;
-import dev.lancelet.cli.formats.DataFormat;
 import dev.lancelet.cli.formats.FormatException;
-import dev.lancelet.cli.formats.ReaderOptions;
 import dev.lancelet.cli.progress.Progress;
 import dev.lancelet.io.ObjectStores;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowReader;
-import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.types.pojo.Schema;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,7 +36,6 @@ import picocli.CommandLine.Spec;
       "CSV and JSON lines column types are inferred from the first rows (see --schema)."
     })
 final class ImportCommand implements Callable<Integer> {
-  private static final byte[] ARROW_MAGIC = "ARROW1".getBytes(StandardCharsets.US_ASCII);
 
   @Spec CommandSpec spec;
 
@@ -186,69 +174,6 @@ final class ImportCommand implements Callable<Integer> {
   }
 
   private ArrowReader openInput(BufferAllocator allocator) {
-    DataFormat dataFormat = null;
-    if (format != null) {
-      try {
-        dataFormat = dev.lancelet.cli.formats.Formats.forName(format);
-      } catch (IllegalArgumentException e) {
-        throw new ParameterException(spec.commandLine(), "--format: " + e.getMessage());
-      }
-    } else if (!in.equals("-")) {
-      try {
-        dataFormat = dev.lancelet.cli.formats.Formats.forPath(in);
-      } catch (IllegalArgumentException e) {
-        dataFormat = null; // unknown extension: sniff for Arrow IPC as before
-      }
-    }
-    boolean ipc = dataFormat == null || dataFormat == DataFormat.ARROW_FILE || dataFormat == DataFormat.ARROW_STREAM;
-    if (in.equals("-")) {
-      if (!ipc) {
-        throw new ParameterException(spec.commandLine(), "stdin ('-') takes an Arrow IPC stream only");
-      }
-      return new ArrowStreamReader(new BufferedInputStream(System.in, 1 << 16), allocator);
-    }
-    Path path = Path.of(in);
-    if (Files.isDirectory(path)) {
-      throw new CliException(in + ": Is a directory");
-    }
-    if (!ipc) {
-      if (batchSize <= 0) {
-        throw new ParameterException(spec.commandLine(), "--batch-size must be positive: " + batchSize);
-      }
-      ReaderOptions.Builder options = ReaderOptions.builder();
-      try {
-        options.batchSize(batchSize);
-        if (columnTypes != null) {
-          options.columnTypes(columnTypes);
-        }
-      } catch (IllegalArgumentException e) {
-        throw new ParameterException(spec.commandLine(), (columnTypes != null ? "--schema: " : "") + e.getMessage());
-      }
-      try {
-        return dev.lancelet.cli.formats.Formats.openReader(path, dataFormat, options.build(), allocator);
-      } catch (NoSuchFileException e) {
-        throw new CliException(in + ": No such file");
-      } catch (IOException | RuntimeException e) {
-        throw CliException.at(in, e);
-      }
-    }
-    try {
-      byte[] head = new byte[ARROW_MAGIC.length];
-      int n;
-      try (InputStream s = Files.newInputStream(path)) {
-        n = s.readNBytes(head, 0, head.length);
-      }
-      if (n == ARROW_MAGIC.length && Arrays.equals(head, ARROW_MAGIC)) {
-        return new ArrowFileReader(FileChannel.open(path, StandardOpenOption.READ), allocator);
-      }
-      if (n < 8 && n == Files.size(path)) {
-        throw new CliException(in + ": Not an Arrow IPC file or stream (" + n + " bytes)");
-      }
-      return new ArrowStreamReader(new BufferedInputStream(Files.newInputStream(path), 1 << 16), allocator);
-    } catch (NoSuchFileException e) {
-      throw new CliException(in + ": No such file");
-    } catch (IOException e) {
-      throw CliException.at(in, e);
-    }
+    return InputFiles.open(in, format, columnTypes, batchSize, spec.commandLine(), allocator);
   }
 }

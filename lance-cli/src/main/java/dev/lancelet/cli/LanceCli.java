@@ -19,8 +19,28 @@ import picocli.CommandLine.Spec;
     name = "lance",
     mixinStandardHelpOptions = true,
     versionProvider = VersionInfo.class,
-    description = "Inspect, convert and try out Lance files (a pure-Java implementation of the Lance format).",
-    subcommands = {FileCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+    description = "Work with Lance datasets and files: import, export, inspect, time travel, change (a pure-Java implementation of the Lance format).",
+    subcommands = {
+      FileCommand.class,
+      DatasetImportCommand.class,
+      DatasetExportCommand.class,
+      TakeCommand.class,
+      ShowCommand.class,
+      VersionsCommand.class,
+      CheckoutCommand.class,
+      TagCommand.class,
+      RestoreCommand.class,
+      DeleteCommand.class,
+      UpdateCommand.class,
+      MergeInsertCommand.class,
+      AddColumnsCommand.class,
+      DropColumnsCommand.class,
+      RenameColumnCommand.class,
+      CompactCommand.class,
+      CleanupCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    },
     usageHelpAutoWidth = true)
 public final class LanceCli implements Runnable {
   /** Exit code for a failed operation. */
@@ -36,9 +56,16 @@ public final class LanceCli implements Runnable {
       description = "Print stack traces of errors.")
   boolean verbose;
 
+  @Option(
+      names = "--storage-option",
+      paramLabel = "KEY=VALUE",
+      description = "Object store option for the dataset commands (repeatable), e.g. google_service_account=/sa.json;"
+          + " may also follow the command.")
+  java.util.Map<String, String> storageOptions = new java.util.LinkedHashMap<>();
+
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing command: choose one of file, demo, help");
+    throw new ParameterException(spec.commandLine(), "Missing command: choose one of import, export, take, show, versions, delete, ..., file, demo");
   }
 
   public static void main(String[] args) {
@@ -81,12 +108,35 @@ public final class LanceCli implements Runnable {
       return handleUsageError(pe, new String[0]);
     }
     PrintWriter err = cl.getErr();
-    err.println("lance: " + Errors.describe(e));
+    err.println("lance: " + oneLine(Errors.describe(e)));
     if (verbose(parseResult)) {
       e.printStackTrace(err);
     }
     err.flush();
     return EXIT_ERROR;
+  }
+
+  /**
+   * Joins a multi-line message (an expression error quotes the expression on its own line and
+   * points at the position with a caret line) into one line; the caret line is dropped, since the
+   * message states the position.
+   */
+  static String oneLine(String message) {
+    if (message == null || message.indexOf('\n') < 0) {
+      return message;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (String line : message.split("\\R")) {
+      String t = line.strip();
+      if (t.isEmpty() || t.chars().allMatch(c -> c == '^' || c == '~')) {
+        continue;
+      }
+      if (sb.length() > 0) {
+        sb.append(' ');
+      }
+      sb.append(t);
+    }
+    return sb.toString();
   }
 
   private static boolean verbose(ParseResult pr) {

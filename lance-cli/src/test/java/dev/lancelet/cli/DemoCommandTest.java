@@ -29,6 +29,22 @@ class DemoCommandTest {
   }
 
   @Test
+  void datasetDemoRunsEndToEnd() {
+    CliRun r = CliRun.of("demo", "--dataset", "--rows", "3000", "--out", tmp.toString());
+    assertThat(r.exit()).as(r.toString()).isZero();
+    String ds = tmp.resolve("demo_dataset").toString();
+    assertThat(r.out())
+        .contains("▶ lance import " + tmp.resolve("sample.arrow") + " " + ds)
+        .contains("▶ lance delete " + ds + " --where \"category = 'toys'\"")
+        .contains("Overwrite").contains("Append").contains("Delete")
+        .contains("Version   2 of 3")
+        .contains("tagged " + ds + " version 2 as before-delete")
+        .contains("the generator agrees ✓");
+    assertThat(r.err()).contains("imported 3,000 rows").contains("appended 600 rows").contains("exported ");
+    assertThat(tmp.resolve("toys.jsonl")).isRegularFile();
+  }
+
+  @Test
   void generatedRowsAreDeterministicAndInRange() {
     Set<String> categories = new HashSet<>();
     int nullTags = 0;

@@ -36,7 +36,7 @@ class LanceCliTest {
   void missingCommandIsAUsageError() {
     CliRun r = CliRun.of();
     assertThat(r.exit()).isEqualTo(LanceCli.EXIT_USAGE);
-    assertThat(r.err()).isEqualTo("lance: Missing command: choose one of file, demo, help (see 'lance --help')" + System.lineSeparator());
+    assertThat(r.err()).isEqualTo("lance: Missing command: choose one of import, export, take, show, versions, delete, ..., file, demo (see 'lance --help')" + System.lineSeparator());
     assertThat(CliRun.of("file").exit()).isEqualTo(LanceCli.EXIT_USAGE);
   }
 

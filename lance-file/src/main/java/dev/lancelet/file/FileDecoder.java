@@ -43,6 +43,18 @@ public interface FileDecoder {
   /** Fills {@code out.get(i)} with the given rows (any order, duplicates allowed) of field {@code fields.get(i)}. */
   void take(long[] rows, List<Integer> fields, List<FieldVector> out) throws IOException;
 
+  /**
+   * The stored {@code (position, size)} of the given rows of a legacy blob column (field metadata
+   * {@code lance-encoding:blob}, payloads in this file), two longs per asked row, without reading
+   * the payloads. {@code size == 0} with {@code position != 0} marks a null (the position then
+   * carries levels), both 0 an empty value.
+   *
+   * @throws IllegalArgumentException if the field is not a legacy blob column
+   */
+  default long[] legacyBlobDescriptors(long[] rows, int field) throws IOException {
+    throw new UnsupportedOperationException("Blob descriptors are not available from this decoder");
+  }
+
   /** Physical column descriptions for {@link LanceFileReader#info()}. */
   List<FileInfo.ColumnInfo> columns() throws IOException;
 }

@@ -1,5 +1,8 @@
 package dev.lancelet.file;
 
+import dev.lancelet.file.blob.BlobHandle;
+import dev.lancelet.file.blob.BlobKind;
+import dev.lancelet.file.blob.BlobStore;
 import dev.lancelet.file.container.FileMetadata;
 import dev.lancelet.file.schema.LanceField;
 import dev.lancelet.file.schema.LanceSchemaConverter;
@@ -17,8 +20,15 @@ import java.util.Objects;
 import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.LargeVarBinaryVector;
+import org.apache.arrow.vector.UInt1Vector;
+import org.apache.arrow.vector.UInt4Vector;
+import org.apache.arrow.vector.UInt8Vector;
+import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.StructVector;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -193,6 +203,11 @@ public final class LanceFileReader implements AutoCloseable {
    * Streams the chosen columns and rows as Arrow batches. The returned reader refills one {@link
    * VectorSchemaRoot} per {@code loadNextBatch()}; a caller that keeps a batch must copy or
    * transfer it. Close the returned reader.
+   *
+   * <p>On a machine with more than one core, format 2.1+ scans decode one batch ahead on a shared
+   * daemon helper thread (so at most two batches are in memory), and large takes decode their
+   * columns in parallel; {@code -Dlancelet.decodeHelpers=0} keeps all decoding on the caller's
+   * thread.
    */
   public ArrowReader scan(ScanOptions options) throws IOException {
     List<Integer> idx = fieldIndexes(options.columns());
@@ -278,6 +293,162 @@ public final class LanceFileReader implements AutoCloseable {
         }
       }
     }
+  }
+
+  // ------------------------------------------------------------------ blobs
+
+  /** Field metadata key of legacy blob columns (2.0/2.1) and of blob v2 descriptor structs. */
+  public static final String BLOB_META_KEY = "lance-encoding:blob";
+
+  /**
+   * Handles on the values of a blob column at the given rows (any order, duplicates allowed), one
+   * per asked row, null for a null value. Works for legacy blob columns (large_binary with {@value
+   * #BLOB_META_KEY}, payloads in this file) and for blob v2 values stored inline or externally;
+   * blob v2 values in sidecar files need {@link #takeBlobs(long[], String, BlobStore)}. Only the
+   * descriptors are read here; each handle reads its bytes when streamed. Handles on this file's
+   * bytes stop working when the reader is closed.
+   *
+   * @throws IllegalArgumentException if the column is not a blob column
+   * @throws LanceFormatException if a descriptor points outside the file
+   */
+  public List<BlobHandle> takeBlobs(long[] rows, String column) throws IOException {
+    return takeBlobs(rows, column, null);
+  }
+
+  /**
+   * Like {@link #takeBlobs(long[], String)}, resolving blob v2 sidecar values through {@code
+   * sidecars} (rooted at the dataset's {@code data/} folder; this file's name without {@code
+   * .lance} is the sidecar folder). Missing sidecars and ranges past their end are {@link
+   * LanceFormatException}s naming the sidecar.
+   */
+  public List<BlobHandle> takeBlobs(long[] rows, String column, BlobStore sidecars) throws IOException {
+    int fi = fieldIndexes(List.of(column)).get(0);
+    LanceField f = fields.get(fi);
+    for (long r : rows) {
+      if (r < 0 || r >= numRows()) {
+        throw new IndexOutOfBoundsException("Row " + r + " is outside [0, " + numRows() + ") of " + location());
+      }
+    }
+    List<BlobHandle> out = new ArrayList<>(rows.length);
+    long fileSize = metadata.fileSize();
+    if (isLegacyBlob(f)) {
+      long[] d = decoder.legacyBlobDescriptors(rows, fi);
+      for (int i = 0; i < rows.length; i++) {
+        long pos = d[2 * i];
+        long size = d[2 * i + 1];
+        if (size == 0) {
+          out.add(pos == 0 ? BlobHandle.empty() : null);
+          continue;
+        }
+        if (pos < 0 || size < 0 || pos > fileSize || size > fileSize - pos) {
+          throw LanceFormatException.at(location(), "blob column %s row %d points at [%s, +%s) outside the %d-byte file", column, rows[i],
+              Long.toUnsignedString(pos), Long.toUnsignedString(size), fileSize);
+        }
+        out.add(BlobHandle.of(object, pos, size));
+      }
+      return out;
+    }
+    if (!isBlobV2(f)) {
+      throw new IllegalArgumentException("Column '" + column + "' of " + location() + " is not a blob column (" + f.arrow() + ")");
+    }
+    String stem = dataFileStem();
+    try (VectorSchemaRoot root = take(rows, List.of(column))) {
+      StructVector sv = (StructVector) root.getVector(0);
+      UInt1Vector kind = (UInt1Vector) sv.getChildByOrdinal(0);
+      UInt8Vector position = (UInt8Vector) sv.getChildByOrdinal(1);
+      UInt8Vector size = (UInt8Vector) sv.getChildByOrdinal(2);
+      UInt4Vector blobId = (UInt4Vector) sv.getChildByOrdinal(3);
+      VarCharVector uri = (VarCharVector) sv.getChildByOrdinal(4);
+      for (int i = 0; i < rows.length; i++) {
+        if (sv.isNull(i)) {
+          out.add(null);
+          continue;
+        }
+        BlobKind k = BlobKind.of(kind.get(i) & 0xFF);
+        long pos = position.get(i);
+        long len = size.get(i);
+        long id = blobId.get(i) & 0xFFFFFFFFL;
+        if (k == null) {
+          throw LanceFormatException.at(location(), "blob column %s row %d has unknown blob kind %d", column, rows[i], kind.get(i) & 0xFF);
+        }
+        switch (k) {
+          case INLINE -> {
+            if (len == 0) {
+              out.add(BlobHandle.empty());
+            } else if (pos < 0 || len < 0 || pos > fileSize || len > fileSize - pos) {
+              throw LanceFormatException.at(location(), "blob column %s row %d points at [%s, +%s) outside the %d-byte file", column, rows[i],
+                  Long.toUnsignedString(pos), Long.toUnsignedString(len), fileSize);
+            } else {
+              out.add(BlobHandle.of(object, pos, len));
+            }
+          }
+          case PACKED, DEDICATED -> {
+            if (sidecars == null) {
+              throw new IllegalStateException("Row " + rows[i] + " of blob column " + column + " of " + location() + " lives in sidecar file "
+                  + BlobStore.sidecarPath(stem, id) + "; pass a BlobStore rooted at the dataset's data/ folder");
+            }
+            out.add(sidecars.sidecar(stem, id, pos, len, k == BlobKind.DEDICATED));
+          }
+          case EXTERNAL -> out.add(BlobStore.external(new String(uri.get(i), java.nio.charset.StandardCharsets.UTF_8), pos, len));
+          default -> throw new IllegalStateException("Unhandled blob kind " + k);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The values of a blob column at the given rows as plain {@code large_binary} (null for nulls),
+   * each read whole through its {@link BlobHandle}; the caller closes the vector. Meant for
+   * modest row counts: the values are held in memory, at most 2 GiB in all.
+   */
+  public LargeVarBinaryVector takeBlobValues(long[] rows, String column, BlobStore sidecars) throws IOException {
+    List<BlobHandle> hs = takeBlobs(rows, column, sidecars);
+    long total = 0;
+    for (BlobHandle h : hs) {
+      total += h == null ? 0 : h.size();
+    }
+    if (total > Integer.MAX_VALUE - 16) {
+      throw new IOException("Blob values of " + total + " bytes at " + rows.length + " rows of " + location() + " do not fit one vector; take fewer rows or stream the handles");
+    }
+    LargeVarBinaryVector v = new LargeVarBinaryVector(column, allocator);
+    boolean ok = false;
+    try {
+      v.allocateNew(Math.max(1, total), rows.length);
+      for (int i = 0; i < hs.size(); i++) {
+        BlobHandle h = hs.get(i);
+        if (h == null) {
+          v.setNull(i);
+        } else {
+          v.setSafe(i, h.readAllBytes());
+        }
+      }
+      v.setValueCount(rows.length);
+      ok = true;
+      return v;
+    } finally {
+      if (!ok) {
+        v.close();
+      }
+    }
+  }
+
+  /** This file's name without folders and without {@code .lance}: the sidecar folder of its blob v2 values. */
+  public String dataFileStem() {
+    String loc = location();
+    int slash = Math.max(loc.lastIndexOf('/'), loc.lastIndexOf('\\'));
+    String name = loc.substring(slash + 1);
+    return name.endsWith(".lance") ? name.substring(0, name.length() - ".lance".length()) : name;
+  }
+
+  private static boolean isLegacyBlob(LanceField f) {
+    return f.isLeaf() && f.metadata().containsKey(BLOB_META_KEY)
+        && (f.arrow().getType() instanceof ArrowType.LargeBinary || f.arrow().getType() instanceof ArrowType.Binary);
+  }
+
+  private static boolean isBlobV2(LanceField f) {
+    return f.isStruct() && "true".equals(f.metadata().get(BLOB_META_KEY)) && "true".equals(f.metadata().get("lance-encoding:packed"))
+        && f.children().size() == 5 && f.children().get(0).name().equals("kind");
   }
 
   @Override

@@ -245,6 +245,23 @@ public final class Dataset implements AutoCloseable {
     return n;
   }
 
+  /**
+   * Rows visible in this version for which the SQL predicate is true. Reads only the predicate's
+   * columns.
+   *
+   * @throws dev.lancelet.table.expr.ExpressionException for a bad predicate
+   */
+  public long countRows(String filter) throws IOException {
+    checkOpen();
+    long n = 0;
+    try (ArrowReader r = newScan().columns(List.of()).filter(filter).open()) {
+      while (r.loadNextBatch()) {
+        n += r.getVectorSchemaRoot().getRowCount();
+      }
+    }
+    return n;
+  }
+
   private long[] liveCounts() throws IOException {
     long[] c = liveCounts;
     if (c == null) {
@@ -467,6 +484,190 @@ public final class Dataset implements AutoCloseable {
   public static Dataset write(ArrowReader data, ObjectStore store, WriteOptions options) throws IOException {
     DatasetWriter.write(data, store, options);
     return open(store, false, OpenOptions.builder().allocator(options.allocator()).build());
+  }
+
+  // ------------------------------------------------------------------ changing rows
+
+  /**
+   * Deletes the rows of this version for which the SQL predicate is true and commits the result
+   * as a new version, which is returned opened (close it too; this dataset keeps showing its
+   * version). Rows are marked in deletion files; no data file is rewritten, and a fragment left
+   * without rows leaves the manifest. A concurrent commit is rebased onto when it commutes (an
+   * append, or a delete even of the same fragments: both deletions are kept).
+   *
+   * @throws dev.lancelet.table.expr.ExpressionException for a bad predicate
+   * @throws CommitConflictException when a concurrent update or compaction changed the same fragments
+   */
+  public Dataset delete(String predicate) throws IOException {
+    checkOpen();
+    return Dml.delete(this, predicate);
+  }
+
+  /**
+   * Sets columns of the rows matching {@code where} (all rows when null or blank) and commits the
+   * result as a new version, returned opened. Each value of {@code set} is a SQL expression over
+   * the row's current values ({@code "price * 1.1"}, {@code "'n/a'"}), converted to the column's
+   * type. Matching rows are deleted from their fragments and written with their new values into
+   * new fragments, as Lance does. When a concurrent commit changed the same fragments, the update
+   * runs again on the newest version (up to {@value Dml#UPDATE_ATTEMPTS} times in all), since its
+   * rows must be chosen anew.
+   *
+   * @param set column name to SQL expression
+   * @throws dev.lancelet.table.expr.ExpressionException for a bad expression or predicate, or a
+   *     value that cannot be converted to the column's type
+   * @throws IllegalArgumentException for an unknown column, or NULL set into a non-nullable one
+   * @throws CommitConflictException when concurrent commits kept changing the same fragments
+   * @throws UnsupportedOperationException for datasets with stable row ids
+   */
+  public Dataset update(Map<String, String> set, String where) throws IOException {
+    checkOpen();
+    return Dml.updateWithRetry(this, set, where);
+  }
+
+  /** Starts a merge-insert (upsert) keyed by {@code keyColumns}; see {@link MergeInsertBuilder}. */
+  public MergeInsertBuilder mergeInsert(List<String> keyColumns) {
+    checkOpen();
+    return new MergeInsertBuilder(this, keyColumns);
+  }
+
+  // ------------------------------------------------------------------ evolution and maintenance
+
+  /** This dataset's store and allocator, showing a version just committed. */
+  private Dataset committed(ManifestFile mf) {
+    res.refs.incrementAndGet();
+    return new Dataset(res, mf);
+  }
+
+  /**
+   * Adds nullable columns whose values are all null. Only the schema changes (no data is
+   * written); readers see nulls until values are written.
+   *
+   * @return the new version (sharing store and allocator; close it too)
+   * @throws IllegalArgumentException if a column exists or is not nullable
+   */
+  public Dataset addColumns(Schema nullColumns) throws IOException {
+    checkOpen();
+    return committed(SchemaEvolution.addNullColumns(this, nullColumns));
+  }
+
+  /**
+   * Adds columns computed by SQL expressions over existing columns, e.g. {@code Map.of("double_id",
+   * "id * 2")} (see {@code docs/expressions.md}). Existing data files are not rewritten: each
+   * fragment gets one new file holding just the new columns. Reads only the columns the
+   * expressions use, one batch at a time.
+   *
+   * @param expressions new column name to expression, in the order the columns are added
+   * @return the new version
+   */
+  public Dataset addColumns(Map<String, String> expressions) throws IOException {
+    checkOpen();
+    return committed(SchemaEvolution.addSqlColumns(this, expressions));
+  }
+
+  /**
+   * Adds columns computed by {@code fn} from the columns in {@code read}, one batch of live rows
+   * at a time. Existing data files are not rewritten.
+   *
+   * @param columns the new columns (the schema {@code fn} returns)
+   * @param read existing top-level columns {@code fn} needs (may be empty)
+   * @return the new version
+   */
+  public Dataset addColumns(Schema columns, List<String> read, NewColumnsFunction fn) throws IOException {
+    checkOpen();
+    Objects.requireNonNull(fn, "fn");
+    return committed(SchemaEvolution.addComputedColumns(this, columns, read, fn));
+  }
+
+  /**
+   * Adds the columns of {@code stream}, whose rows line up with this version's visible rows
+   * (fragments in order, deleted rows skipped). Existing data files are not rewritten.
+   *
+   * @return the new version
+   * @throws IllegalArgumentException when the stream has fewer or more rows than the dataset
+   */
+  public Dataset addColumns(ArrowReader stream) throws IOException {
+    checkOpen();
+    return committed(SchemaEvolution.addStreamColumns(this, stream));
+  }
+
+  /**
+   * Drops columns: top-level names or dotted paths into structs. Metadata only: the data stays in
+   * the files (older versions still read it) until {@link #compact} and {@link
+   * #cleanupOldVersions} remove it.
+   *
+   * @return the new version
+   */
+  public Dataset dropColumns(String... columns) throws IOException {
+    checkOpen();
+    return committed(SchemaEvolution.dropColumns(this, List.of(columns)));
+  }
+
+  /** Renames a column (a top-level name or a dotted path into a struct); metadata only. */
+  public Dataset renameColumn(String column, String newName) throws IOException {
+    checkOpen();
+    return committed(SchemaEvolution.renameColumn(this, column, newName));
+  }
+
+  /**
+   * Makes a non-nullable column nullable; metadata only. The reverse is refused, as in Lance.
+   *
+   * @throws IllegalArgumentException when asked to make a nullable column non-nullable
+   */
+  public Dataset setNullable(String column, boolean nullable) throws IOException {
+    checkOpen();
+    return committed(SchemaEvolution.setNullable(this, column, nullable));
+  }
+
+  /**
+   * Rewrites small fragments and fragments with many deleted rows into fragments of the target
+   * size, without the deleted rows. Commits two versions (fragment id reservation, then the
+   * rewrite) unless there is nothing to do. Fails with {@link CommitConflictException} when rows
+   * of a rewritten fragment were deleted or updated meanwhile.
+   *
+   * @throws UnsupportedOperationException for datasets with stable row ids, indices or dictionary
+   *     columns (not supported yet)
+   */
+  public CompactionReport compact(CompactionOptions options) throws IOException {
+    checkOpen();
+    return Compaction.compact(this, options);
+  }
+
+  /**
+   * Deletes versions older than {@code olderThan} (but never the latest or a tagged one) and the
+   * files only they use; see {@link #cleanupOldVersions(Instant, boolean)}.
+   */
+  public CleanupReport cleanupOldVersions(java.time.Duration olderThan) throws IOException {
+    return cleanupOldVersions(java.time.Instant.now().minus(olderThan), false);
+  }
+
+  /**
+   * Deletes versions committed before {@code before}, except the latest and tagged ones, then
+   * every manifest, transaction, data, deletion and index file that no remaining version uses.
+   * Files no version ever named (from failed or running writes) are deleted only when older than
+   * {@code before} and, unless {@code deleteUnverified}, older than 7 days.
+   */
+  public CleanupReport cleanupOldVersions(java.time.Instant before, boolean deleteUnverified) throws IOException {
+    checkOpen();
+    return Cleanup.cleanup(this, before, deleteUnverified);
+  }
+
+  /** The dataset's tags. */
+  public Tags tags() {
+    checkOpen();
+    return new Tags(res.store);
+  }
+
+  /**
+   * Commits a new version whose content (schema, fragments, indices) is that of {@code version}.
+   *
+   * @return the new version
+   */
+  public Dataset restore(long version) throws IOException {
+    checkOpen();
+    ManifestFile old = manifests.read(version);
+    check(old, res.store);
+    return committed(new dev.lancelet.table.commit.Committer(res.store, WriteOptions.DEFAULT_COMMIT_RETRIES)
+        .commit(new dev.lancelet.table.commit.RestoreOperation(old), version()));
   }
 
   @Override

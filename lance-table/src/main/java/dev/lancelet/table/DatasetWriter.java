@@ -129,6 +129,37 @@ final class DatasetWriter {
     }
   }
 
+  /**
+   * Writes {@code data} (columns of the dataset, any order, by name) as new fragments of an
+   * existing dataset without committing them: the files take the dataset's data storage version
+   * and field ids. Paths written are added to {@code written}, also when this fails.
+   */
+  static List<Fragment> writeFragments(ArrowReader data, ObjectStore store, Manifest base, List<String> written)
+      throws IOException {
+    Schema input = data.getVectorSchemaRoot().getSchema();
+    List<LanceField> order = base.schema().match(logicalSchema(input, data));
+    String v = base.dataStorageVersion();
+    LanceFileVersion version;
+    try {
+      version = LanceFileVersion.parse(v.isEmpty() ? "legacy" : v);
+    } catch (IllegalArgumentException e) {
+      throw new UnsupportedFeatureException("Dataset " + store.uri() + " records data storage version '" + v + "'");
+    }
+    if (version != LanceFileVersion.V2_0 && version != LanceFileVersion.V2_1 && version != LanceFileVersion.V2_2) {
+      throw new UnsupportedFeatureException("Cannot write to " + store.uri() + ": its data storage version " + v
+          + " is not one Lancelet writes (2.0, 2.1, 2.2)");
+    }
+    List<Integer> fieldIds = new ArrayList<>();
+    for (LanceField f : order) {
+      collectIds(f, version == LanceFileVersion.V2_0, fieldIds);
+    }
+    List<Integer> columns = new ArrayList<>();
+    for (int i = 0; i < fieldIds.size(); i++) {
+      columns.add(i);
+    }
+    return writeFiles(data, input, store, WriteOptions.builder().build(), version, fieldIds, columns, written);
+  }
+
   private static void deleteQuietly(ObjectStore store, List<String> paths) {
     for (String p : paths) {
       try {

@@ -105,6 +105,16 @@ final class FragmentReader implements AutoCloseable {
     return schema;
   }
 
+  /** Whether no data file of the fragment holds any of the projected fields (all read as null). */
+  boolean allMissing() {
+    for (int k : fileOf) {
+      if (k >= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * Whether a data file stores (part of) a field: 2.1+ files list only fields with a column of
    * their own (leaves), 2.0 files list every field, so a struct shows up through its children.

@@ -82,12 +82,12 @@ public final class ScanBuilder {
   }
 
   /**
-   * Keeps only rows for which the SQL predicate is true (NULL counts as false, as in SQL {@code
-   * WHERE}); offset and limit apply after the filter. The filter may read columns that are not
-   * projected. Language: docs/expressions.md.
+   * Keeps only rows for which the SQL predicate is true (NULL counts as false); see {@code
+   * docs/expressions.md}. The scan reads the predicate's columns first and decodes the other
+   * projected columns only for matching rows; offset and limit count matching rows.
    *
-   * @throws dev.lancelet.table.expr.ExpressionException (an {@link IllegalArgumentException}) for
-   *     a bad filter, naming the problem
+   * @throws dev.lancelet.table.expr.ExpressionException for a malformed predicate, an unknown
+   *     column or a type mismatch; the message quotes the predicate
    */
   public ScanBuilder filter(String sql) {
     this.batchFilter = BatchFilter.parse(sql, dataset.schema());

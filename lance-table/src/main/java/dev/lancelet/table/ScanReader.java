@@ -31,6 +31,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 final class ScanReader extends ArrowReader {
   private static final int QUEUE = 2;
+  /** Share of matching rows from which a filtered batch's other columns are read as a range, not taken. */
+  private static final double DENSE = 0.05;
 
   /** Background threads for fragment reads, shared by all scans; daemon, so they never pin the JVM. */
   private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
@@ -42,6 +44,10 @@ final class ScanReader extends ArrowReader {
   private final Dataset dataset;
   private final BufferAllocator allocator;
   private final List<LanceField> readFields;
+  /** With a filter: the fields it reads. */
+  private final List<LanceField> filterFields = new ArrayList<>();
+  /** With a filter: whether other columns (or row ids) must be taken for matching rows. */
+  private final boolean needTake;
   private final Schema outSchema;
   private final int batchSize;
   private final boolean rowId;
@@ -86,11 +92,18 @@ final class ScanReader extends ArrowReader {
       }
     }
     this.readFields = new ArrayList<>();
+    boolean take = rowId;
     for (LanceField f : schema.topLevel()) {
       if (read.contains(f.name())) {
         readFields.add(f);
+        if (filter != null && filter.columns().contains(f.name())) {
+          filterFields.add(f);
+        } else {
+          take = true;
+        }
       }
     }
+    this.needTake = filter != null && take;
     if (rowId) {
       out.add(FragmentReader.ROW_ID_FIELD);
     }
@@ -126,6 +139,19 @@ final class ScanReader extends ArrowReader {
 
     @Override
     public void run() {
+      try {
+        if (filter == null) {
+          readAll();
+        } else {
+          readFiltered();
+        }
+        offer(END);
+      } catch (Throwable t) {
+        offer(t);
+      }
+    }
+
+    private void readAll() throws IOException {
       try (FragmentReader r = new FragmentReader(dataset.store(), allocator, dataset.manifest(), fragment,
           readFields, rowId, rowAddr);
           FragmentReader.Pass pass = r.pass(0, fragment.physicalRows(), batchSize)) {
@@ -139,9 +165,76 @@ final class ScanReader extends ArrowReader {
             return;
           }
         }
-        offer(END);
-      } catch (Throwable t) {
-        offer(t);
+      }
+    }
+
+    /**
+     * Late materialization: reads only the filter's columns (with row addresses), evaluates the
+     * filter, then takes the other columns for the matching rows alone.
+     */
+    private void readFiltered() throws IOException {
+      try (FragmentReader fr = new FragmentReader(dataset.store(), allocator, dataset.manifest(), fragment,
+          filterFields, false, true);
+          FragmentReader rest = needTake ? new FragmentReader(dataset.store(), allocator, dataset.manifest(), fragment,
+              readFields, rowId, rowAddr) : null) {
+        if (fr.allMissing() && !constantMatch(fr)) {
+          return; // every filter column is null throughout the fragment and the filter rejects nulls
+        }
+        long end = fragment.physicalRows();
+        try (FragmentReader.Pass pass = fr.pass(0, end, batchSize)) {
+          for (long pos = 0; !cancelled.get(); pos += batchSize) {
+            VectorSchemaRoot b = pass.next();
+            if (b == null) {
+              break;
+            }
+            VectorSchemaRoot out;
+            try {
+              BitSet keep = b.getRowCount() == 0 ? new BitSet() : filter.evaluate(b);
+              keep.clear(b.getRowCount(), Math.max(b.getRowCount(), keep.length()));
+              if (keep.isEmpty()) {
+                continue;
+              }
+              if (rest == null) {
+                out = Selection.select(b, keep, allocator);
+                b = null;
+              } else if (keep.cardinality() >= DENSE * b.getRowCount()) {
+                // Many matches: reading the batch's row range is cheaper than taking row by row.
+                long len = Math.min(batchSize, end - pos);
+                try (FragmentReader.Pass range = rest.pass(pos, pos + len, (int) len)) {
+                  out = Selection.select(range.next(), keep, allocator);
+                }
+              } else {
+                org.apache.arrow.vector.UInt8Vector addr =
+                    (org.apache.arrow.vector.UInt8Vector) b.getVector(FragmentReader.ROW_ADDR);
+                long[] offsets = new long[keep.cardinality()];
+                int k = 0;
+                for (int i = keep.nextSetBit(0); i >= 0; i = keep.nextSetBit(i + 1)) {
+                  offsets[k++] = addr.get(i) & 0xFFFF_FFFFL;
+                }
+                out = rest.take(offsets);
+              }
+            } finally {
+              if (b != null) {
+                b.close();
+              }
+            }
+            if (!offer(out)) {
+              out.close();
+              return;
+            }
+          }
+        }
+      }
+    }
+
+    /** Whether the filter holds for a row whose filter columns are all null. */
+    private boolean constantMatch(FragmentReader fr) {
+      List<FieldVector> vs = new ArrayList<>();
+      for (Field f : fr.schema().getFields()) {
+        vs.add(Batches.nulls(f, 1, allocator));
+      }
+      try (VectorSchemaRoot one = new VectorSchemaRoot(fr.schema().getFields(), vs, 1)) {
+        return filter.evaluate(one).get(0);
       }
     }
 
@@ -206,18 +299,7 @@ final class ScanReader extends ArrowReader {
         }
         throw new IOException("Scan of " + dataset.uri() + " failed in fragment " + t.fragment.id(), e);
       }
-      VectorSchemaRoot b = (VectorSchemaRoot) item;
-      if (filter != null && b.getRowCount() > 0) {
-        BitSet keep;
-        try {
-          keep = filter.evaluate(b);
-        } catch (RuntimeException e) {
-          b.close();
-          throw e;
-        }
-        keep.clear(b.getRowCount(), Math.max(b.getRowCount(), keep.length()));
-        b = Batches.select(b, keep, allocator);
-      }
+      VectorSchemaRoot b = (VectorSchemaRoot) item; // already filtered by the task
       int n = b.getRowCount();
       if (toSkip >= n) {
         toSkip -= n;

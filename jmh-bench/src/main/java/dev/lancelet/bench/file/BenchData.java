@@ -25,23 +25,23 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * its own seeded stream, so a value depends only on its column and row, and any projection or
  * batching of the table holds the same values.
  */
-final class BenchData {
-  static final long SEED = 0x1A2C_E1E7_5EEDL;
-  static final int DIM = 128;
-  static final List<String> COLUMNS = List.of("id", "x", "s", "v");
+public final class BenchData {
+  public static final long SEED = 0x1A2C_E1E7_5EEDL;
+  public static final int DIM = 128;
+  public static final List<String> COLUMNS = List.of("id", "x", "s", "v");
   /** Rows per Arrow batch handed to the writers. */
-  static final int WRITE_BATCH_ROWS = 65_536;
+  public static final int WRITE_BATCH_ROWS = 65_536;
   /** Rows per batch asked of the readers, the same for every engine. */
-  static final int READ_BATCH_ROWS = 8_192;
+  public static final int READ_BATCH_ROWS = 8_192;
   /** The Lance file format version both Lance writers produce. */
-  static final String LANCE_FILE_VERSION = "2.1";
+  public static final String LANCE_FILE_VERSION = "2.1";
 
   private static final byte[] ALPHABET =
       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_".getBytes(StandardCharsets.US_ASCII);
 
   private BenchData() {}
 
-  static Field field(String name) {
+  public static Field field(String name) {
     return switch (name) {
       case "id" -> Field.notNullable("id", new ArrowType.Int(64, true));
       case "x" -> Field.notNullable("x", new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE));
@@ -64,7 +64,7 @@ final class BenchData {
     return List.of(param);
   }
 
-  static Schema schema(List<String> columns) {
+  public static Schema schema(List<String> columns) {
     return new Schema(columns.stream().map(BenchData::field).toList());
   }
 
@@ -72,14 +72,14 @@ final class BenchData {
    * Generates the table's rows in order, batch by batch; each batch is freshly allocated (the
    * reference engine's JNI writer needs unsliced, aligned buffers) and belongs to the caller.
    */
-  static final class Generator {
+  public static final class Generator {
     private final List<String> columns;
     private final Schema schema;
     private final SplittableRandom[] randoms;
     private final long rows;
     private long next;
 
-    Generator(List<String> columns, long rows) {
+    public Generator(List<String> columns, long rows) {
       this.columns = List.copyOf(columns);
       this.schema = BenchData.schema(columns);
       this.rows = rows;
@@ -89,15 +89,15 @@ final class BenchData {
       }
     }
 
-    Schema schema() {
+    public Schema schema() {
       return schema;
     }
 
-    boolean hasNext() {
+    public boolean hasNext() {
       return next < rows;
     }
 
-    VectorSchemaRoot next(BufferAllocator allocator, int maxRows) {
+    public VectorSchemaRoot next(BufferAllocator allocator, int maxRows) {
       int n = (int) Math.min(maxRows, rows - next);
       VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
       try {
@@ -114,7 +114,7 @@ final class BenchData {
     }
 
     /** The whole table as batches of {@code batchRows}. */
-    List<VectorSchemaRoot> all(BufferAllocator allocator, int batchRows) {
+    public List<VectorSchemaRoot> all(BufferAllocator allocator, int batchRows) {
       List<VectorSchemaRoot> out = new ArrayList<>();
       try {
         while (hasNext()) {
@@ -179,7 +179,7 @@ final class BenchData {
    * in {@code [0, rows)}, sorted ascending, drawn with a fixed seed. Each invocation takes the next
    * set, so consecutive takes do not hit the same rows.
    */
-  static long[][] rowIdPool(long rows, int size, int sets, long seed) {
+  public static long[][] rowIdPool(long rows, int size, int sets, long seed) {
     if (size > rows) {
       throw new IllegalArgumentException("Cannot draw " + size + " distinct rows from " + rows);
     }

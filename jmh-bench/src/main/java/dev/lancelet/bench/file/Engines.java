@@ -58,7 +58,7 @@ import org.lance.WriteParams;
  * methods stay one-liners and the smoke test can call the same code. Every read returns the number
  * of rows it produced; callers check it.
  */
-final class Engines {
+public final class Engines {
   static final WriteOptions LANCELET_WRITE_OPTIONS =
       WriteOptions.builder().version(LanceFileVersion.V2_1).build();
 
@@ -118,9 +118,14 @@ final class Engines {
 
   /** A one-fragment, one-file Lance dataset holding the generated table. */
   static void writeLanceCoreDataset(Path dir, BenchData.Generator g, long rows, BufferAllocator allocator) {
+    writeLanceCoreFragments(dir, g, (int) Math.max(rows, 1), allocator);
+  }
+
+  /** A Lance dataset (format 2.1) of the generated rows, cut into fragments of {@code maxRowsPerFile} rows. */
+  public static void writeLanceCoreFragments(Path dir, BenchData.Generator g, int maxRowsPerFile, BufferAllocator allocator) {
     WriteParams params =
         new WriteParams.Builder()
-            .withMaxRowsPerFile((int) Math.max(rows, 1))
+            .withMaxRowsPerFile(maxRowsPerFile)
             .withDataStorageVersion(BenchData.LANCE_FILE_VERSION)
             .build();
     try (GeneratorReader reader = new GeneratorReader(allocator, g);
@@ -252,7 +257,7 @@ final class Engines {
         "bench", PARQUET_SCHEMA.getFields().stream().filter(f -> want.contains(f.getName())).toList());
   }
 
-  static long drain(ArrowReader r) throws IOException {
+  public static long drain(ArrowReader r) throws IOException {
     long rows = 0;
     while (r.loadNextBatch()) {
       rows += r.getVectorSchemaRoot().getRowCount();
@@ -268,7 +273,7 @@ final class Engines {
     return out;
   }
 
-  static List<Long> boxed(long[] rows) {
+  public static List<Long> boxed(long[] rows) {
     List<Long> out = new ArrayList<>(rows.length);
     for (long r : rows) {
       out.add(r);
@@ -279,14 +284,14 @@ final class Engines {
   // ---- files ----
 
   /** A fresh directory under {@code -Dlancelet.bench.dir} (default: java.io.tmpdir). */
-  static Path tempDir(String prefix) throws IOException {
+  public static Path tempDir(String prefix) throws IOException {
     String base = System.getProperty("lancelet.bench.dir");
     Path parent = base == null ? Path.of(System.getProperty("java.io.tmpdir")) : Path.of(base);
     Files.createDirectories(parent);
     return Files.createTempDirectory(parent, prefix);
   }
 
-  static void deleteRecursively(Path dir) throws IOException {
+  public static void deleteRecursively(Path dir) throws IOException {
     if (dir == null || !Files.exists(dir)) {
       return;
     }
@@ -297,7 +302,7 @@ final class Engines {
     }
   }
 
-  static void deleteChildren(Path dir) throws IOException {
+  public static void deleteChildren(Path dir) throws IOException {
     try (Stream<Path> list = Files.list(dir)) {
       for (Path p : list.toList()) {
         deleteRecursively(p);

@@ -1,6 +1,8 @@
 package dev.lancelet.bench.file;
 
+import dev.lancelet.io.ConditionalPut;
 import dev.lancelet.io.LocalObjectStore;
+import dev.lancelet.io.ObjectAlreadyExistsException;
 import dev.lancelet.io.ObjectInfo;
 import dev.lancelet.io.ObjectStore;
 import dev.lancelet.io.ObjectWriter;
@@ -8,6 +10,7 @@ import dev.lancelet.io.ReadableObject;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -18,12 +21,13 @@ import java.util.List;
  * {@link LocalObjectStore} without durability: a write goes to a staging file that is renamed on
  * close, with no fsync, which is what lance-core's local object store does (checked with strace:
  * it issues no fsync or fdatasync). Used to compare the writers' encoding work on equal terms;
- * never use it for real data.
+ * never use it for real data. Its put-if-absent (for dataset commits) writes a temporary file and
+ * hard-links it into place, as {@link LocalObjectStore} does, but without fsync.
  */
-final class NoSyncLocalStore implements ObjectStore {
+public final class NoSyncLocalStore implements ObjectStore, ConditionalPut {
   private final LocalObjectStore delegate;
 
-  NoSyncLocalStore(Path root) {
+  public NoSyncLocalStore(Path root) {
     this.delegate = new LocalObjectStore(root);
   }
 
@@ -94,5 +98,22 @@ final class NoSyncLocalStore implements ObjectStore {
         }
       }
     };
+  }
+
+  @Override
+  public void putIfAbsent(String path, byte[] data) throws IOException {
+    Path target = delegate.resolve(path);
+    Files.createDirectories(target.getParent());
+    Path temp = target.resolveSibling(target.getFileName() + ".put-" + System.nanoTime());
+    try {
+      Files.write(temp, data, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      try {
+        Files.createLink(target, temp);
+      } catch (FileAlreadyExistsException e) {
+        throw new ObjectAlreadyExistsException(target.toString());
+      }
+    } finally {
+      Files.deleteIfExists(temp);
+    }
   }
 }

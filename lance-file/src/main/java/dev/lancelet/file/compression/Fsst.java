@@ -231,6 +231,65 @@ public final class Fsst {
     return new Strings(out, outOffsets);
   }
 
+  /**
+   * Bytes of output room {@link #decompressInto} needs past its write position for {@code
+   * compressedBytes} bytes of codes: a code expands to at most 8 bytes and every symbol is written
+   * as one 8-byte store.
+   */
+  public static long maxDecompressedBytes(long compressedBytes) {
+    return 8 * compressedBytes + 8;
+  }
+
+  /**
+   * Decompresses the strings {@code src[ends[i-1] .. ends[i])} for {@code i} in {@code (from,
+   * to]} (so string {@code i} starts where string {@code i - 1} ends; {@code ends[from]} is where
+   * the first starts) one after another into {@code out} from {@code o}, and stores where each
+   * decoded string ends, plus {@code outBase}, in {@code outEnds[outAt + i - from - 1]}. Single
+   * pass: every symbol is written with one 8-byte store (later ones overwrite the spill), so
+   * {@code out} must have {@link #maxDecompressedBytes} of room past {@code o} for the codes read.
+   * The caller checks that the code offsets are ordered and inside {@code src}.
+   *
+   * @return the position in {@code out} after the last string
+   * @throws LanceFormatException on a code naming a missing symbol or an escape at the end of a string
+   */
+  public static int decompressInto(SymbolTable table, byte[] src, int[] ends, int from, int to, byte[] out, int o, int[] outEnds, int outAt, int outBase)
+      throws LanceFormatException {
+    if (!table.compressed) {
+      int start = ends[from];
+      int len = ends[to] - start;
+      System.arraycopy(src, start, out, o, len);
+      int shift = o + outBase - start;
+      for (int i = from + 1, k = outAt; i <= to; i++, k++) {
+        outEnds[k] = ends[i] + shift;
+      }
+      return o + len;
+    }
+    final byte[] lens = table.lens;
+    final long[] symbols = table.symbols;
+    final int n = table.size;
+    int p = ends[from];
+    for (int i = from + 1, k = outAt; i <= to; i++, k++) {
+      int end = ends[i];
+      while (p < end) {
+        int code = src[p] & 0xFF;
+        if (code < n) {
+          LittleEndian.putLong(out, o, symbols[code]);
+          o += lens[code];
+          p++;
+        } else if (code == ESCAPE && p + 1 < end) {
+          out[o++] = src[p + 1];
+          p += 2;
+        } else if (code == ESCAPE) {
+          throw new LanceFormatException("FSST escape byte at the end of string " + (i - 1));
+        } else {
+          throw new LanceFormatException("FSST code " + code + " in string " + (i - 1) + " but the table has " + n + " symbols");
+        }
+      }
+      outEnds[k] = o + outBase;
+    }
+    return o;
+  }
+
   /** As {@link #decompress(SymbolTable, byte[], int[], int, int)} with 64-bit offsets. */
   public static LargeStrings decompress(SymbolTable table, byte[] data, long[] offsets, int offOff, int count)
       throws LanceFormatException {
@@ -278,69 +337,195 @@ public final class Fsst {
     return compressWith(table, data, offsets, offOff, count);
   }
 
-  /** Matcher over a table: for each first byte, the codes starting with it, longest first. */
-  private static final class Matcher {
+  /**
+   * Greedy longest-match over a symbol table. At each position the longest symbol that matches
+   * wins; when none matches the byte is escaped. Candidates are found by table lookup instead of
+   * a scan over every symbol:
+   *
+   * <ul>
+   *   <li>a 65,536-entry table, indexed by the next two bytes, holds the best match of at most 2
+   *       bytes there (the 2-byte symbol, else the first byte's 1-byte symbol, else an escape),
+   *       plus a flag when longer symbols start with those two bytes;
+   *   <li>symbols of 3 to 8 bytes are bucketed by their first two bytes (an index into one flat
+   *       candidate array, longest first), and looked at only when the flag is set;
+   *   <li>a 256-entry table gives the match of a string's last byte.
+   * </ul>
+   *
+   * A table never holds two symbols with the same bytes (training keeps distinct candidates), so
+   * at most one symbol of each length can match and "longest first" fixes the result; among equal
+   * symbols of a foreign table the lowest code wins. Long candidates are compared as one 8-byte
+   * little-endian word masked to the symbol's length.
+   */
+  static final class Matcher {
+    private static final long[] MASK = new long[9];
+    /** Entry flag: symbols of 3+ bytes start with this entry's two bytes. */
+    static final int LONGER = 1 << 12;
+
+    static {
+      for (int l = 1; l < 8; l++) {
+        MASK[l] = (1L << (8 * l)) - 1;
+      }
+      MASK[8] = -1L;
+    }
+
     final long[] symbols;
     final byte[] lens;
-    final int[][] byFirst = new int[256][];
+    /** Per 2-byte prefix: {@code (len << 8) | code} of the best match of 1-2 bytes (len 0 = escape), | LONGER. */
+    final short[] best2 = new short[65536]; // 13 bits used: 128 KiB, cache-friendly
+    /** Per byte: {@code (1 << 8) | code} of its 1-byte symbol, or 0. */
+    final int[] best1 = new int[256];
+    /** Candidates of 3+ bytes with 2-byte prefix k are {@code cands[start[k] .. start[k + 1])}. */
+    private final int[] start;
+    private final short[] cands;
 
     Matcher(long[] symbols, byte[] lens, int n) {
       this.symbols = symbols;
       this.lens = lens;
-      int[] counts = new int[256];
+      int[] two = new int[65536]; // code + 1 of the 2-byte symbol, 0 = none
+      int longCount = 0;
+      for (int i = n - 1; i >= 0; i--) { // descending, so the lowest code wins among equals
+        int l = lens[i];
+        if (l == 1) {
+          best1[(int) (symbols[i] & 0xFF)] = (1 << 8) | i;
+        } else if (l == 2) {
+          two[(int) (symbols[i] & 0xFFFF)] = i + 1;
+        } else {
+          longCount++;
+        }
+      }
+      for (int k = 0; k < 65536; k++) {
+        best2[k] = (short) (two[k] != 0 ? (2 << 8) | (two[k] - 1) : best1[k & 0xFF]);
+      }
+      if (longCount == 0) {
+        start = null;
+        cands = null;
+        return;
+      }
+      start = new int[65537];
       for (int i = 0; i < n; i++) {
-        counts[(int) (symbols[i] & 0xFF)]++;
+        if (lens[i] >= 3) {
+          start[(int) (symbols[i] & 0xFFFF) + 1]++;
+        }
       }
-      for (int b = 0; b < 256; b++) {
-        byFirst[b] = new int[counts[b]];
+      for (int k = 0; k < 65536; k++) {
+        if (start[k + 1] > 0) {
+          best2[k] |= (short) LONGER;
+        }
+        start[k + 1] += start[k];
       }
-      Integer[] order = new Integer[n];
-      for (int i = 0; i < n; i++) {
-        order[i] = i;
-      }
-      Arrays.sort(order, (a, b) -> lens[b] - lens[a]);
-      int[] fill = new int[256];
-      for (int i : order) {
-        int f = (int) (symbols[i] & 0xFF);
-        byFirst[f][fill[f]++] = i;
+      cands = new short[longCount];
+      int[] fill = new int[65536];
+      for (int l = 8; l >= 3; l--) { // longest first within each bucket
+        for (int i = 0; i < n; i++) {
+          if (lens[i] == l) {
+            int k = (int) (symbols[i] & 0xFFFF);
+            cands[start[k] + fill[k]++] = (short) i;
+          }
+        }
       }
     }
 
-    /** Longest symbol matching {@code data[p..end)}, or -1. */
+    /**
+     * The longest symbol matching {@code data[p..end)} ({@code p < end}) as {@code (length << 8)
+     * | code}; length 0 means no symbol matches (escape the byte).
+     */
     int match(byte[] data, int p, int end) {
-      int[] cands = byFirst[data[p] & 0xFF];
-      if (cands.length == 0) {
-        return -1;
+      int avail = end - p;
+      if (avail < 2) {
+        return best1[data[p] & 0xFF];
       }
-      int avail = Math.min(8, end - p);
-      long word = 0;
-      if (p + 8 <= data.length) {
+      int e = best2[LittleEndian.getShort(data, p) & 0xFFFF];
+      if ((e & LONGER) == 0) {
+        return e;
+      }
+      long word;
+      if (p <= data.length - 8) {
         word = LittleEndian.getLong(data, p);
       } else {
+        word = 0;
         for (int k = 0; k < data.length - p; k++) {
           word |= (data[p + k] & 0xFFL) << (8 * k);
         }
       }
-      for (int c : cands) {
+      int k = (int) (word & 0xFFFF);
+      for (int j = start[k], end2 = start[k + 1]; j < end2; j++) {
+        int c = cands[j];
         int l = lens[c];
-        if (l > avail) {
-          continue;
-        }
-        long mask = l == 8 ? -1L : (1L << (8 * l)) - 1;
-        if ((word & mask) == symbols[c]) {
-          return c;
+        if (l <= avail && (word & MASK[l]) == symbols[c]) {
+          return (l << 8) | c;
         }
       }
-      return -1;
+      return e & ~LONGER;
     }
   }
 
-  /** Compresses every string with {@code table} (which must have its compressed bit set). */
+  /** Pages with at least this many string bytes are compressed in two halves at once. */
+  static final int PARALLEL_MIN_BYTES = 256 * 1024;
+
+  /**
+   * Runs the second half of a large compression. Its own daemon threads (idle ones exit after a
+   * few seconds), not the common pool: the writer encodes pages on common-pool threads, and a
+   * half forked there would often be run by the very thread that waits for it. When every thread
+   * is busy the caller compresses the half itself.
+   */
+  private static final java.util.concurrent.ExecutorService HALVES = new java.util.concurrent.ThreadPoolExecutor(
+      0, Math.max(1, Runtime.getRuntime().availableProcessors()), 5, java.util.concurrent.TimeUnit.SECONDS,
+      new java.util.concurrent.SynchronousQueue<>(),
+      r -> {
+        Thread t = new Thread(r, "lancelet-fsst");
+        t.setDaemon(true);
+        return t;
+      },
+      new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
+
+  /**
+   * Compresses every string with {@code table} (which must have its compressed bit set). Large
+   * inputs are split into two halves by string count and compressed on the caller's thread and a
+   * helper thread at once; each string is compressed on its own, so the output is the same bytes
+   * either way.
+   */
   public static Compressed compressWith(SymbolTable table, byte[] data, int[] offsets, int offOff, int count) {
     if (!table.compressed) {
       throw new IllegalArgumentException("A table whose compressed bit is 0 cannot compress strings");
     }
     Matcher m = new Matcher(table.symbols, table.lens, table.size);
+    long bytes = (long) offsets[offOff + count] - offsets[offOff];
+    if (bytes < PARALLEL_MIN_BYTES || count < 2 || Runtime.getRuntime().availableProcessors() < 2) {
+      Part all = compressPart(m, data, offsets, offOff, count);
+      return new Compressed(table.serialize(), Arrays.copyOf(all.out, all.len), all.offsets);
+    }
+    int half = count / 2;
+    java.util.concurrent.Future<Part> second =
+        HALVES.submit(() -> compressPart(m, data, offsets, offOff + half, count - half));
+    Part first = compressPart(m, data, offsets, offOff, half);
+    Part rest;
+    try {
+      rest = second.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while compressing strings", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+    byte[] out = Arrays.copyOf(first.out, first.len + rest.len);
+    System.arraycopy(rest.out, 0, out, first.len, rest.len);
+    int[] outOffsets = Arrays.copyOf(first.offsets, count + 1);
+    for (int i = 1; i <= count - half; i++) {
+      outOffsets[half + i] = first.len + rest.offsets[i];
+    }
+    return new Compressed(table.serialize(), out, outOffsets);
+  }
+
+  /** Codes of some strings: {@code out[0..len)}, and {@code count + 1} offsets from 0. */
+  private record Part(byte[] out, int len, int[] offsets) {}
+
+  private static Part compressPart(Matcher m, byte[] data, int[] offsets, int offOff, int count) {
     long worst = 2L * (offsets[offOff + count] - offsets[offOff]);
     byte[] out = new byte[(int) Math.min(Integer.MAX_VALUE - 16, worst)];
     int[] outOffsets = new int[count + 1];
@@ -348,19 +533,33 @@ public final class Fsst {
     for (int s = 0; s < count; s++) {
       int p = offsets[offOff + s];
       int end = offsets[offOff + s + 1];
-      while (p < end) {
-        int c = m.match(data, p, end);
-        if (c >= 0) {
-          out[o++] = (byte) c;
-          p += table.lens[c];
+      int last = end - 1;
+      while (p < last) { // at least 2 bytes left: the common case, one table lookup
+        int e = m.best2[LittleEndian.getShort(data, p) & 0xFFFF];
+        if ((e & Matcher.LONGER) != 0) {
+          e = m.match(data, p, end);
+        }
+        int len = e >>> 8;
+        if (len != 0) {
+          out[o++] = (byte) e;
+          p += len;
         } else {
           out[o++] = (byte) ESCAPE;
           out[o++] = data[p++];
         }
       }
+      if (p == last) { // a last single byte
+        int e = m.best1[data[p] & 0xFF];
+        if (e != 0) {
+          out[o++] = (byte) e;
+        } else {
+          out[o++] = (byte) ESCAPE;
+          out[o++] = data[p];
+        }
+      }
       outOffsets[s + 1] = o;
     }
-    return new Compressed(table.serialize(), Arrays.copyOf(out, o), outOffsets);
+    return new Part(out, o, outOffsets);
   }
 
   /** Target sample size for training, as in the FSST paper. */
@@ -419,12 +618,12 @@ public final class Fsst {
         int end = sEnd[s];
         int prev = -1;
         while (p < end) {
-          int c = m.match(data, p, end);
+          int e = m.match(data, p, end);
           int code;
           int adv;
-          if (c >= 0) {
-            code = c;
-            adv = lens[c];
+          if ((e >>> 8) != 0) {
+            code = e & 0xFF;
+            adv = e >>> 8;
             if (adv > 1) {
               count1[256 + (data[p] & 0xFF)]++; // the single byte stays a candidate too
             }

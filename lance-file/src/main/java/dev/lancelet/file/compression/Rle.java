@@ -325,4 +325,46 @@ public final class Rle {
     }
     return runs;
   }
+
+  /**
+   * As {@link #countRuns(int, byte[], int, int)}, but stops counting once {@code limit} runs are
+   * seen (returns {@code limit} then): enough for a threshold test, and a pass over only part of
+   * the values when runs are many.
+   */
+  public static int countRuns(int bytesPerValue, byte[] src, int off, int n, int limit) {
+    checkValueWidth(bytesPerValue);
+    if (n == 0) {
+      return 0;
+    }
+    int runs = 1;
+    if (bytesPerValue == 8) {
+      long prev = LittleEndian.getLong(src, off);
+      for (int i = 1; i < n && runs < limit; i++) {
+        long v = LittleEndian.getLong(src, off + 8 * i);
+        if (v != prev) {
+          runs++;
+          prev = v;
+        }
+      }
+    } else if (bytesPerValue == 4) {
+      int prev = LittleEndian.getInt(src, off);
+      for (int i = 1; i < n && runs < limit; i++) {
+        int v = LittleEndian.getInt(src, off + 4 * i);
+        if (v != prev) {
+          runs++;
+          prev = v;
+        }
+      }
+    } else {
+      long prev = LittleEndian.getUnsigned(src, off, bytesPerValue);
+      for (int i = 1; i < n && runs < limit; i++) {
+        long v = LittleEndian.getUnsigned(src, off + i * bytesPerValue, bytesPerValue);
+        if (v != prev) {
+          runs++;
+          prev = v;
+        }
+      }
+    }
+    return Math.min(runs, limit);
+  }
 }

@@ -70,6 +70,7 @@ public final class LanceSchemaConverter {
    * @throws LanceFormatException naming the offending field (the caller adds the file)
    */
   public static List<LanceField> tree(List<FileProtos.Field> fields) throws LanceFormatException {
+    fields = adoptBlobV2Children(fields);
     Map<Integer, List<FileProtos.Field>> byParent = new HashMap<>();
     List<FileProtos.Field> top = new ArrayList<>();
     Map<Integer, FileProtos.Field> byId = new HashMap<>();
@@ -109,6 +110,40 @@ public final class LanceSchemaConverter {
         }
       }
       throw new LanceFormatException("Parent ids form a cycle: " + (fields.size() - reached[0]) + " fields are not reachable from the top level, e.g. " + lost);
+    }
+    return out;
+  }
+
+  /**
+   * A data file holding a blob v2 column lists its descriptor struct (metadata {@code
+   * lance-encoding:blob} and {@code lance-encoding:packed}) followed by the struct's children
+   * with id -1 and parent id -1 (lance-core 7.0 gives them no ids of their own). This links each
+   * run of such id-less fields to the packed blob struct just before it, giving them fresh ids
+   * above every id in the file. Any other id-less field is left alone (and rejected later).
+   */
+  static List<FileProtos.Field> adoptBlobV2Children(List<FileProtos.Field> fields) {
+    boolean any = false;
+    int maxId = -1;
+    for (FileProtos.Field f : fields) {
+      any |= f.getId() == -1;
+      maxId = Math.max(maxId, f.getId());
+    }
+    if (!any) {
+      return fields;
+    }
+    List<FileProtos.Field> out = new ArrayList<>(fields.size());
+    int parent = Integer.MIN_VALUE;
+    int next = maxId + 1;
+    for (FileProtos.Field f : fields) {
+      if (f.getId() == -1 && f.getParentId() == -1 && parent != Integer.MIN_VALUE && next >= 0) {
+        out.add(f.toBuilder().setId(next++).setParentId(parent).build());
+        continue;
+      }
+      boolean packedBlob = "struct".equals(f.getLogicalType())
+          && "true".equals(f.getMetadataMap().getOrDefault("lance-encoding:packed", com.google.protobuf.ByteString.EMPTY).toStringUtf8())
+          && f.getMetadataMap().containsKey("lance-encoding:blob");
+      parent = packedBlob && f.getId() >= 0 ? f.getId() : Integer.MIN_VALUE;
+      out.add(f);
     }
     return out;
   }

@@ -82,13 +82,51 @@ final class Decompress {
         }
         checkSupported(e.getFixedSizeList().getValues(), where);
       }
-      case VARIABLE_PACKED_STRUCT -> throw new UnsupportedOperationException(where + ": variable packed structs (blob v2 descriptors, lance.blob.v2) are not supported yet");
+      case VARIABLE_PACKED_STRUCT -> {
+        if (!plainPackedStruct(e)) {
+          throw new UnsupportedOperationException(where + ": variable packed structs whose children are compressed (" + describe(e) + ") are not supported yet; only Flat and Variable children (blob v2 descriptors) are");
+        }
+      }
       case GENERAL -> checkSupported(e.getGeneral().getValues(), where);
       case FSST -> checkSupported(e.getFsst().getValues(), where);
       case DICTIONARY -> throw new UnsupportedOperationException(where + ": Dictionary as a compressive encoding (never written by Lance 7.0) is not supported yet");
       case RANGE, DELTA -> throw new UnsupportedOperationException(where + ": the " + e.getCompressionCase() + " encoding (newer than Lance 7.0) is not supported yet");
       default -> { }
     }
+  }
+
+  /**
+   * True for a {@code VariablePackedStruct} whose children are stored as they are: byte-aligned
+   * {@code Flat} values with a matching {@code bits_per_value}, or {@code Variable} values behind a
+   * 32- or 64-bit length prefix. Each row is then the children's bytes one after the other (what
+   * Lance writes for blob v2 descriptors), so a full-zip value needs no decompression.
+   */
+  static boolean plainPackedStruct(CompressiveEncoding e) {
+    if (e.getCompressionCase() != CompressiveEncoding.CompressionCase.VARIABLE_PACKED_STRUCT
+        || e.getVariablePackedStruct().getFieldsCount() == 0) {
+      return false;
+    }
+    for (var f : e.getVariablePackedStruct().getFieldsList()) {
+      CompressiveEncoding v = f.getValue();
+      switch (f.getLayoutCase()) {
+        case BITS_PER_VALUE -> {
+          if (v.getCompressionCase() != CompressiveEncoding.CompressionCase.FLAT || f.getBitsPerValue() % 8 != 0
+              || f.getBitsPerValue() <= 0 || f.getBitsPerValue() > 1024 || v.getFlat().getBitsPerValue() != f.getBitsPerValue()) {
+            return false;
+          }
+        }
+        case BITS_PER_LENGTH -> {
+          if (v.getCompressionCase() != CompressiveEncoding.CompressionCase.VARIABLE
+              || (f.getBitsPerLength() != 32 && f.getBitsPerLength() != 64)) {
+            return false;
+          }
+        }
+        default -> {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /**
@@ -355,6 +393,24 @@ final class Decompress {
     if (e.getCompressionCase() == CompressiveEncoding.CompressionCase.FSST && bufs.length >= EncodingCheck.miniBlockBuffers(e)) {
       Values inner = miniBlock(e.getFsst().getValues(), bufs, n);
       return fsst(e.getFsst().getSymbolTable(), inner.pick(pick));
+    }
+    if (e.getCompressionCase() == CompressiveEncoding.CompressionCase.FLAT && !e.getFlat().hasData()
+        && e.getFlat().getBitsPerValue() % 8 == 0 && bufs.length >= 1) {
+      // Plain values: copy only the asked ones.
+      int w = bytesOf(e.getFlat().getBitsPerValue(), e);
+      Slice s = bufs[0];
+      if ((long) n * w > s.len) {
+        throw new LanceFormatException(describe(e) + " buffer of " + s.len + " bytes is too short for " + n + " values (" + (long) n * w + " bytes)");
+      }
+      byte[] out = new byte[Math.multiplyExact(pick.length, w)];
+      for (int i = 0; i < pick.length; i++) {
+        int r = pick[i];
+        if (r < 0 || r >= n) {
+          throw new LanceFormatException("Row " + r + " is outside a block of " + n + " values");
+        }
+        System.arraycopy(s.a, s.off + r * w, out, i * w, w);
+      }
+      return Values.fixed(pick.length, w, out);
     }
     return miniBlock(e, bufs, n).pick(pick);
   }

@@ -550,7 +550,7 @@ final class PageDecoder {
     int nFixed = 0;
     long[] offs = fixed ? null : new long[guess + 1];
     int nVar = 0;
-    boolean raw = enc.getCompressionCase() == CompressiveEncoding.CompressionCase.VARIABLE;
+    boolean raw = enc.getCompressionCase() == CompressiveEncoding.CompressionCase.VARIABLE || Decompress.plainPackedStruct(enc);
     int p = start;
     while (p < end) {
       int r = 0;
@@ -690,10 +690,14 @@ final class PageDecoder {
       p.which[i] = -1;
       if (size == 0) {
         if (position != 0) {
-          if (position > Short.MAX_VALUE) {
-            throw new LanceFormatException("Blob " + i + " has definition level " + position);
+          // A null: the position carries (definition level << 16) | repetition level.
+          long def = position >>> 16;
+          long rep = position & 0xFFFF;
+          if (def == 0 || def > Short.MAX_VALUE || rep != 0) {
+            throw new LanceFormatException("Blob " + i + " is a null with levels 0x" + Long.toHexString(position)
+                + " (expected a definition level in bits 16 and up, repetition 0)");
           }
-          p.def[i] = (short) position;
+          p.def[i] = (short) def;
           p.anyDef = true;
         }
       } else {

@@ -48,6 +48,18 @@ abstract class RowFetch {
 
   static final int PHASES = 2;
 
+  /**
+   * Whether each span of neighbouring chunks must decode as one run (a scan names one row per
+   * chunk and takes the whole stretch); a take may decode chunk by chunk, and only its rows.
+   */
+  boolean stretch;
+
+  /** Marks this fetch as a scan's: see {@link #stretch}. */
+  RowFetch stretch() {
+    stretch = true;
+    return this;
+  }
+
   static RowFetch create(Leaf leaf, PageIndex ix, int[] rows, int count, Run[] runOf, int[] rowIn, int at) throws LanceFormatException {
     switch (ix.layout.getLayoutCase()) {
       case MINI_BLOCK_LAYOUT:
@@ -74,13 +86,61 @@ abstract class RowFetch {
         fetches.get(f).ranges(phase, all);
         counts[f] = all.size() - before;
       }
-      List<ByteBuffer> bufs = all.isEmpty() ? List.of() : obj.readRanges(all);
+      List<ByteBuffer> bufs = all.isEmpty() ? List.of() : read(obj, all);
       int pos = 0;
       for (int f = 0; f < fetches.size(); f++) {
         fetches.get(f).receive(phase, bufs.subList(pos, pos + counts[f]));
         pos += counts[f];
       }
     }
+  }
+
+  /** Ranges from which a read is split in two halves read in parallel. */
+  static final int PARALLEL_READ_RANGES = 512;
+
+  /**
+   * Reads the ranges with {@link ReadableObject#readRanges}; many ranges are split at a gap wider
+   * than the object's coalescing gap into two calls that run in parallel (so the requests are the
+   * ones a single call would make).
+   */
+  static List<ByteBuffer> read(ReadableObject obj, List<ByteRange> all) throws IOException {
+    int n = all.size();
+    if (Workers.HELPERS == 0 || n < PARALLEL_READ_RANGES) {
+      return obj.readRanges(all);
+    }
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, java.util.Comparator.comparingLong(i -> all.get(i).offset()));
+    long gap = obj.coalesceGapBytes();
+    int cut = -1;
+    long end = Long.MIN_VALUE;
+    for (int k = 0; k < n; k++) {
+      ByteRange r = all.get(order[k]);
+      if (k >= n / 2 && r.offset() > end + gap) {
+        cut = k;
+        break;
+      }
+      end = Math.max(end, r.offset() + r.length());
+    }
+    if (cut <= 0) {
+      return obj.readRanges(all);
+    }
+    List<ByteRange> lo = new ArrayList<>(cut);
+    List<ByteRange> hi = new ArrayList<>(n - cut);
+    for (int k = 0; k < n; k++) {
+      (k < cut ? lo : hi).add(all.get(order[k]));
+    }
+    List<List<ByteBuffer>> got = new ArrayList<>(List.of(List.of(), List.of()));
+    Workers.runAll(List.of(
+        () -> got.set(0, obj.readRanges(lo)),
+        () -> got.set(1, obj.readRanges(hi))));
+    ByteBuffer[] out = new ByteBuffer[n];
+    for (int k = 0; k < n; k++) {
+      out[order[k]] = k < cut ? got.get(0).get(k) : got.get(1).get(k - cut);
+    }
+    return java.util.Arrays.asList(out);
   }
 
   /** Bytes of a buffer as (array, offset), without copying when it is heap-backed. */
@@ -160,6 +220,53 @@ abstract class RowFetch {
       spans++;
     }
 
+    /** Decodes the chunks of span {@code s} chunk by chunk, from asked row {@code i}; returns the next asked row. */
+    private int receiveChunks(int s, Decompress.Slice sl, int i) throws LanceFormatException {
+      long spanStart = ix.chunkStart[spanFirst[s]];
+      for (int c = spanFirst[s]; c <= spanLast[s]; c++) {
+        long first = ix.firstRow[c];
+        long end = ix.firstRow[c + 1];
+        if (i < count && rows[i] < first) {
+          throw new LanceFormatException("Row " + rows[i] + " is not in chunk " + c);
+        }
+        int j = i;
+        while (j < count && rows[j] < end) {
+          j++;
+        }
+        if (j == i) {
+          continue;
+        }
+        int off = sl.off() + (int) (ix.chunkStart[c] - spanStart);
+        Run run;
+        if (j - i < end - first) {
+          int[] pick = new int[j - i];
+          for (int q = i; q < j; q++) {
+            pick[q - i] = (int) (rows[q] - first);
+          }
+          run = PageDecoder.decodeSpan(leaf, ix, c, c, sl.a(), off, pick);
+          if (run.numRows != pick.length) {
+            throw new LanceFormatException("Chunk " + c + " decoded " + run.numRows + " of the " + pick.length + " rows asked");
+          }
+          for (int q = i; q < j; q++) {
+            runOf[at + q] = run;
+            rowIn[at + q] = q - i;
+          }
+        } else {
+          run = PageDecoder.decodeSpan(leaf, ix, c, c, sl.a(), off);
+          if (run.numRows != end - first) {
+            throw new LanceFormatException("Chunk " + c + " decoded " + run.numRows + " rows, the index says " + (end - first));
+          }
+          for (int q = i; q < j; q++) {
+            runOf[at + q] = run;
+            rowIn[at + q] = (int) (rows[q] - first);
+          }
+        }
+        LevelCheck.check(run, leaf.isList());
+        i = j;
+      }
+      return i;
+    }
+
     /** The chunk in which row {@code r} starts: the last chunk whose first row is at most r. */
     private int chunkOf(int r) {
       long[] fr = ix.firstRow;
@@ -185,36 +292,11 @@ abstract class RowFetch {
       boolean canPick = !leaf.hasLists() && !ix.mini.hasRepCompression() && ix.firstRow != null;
       for (int s = 0; s < spans; s++) {
         Decompress.Slice sl = slice(bufs.get(s));
-        int c = spanFirst[s];
-        if (canPick && c == spanLast[s]) {
-          // One chunk: decode only the asked rows of it.
-          long first = ix.firstRow[c];
-          long end = ix.firstRow[c + 1];
-          int j = i;
-          while (j < count && rows[j] < end) {
-            j++;
-          }
-          if (j - i < end - first) {
-            int[] pick = new int[j - i];
-            for (int q = i; q < j; q++) {
-              long local = rows[q] - first;
-              if (local < 0) {
-                throw new LanceFormatException("Row " + rows[q] + " is not in chunk " + c);
-              }
-              pick[q - i] = (int) local;
-            }
-            Run run = PageDecoder.decodeSpan(leaf, ix, c, c, sl.a(), sl.off(), pick);
-            LevelCheck.check(run, leaf.isList());
-            if (run.numRows != pick.length) {
-              throw new LanceFormatException("Chunk " + c + " decoded " + run.numRows + " of the " + pick.length + " rows asked");
-            }
-            for (int q = i; q < j; q++) {
-              runOf[at + q] = run;
-              rowIn[at + q] = q - i;
-            }
-            i = j;
-            continue;
-          }
+        if (canPick && (!stretch || spanFirst[s] == spanLast[s])) {
+          // Columns without lists: every chunk of the span holds asked rows; decode each chunk on
+          // its own, and only the asked rows of it when they are not all of its rows.
+          i = receiveChunks(s, sl, i);
+          continue;
         }
         Run run = PageDecoder.decodeSpan(leaf, ix, spanFirst[s], spanLast[s], sl.a(), sl.off());
         LevelCheck.check(run, leaf.isList());

@@ -67,6 +67,10 @@ public final class StructuralDecoder implements FileDecoder {
       layouts[l.column()] = new PageLayout[np];
       for (int p = 0; p < np; p++) {
         layouts[l.column()][p] = PageDecoder.layout(where(l, p), l.meta().getPages(p));
+        String bad = BlobV2Fill.isDescriptor(l.field()) ? BlobV2Fill.checkLayout(layouts[l.column()][p]) : null;
+        if (bad != null && !unsupported.containsKey(l.column())) {
+          unsupported.put(l.column(), "Column " + l.path() + " (blob v2 descriptors) page " + p + " is " + bad + ", which this reader does not decode");
+        }
       }
     }
   }
@@ -85,6 +89,10 @@ public final class StructuralDecoder implements FileDecoder {
       if (col >= cols.size()) {
         throw LanceFormatException.at(location, "field %s needs column %d but the file has only %d columns", path, col, cols.size());
       }
+      boolean blobV2 = packed && BlobV2Fill.isDescriptor(f);
+      if (blobV2) {
+        layers.add(0, false); // the descriptor's own (all-valid) item layer below the struct's
+      }
       boolean[] isList = new boolean[layers.size()];
       for (int i = 0; i < isList.length; i++) {
         isList[i] = layers.get(i);
@@ -98,7 +106,9 @@ public final class StructuralDecoder implements FileDecoder {
         throw LanceFormatException.at(location, "column %d (%s) pages hold %d rows but the file has %d", col, path, starts[cm.getPagesCount()], numRows);
       }
       out.add(new Leaf(col, path, f, isList, width(f.arrow()), cm, starts));
-      if (packed) {
+      if (packed && blobV2 && isList.length > 2) {
+        unsupported.put(col, "Column " + path + " is a blob v2 descriptor inside a list or struct; only top-level blob v2 columns are supported");
+      } else if (packed && !blobV2) {
         unsupported.put(col, "Column " + path + " is a packed struct" + ("true".equals(f.metadata().get("lance-encoding:blob")) ? " of blob v2 descriptors (lance.blob.v2)" : "") + ", which this reader does not decode yet");
       } else if (f.arrow().getType() instanceof ArrowType.FixedSizeList && width(f.arrow()) < 0) {
         unsupported.put(col, "Column " + path + " is a fixed-size list of " + f.arrow().getChildren().get(0).getType() + ", only fixed-size lists of fixed-width values are supported");
@@ -244,6 +254,10 @@ public final class StructuralDecoder implements FileDecoder {
 
   private void fill(int fieldIdx, List<VectorFill.Decoded> decoded, FieldVector out) throws LanceFormatException {
     try {
+      if (BlobV2Fill.isDescriptor(fields.get(fieldIdx))) {
+        BlobV2Fill.fill(out, decoded.get(0));
+        return;
+      }
       VectorFill.fill(out, fields.get(fieldIdx), decoded.iterator());
     } catch (LanceFormatException e) {
       throw new LanceFormatException(location + ": field " + fields.get(fieldIdx).name() + ": " + e.getMessage(), e);
@@ -281,8 +295,11 @@ public final class StructuralDecoder implements FileDecoder {
      */
     boolean nextDirect(int n, FieldVector v) throws IOException {
       int w = leaf.width();
-      if (leaf.hasLists() || w <= 0 || leaf.field().arrow().getType() instanceof ArrowType.Bool) {
+      if (leaf.hasLists() || leaf.field().arrow().getType() instanceof ArrowType.Bool) {
         return false;
+      }
+      if (w <= 0) {
+        return nextMini(Math.min(end, row + n), v);
       }
       BaseFixedWidthVector items;
       if (v instanceof FixedSizeListVector fl && fl.getDataVector() instanceof BaseFixedWidthVector c && !(c instanceof BitVector)) {
@@ -298,10 +315,15 @@ public final class StructuralDecoder implements FileDecoder {
       }
       PageIndex[] ix = indexes(leaf);
       long[] ps = leaf.pageStart();
+      boolean zip = true;
       for (int p = leaf.pageOf(row); p < ix.length && ps[p] < stop; p++) {
         if (!direct(ix[p], w)) {
-          return false;
+          zip = false;
+          break;
         }
+      }
+      if (!zip) {
+        return nextMini(stop, v);
       }
       int rows = (int) (stop - row);
       long bytes = (long) rows * w;
@@ -337,6 +359,40 @@ public final class StructuralDecoder implements FileDecoder {
       run = null;
       return true;
     }
+
+    /**
+     * Fills {@code v} with rows up to {@code stop} through {@link MiniScan} when every page in the
+     * way is a mini-block page it can decode; returns false, having changed nothing, otherwise.
+     */
+    private boolean nextMini(long stop, FieldVector v) throws IOException {
+      if (stop <= row) {
+        return false;
+      }
+      PageIndex[] ix = indexes(leaf);
+      long[] ps = leaf.pageStart();
+      if (miniOk == null) {
+        miniOk = new byte[ix.length];
+      }
+      for (int p = leaf.pageOf(row); p < ix.length && ps[p] < stop; p++) {
+        if (miniOk[p] == 0) {
+          miniOk[p] = MiniScan.eligible(leaf, ix[p], v) ? (byte) 1 : (byte) 2;
+        }
+        if (miniOk[p] != 1) {
+          return false;
+        }
+      }
+      if (mini == null) {
+        mini = new MiniScan();
+      }
+      mini.fill(obj, leaf, ix, row, stop, v, p -> where(leaf, p));
+      row = stop;
+      run = null;
+      return true;
+    }
+
+    /** Per page: 0 not checked yet, 1 {@link MiniScan} can decode it, 2 it cannot. */
+    private byte[] miniOk;
+    private MiniScan mini;
 
     /** A full-zip page whose rows are exactly {@code w} value bytes each. */
     private boolean direct(PageIndex ix, int w) throws LanceFormatException {
@@ -414,7 +470,7 @@ public final class StructuralDecoder implements FileDecoder {
               : range(from, to);
           Run[] runOf = new Run[rows.length];
           int[] rowIn = new int[rows.length];
-          execute(List.of(RowFetch.create(leaf, ix[p], rows, rows.length, runOf, rowIn, 0)));
+          execute(List.of(RowFetch.create(leaf, ix[p], rows, rows.length, runOf, rowIn, 0).stretch()));
           run = runOf[0];
           runFirst = row - rowIn[0];
           runEnd = runFirst + run.numRows;
@@ -432,50 +488,162 @@ public final class StructuralDecoder implements FileDecoder {
     }
   }
 
+  /** One set of leaf cursors over the scanned fields; decodes any batch it is pointed at. */
+  private final class Batches {
+    final List<Integer> fieldIdx;
+    final List<List<LeafCursor>> cursors = new ArrayList<>();
+
+    Batches(List<Integer> fieldIdx, long start, long end) {
+      this.fieldIdx = fieldIdx;
+      for (int fi : fieldIdx) {
+        List<LeafCursor> lc = new ArrayList<>();
+        for (Leaf l : leavesByField.get(fi)) {
+          lc.add(new LeafCursor(l, start, end));
+        }
+        cursors.add(lc);
+      }
+    }
+
+    /** Fills {@code out} with rows {@code [at, at + numRows)}. */
+    void decode(long at, int numRows, List<FieldVector> out) throws IOException {
+      for (int i = 0; i < fieldIdx.size(); i++) {
+        List<LeafCursor> lcs = cursors.get(i);
+        for (LeafCursor c : lcs) {
+          c.row = at; // a kept stretch is reused only if it covers the new position
+        }
+        if (lcs.size() == 1 && fields.get(fieldIdx.get(i)).isLeaf()) {
+          try {
+            if (lcs.get(0).nextDirect(numRows, out.get(i))) {
+              continue;
+            }
+          } catch (LanceFormatException | UnsupportedOperationException e) {
+            throw e;
+          } catch (IOException e) {
+            throw e;
+          } catch (RuntimeException e) {
+            throw LanceFormatException.wrapUnexpected(location + ": field " + fields.get(fieldIdx.get(i)).name() + ": corrupt page data (" + e + ")", e);
+          }
+        }
+        List<VectorFill.Decoded> decoded = new ArrayList<>();
+        for (LeafCursor c : lcs) {
+          decoded.add(c.next(numRows));
+        }
+        fill(fieldIdx.get(i), decoded, out.get(i));
+      }
+    }
+  }
+
+  /** A batch a helper thread decodes while the caller's thread decodes the one before it. */
+  private record Ahead(long start, int rows, Workers.Job<List<FieldVector>> result) {
+    /** Waits for the batch and releases it (after an error or when the scan closes early). */
+    void discard() {
+      if (result.claim()) {
+        return; // never started
+      }
+      try {
+        for (FieldVector v : result.join()) {
+          v.close();
+        }
+      } catch (IOException | RuntimeException e) {
+        // the batch failed: nothing to release
+      }
+    }
+  }
+
+  /**
+   * Opens a cursor over rows {@code [start, end)}. With a helper thread available, batches are
+   * decoded in pairs: while the caller's thread decodes batch {@code i}, a helper decodes batch
+   * {@code i + 1} into vectors of its own, which the next call hands over (transfers) without
+   * further work. At most one batch is decoded ahead, so memory stays bounded by two batches.
+   */
   @Override
   public Cursor scan(List<Integer> fieldIdx, long start, long end) throws IOException {
-    List<List<LeafCursor>> cursors = new ArrayList<>();
     List<Leaf> leaves = new ArrayList<>();
     for (int fi : fieldIdx) {
-      List<LeafCursor> lc = new ArrayList<>();
-      for (Leaf l : leavesByField.get(fi)) {
-        lc.add(new LeafCursor(l, start, end));
-        leaves.add(l);
-      }
-      cursors.add(lc);
+      leaves.addAll(leavesByField.get(fi));
     }
     if (end > start) {
       loadIndexes(leaves);
     }
+    Batches mine = new Batches(fieldIdx, start, end);
+    Batches helper = Workers.HELPERS > 0 ? new Batches(fieldIdx, start, end) : null;
     return new Cursor() {
+      long pos = start;
+      Ahead ahead;
+
       @Override
       public void next(int numRows, List<FieldVector> out) throws IOException {
-        for (int i = 0; i < fieldIdx.size(); i++) {
-          List<LeafCursor> lcs = cursors.get(i);
-          if (lcs.size() == 1 && fields.get(fieldIdx.get(i)).isLeaf()) {
+        if (ahead != null) {
+          Ahead a = ahead;
+          ahead = null;
+          if (a.start() == pos && a.rows() == numRows && a.result().claim()) {
+            // The helpers were busy (other readers): decode it here after all.
+            helper.decode(pos, numRows, out);
+            pos += numRows;
+            return;
+          }
+          if (a.start() == pos && a.rows() == numRows) {
+            List<FieldVector> got = a.result().join();
             try {
-              if (lcs.get(0).nextDirect(numRows, out.get(i))) {
-                continue;
+              for (int i = 0; i < got.size(); i++) {
+                FieldVector target = out.get(i);
+                target.clear();
+                got.get(i).makeTransferPair(target).transfer();
               }
-            } catch (LanceFormatException | UnsupportedOperationException e) {
-              throw e;
-            } catch (IOException e) {
-              throw e;
-            } catch (RuntimeException e) {
-              throw LanceFormatException.wrapUnexpected(location + ": field " + fields.get(fieldIdx.get(i)).name() + ": corrupt page data (" + e + ")", e);
+            } finally {
+              for (FieldVector v : got) {
+                v.close();
+              }
             }
+            pos += numRows;
+            return;
           }
-          List<VectorFill.Decoded> decoded = new ArrayList<>();
-          for (LeafCursor c : cursors.get(i)) {
-            decoded.add(c.next(numRows));
-          }
-          fill(fieldIdx.get(i), decoded, out.get(i));
+          a.discard();
         }
+        long nextStart = pos + numRows;
+        if (helper != null && numRows > 0 && nextStart < end) {
+          int n2 = (int) Math.min(numRows, end - nextStart);
+          List<org.apache.arrow.vector.types.pojo.Field> fs = new ArrayList<>();
+          List<BufferAllocator> as = new ArrayList<>();
+          for (FieldVector v : out) {
+            fs.add(v.getField());
+            as.add(v.getAllocator());
+          }
+          ahead = new Ahead(nextStart, n2, Workers.submit(() -> {
+            List<FieldVector> vs = new ArrayList<>();
+            boolean ok = false;
+            try {
+              for (int i = 0; i < fs.size(); i++) {
+                vs.add(fs.get(i).createVector(as.get(i)));
+              }
+              helper.decode(nextStart, n2, vs);
+              ok = true;
+              return vs;
+            } finally {
+              if (!ok) {
+                vs.forEach(FieldVector::close);
+              }
+            }
+          }));
+        }
+        try {
+          mine.decode(pos, numRows, out);
+        } catch (IOException | RuntimeException | Error e) {
+          if (ahead != null) {
+            ahead.discard();
+            ahead = null;
+          }
+          throw e;
+        }
+        pos += numRows;
       }
 
       @Override
       public void close() {
-        cursors.clear();
+        if (ahead != null) {
+          ahead.discard();
+          ahead = null;
+        }
       }
     };
   }
@@ -506,6 +674,41 @@ public final class StructuralDecoder implements FileDecoder {
       leaves.addAll(leavesByField.get(fi));
     }
     loadIndexes(leaves);
+    final int distinct = k;
+    if (Workers.HELPERS > 0 && fieldIdx.size() > 1 && (long) k * leaves.size() >= PARALLEL_TAKE_ROWS) {
+      // Many rows of several fields: each field fetches and decodes on its own, in parallel,
+      // widest first (a wide column's rows are most of the bytes and requests).
+      Integer[] order = new Integer[fieldIdx.size()];
+      long[] cost = new long[order.length];
+      for (int f = 0; f < order.length; f++) {
+        order[f] = f;
+        for (Leaf l : leavesByField.get(fieldIdx.get(f))) {
+          cost[f] += l.width() > 0 ? l.width() : 64;
+        }
+      }
+      java.util.Arrays.sort(order, (a, b) -> Long.compare(cost[b], cost[a]));
+      List<Workers.Task<Void>> tasks = new ArrayList<>();
+      for (int f : order) {
+        tasks.add(() -> {
+          takeFields(List.of(fieldIdx.get(f)), List.of(out.get(f)), rows, u, distinct);
+          return null;
+        });
+      }
+      Workers.runAll(tasks);
+      return;
+    }
+    takeFields(fieldIdx, out, rows, u, k);
+  }
+
+  /** Take from several leaves at once: below this many (distinct rows x leaves) one thread does all. */
+  private static final long PARALLEL_TAKE_ROWS = 256;
+
+  /** Fetches the distinct sorted rows {@code u[0..k)} of the given fields with one read per phase, then fills {@code out}. */
+  private void takeFields(List<Integer> fieldIdx, List<FieldVector> out, long[] rows, long[] u, int k) throws IOException {
+    List<Leaf> leaves = new ArrayList<>();
+    for (int fi : fieldIdx) {
+      leaves.addAll(leavesByField.get(fi));
+    }
     List<RowFetch> fetches = new ArrayList<>();
     List<Fetched> fetched = new ArrayList<>();
     for (Leaf l : leaves) {
@@ -571,6 +774,69 @@ public final class StructuralDecoder implements FileDecoder {
       piece.append(cur, from, to);
     }
     return new VectorFill.Decoded(leaf, piece.rep(), piece.def(), piece.values());
+  }
+
+  // ------------------------------------------------------------------ legacy blob descriptors
+
+  @Override
+  public long[] legacyBlobDescriptors(long[] rows, int fieldIdx) throws IOException {
+    List<Leaf> ls = leavesByField.get(fieldIdx);
+    if (ls.size() != 1 || !fields.get(fieldIdx).isLeaf()) {
+      throw new IllegalArgumentException("Field " + fields.get(fieldIdx).name() + " of " + location + " is not a blob column");
+    }
+    Leaf leaf = ls.get(0);
+    loadIndexes(ls);
+    PageIndex[] ix = indexes(leaf);
+    for (int p = 0; p < ix.length; p++) {
+      if (ix[p].layout.getLayoutCase() != PageLayout.LayoutCase.BLOB_LAYOUT) {
+        throw new IllegalArgumentException(where(leaf, p) + " is a " + ix[p].layout.getLayoutCase() + " page, not a blob page");
+      }
+    }
+    long total = leaf.pageStart()[leaf.pageStart().length - 1];
+    long[] u = rows.clone();
+    java.util.Arrays.sort(u);
+    int k = 0;
+    for (int i = 0; i < u.length; i++) {
+      if (i == 0 || u[i] != u[i - 1]) {
+        u[k++] = u[i];
+      }
+    }
+    if (k > 0 && (u[0] < 0 || u[k - 1] >= total)) {
+      throw new IndexOutOfBoundsException("Row " + (u[0] < 0 ? u[0] : u[k - 1]) + " is outside the file's " + total + " rows");
+    }
+    Leaf descLeaf = PageDecoder.descriptorLeaf(leaf);
+    Run[] runOf = new Run[k];
+    int[] rowIn = new int[k];
+    List<RowFetch> fetches = new ArrayList<>();
+    long[] ps = leaf.pageStart();
+    int i = 0;
+    while (i < k) {
+      int p = leaf.pageOf(u[i]);
+      int j = i;
+      while (j < k && u[j] < ps[p + 1]) {
+        j++;
+      }
+      int[] pr = new int[j - i];
+      for (int q = i; q < j; q++) {
+        pr[q - i] = (int) (u[q] - ps[p]);
+      }
+      fetches.add(RowFetch.create(descLeaf, ix[p].inner, pr, pr.length, runOf, rowIn, i));
+      i = j;
+    }
+    execute(fetches);
+    long[] out = new long[2 * rows.length];
+    for (int r = 0; r < rows.length; r++) {
+      int pos = java.util.Arrays.binarySearch(u, 0, k, rows[r]);
+      LeafPiece piece = new LeafPiece(false, 16);
+      piece.append(runOf[pos], rowIn[pos], rowIn[pos] + 1);
+      Values v = piece.values();
+      if (v.count != 1 || v.bytesPerValue != 16) {
+        throw LanceFormatException.at(location, "column %d (%s): blob descriptor of row %d did not decode as one 16-byte value", leaf.column(), leaf.path(), rows[r]);
+      }
+      out[2 * r] = dev.lancelet.file.kernels.LittleEndian.getLong(v.data, 0);
+      out[2 * r + 1] = dev.lancelet.file.kernels.LittleEndian.getLong(v.data, 8);
+    }
+    return out;
   }
 
   // ------------------------------------------------------------------ info

@@ -385,11 +385,21 @@ abstract class FieldReader {
       return pages.total;
     }
 
-    @Override
-    void read(long[] ranges, FieldVector out) throws IOException {
+    /** The stored (position, size) of the rows in {@code ranges}, two longs per row. */
+    long[] descriptors(long[] ranges) throws IOException {
       int count = checkRanges(ranges);
       long[] pos = new long[count];
       long[] size = new long[count];
+      decodeDescriptors(ranges, pos, size);
+      long[] out = new long[2 * count];
+      for (int i = 0; i < count; i++) {
+        out[2 * i] = pos[i];
+        out[2 * i + 1] = size[i];
+      }
+      return out;
+    }
+
+    private void decodeDescriptors(long[] ranges, long[] pos, long[] size) throws IOException {
       int at = 0;
       int[] cursor = {0};
       for (int p = 0; p < pages.size() && cursor[0] < ranges.length; p++) {
@@ -409,6 +419,14 @@ abstract class FieldReader {
         }
         at += b.count();
       }
+    }
+
+    @Override
+    void read(long[] ranges, FieldVector out) throws IOException {
+      int count = checkRanges(ranges);
+      long[] pos = new long[count];
+      long[] size = new long[count];
+      decodeDescriptors(ranges, pos, size);
       List<ByteRange> reads = new ArrayList<>();
       long total = 0;
       for (int i = 0; i < count; i++) {

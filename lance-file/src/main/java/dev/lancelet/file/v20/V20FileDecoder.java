@@ -298,6 +298,37 @@ public final class V20FileDecoder implements FileDecoder {
   }
 
   @Override
+  public long[] legacyBlobDescriptors(long[] rows, int field) throws IOException {
+    if (!(readers[field] instanceof FieldReader.Blob blob)) {
+      throw new IllegalArgumentException("Field " + schema.getFields().get(field).getName() + " is not a blob column");
+    }
+    long[] sorted = rows.clone();
+    Arrays.sort(sorted);
+    int unique = 0;
+    for (int i = 0; i < sorted.length; i++) {
+      if (sorted[i] < 0 || sorted[i] >= numRows) {
+        throw new IndexOutOfBoundsException("Row " + sorted[i] + " is outside the file's " + numRows + " rows");
+      }
+      if (i == 0 || sorted[i] != sorted[i - 1]) {
+        sorted[unique++] = sorted[i];
+      }
+    }
+    long[] ranges = new long[2 * unique];
+    for (int i = 0; i < unique; i++) {
+      ranges[2 * i] = sorted[i];
+      ranges[2 * i + 1] = sorted[i] + 1;
+    }
+    long[] d = blob.descriptors(ranges);
+    long[] out = new long[2 * rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      int k = Arrays.binarySearch(sorted, 0, unique, rows[i]);
+      out[2 * i] = d[2 * k];
+      out[2 * i + 1] = d[2 * k + 1];
+    }
+    return out;
+  }
+
+  @Override
   public List<FileInfo.ColumnInfo> columns() throws IOException {
     List<FileInfo.ColumnInfo> out = new ArrayList<>();
     for (int c = 0; c < columnMetadata.size(); c++) {

@@ -111,6 +111,47 @@ class FsstTest {
     }
   }
 
+  /** The scan's one-pass decoder gives the same bytes and offsets as the two-pass one, for any sub-range. */
+  @Test
+  void decompressIntoMatchesDecompress() throws Exception {
+    Random r = new Random(SEED);
+    for (int count : new int[] {1, 7, 211, 5003}) {
+      for (boolean bin : new boolean[] {false, true}) {
+        String ctx = "count=" + count + " binary=" + bin + " seed=" + SEED;
+        Input in = bin ? binary(r, count) : text(r, count);
+        Fsst.SymbolTable st = Fsst.train(in.data, in.offsets, 0, count);
+        Fsst.Compressed c = Fsst.compressWith(st, in.data, in.offsets, 0, count);
+        Fsst.SymbolTable parsed = Fsst.SymbolTable.parse(c.symbolTable(), 0, c.symbolTable().length);
+        Fsst.Strings want = Fsst.decompress(parsed, c.data(), c.offsets(), 0, count);
+        int from = count > 2 ? r.nextInt(count / 2) : 0;
+        int to = Math.max(from + 1, count - (count > 2 ? r.nextInt(count / 2) : 0));
+        int codes = c.offsets()[to] - c.offsets()[from];
+        int o = 3; // a write position and offset base not at 0
+        byte[] out = new byte[o + (int) Fsst.maxDecompressedBytes(codes)];
+        int[] ends = new int[to - from + 1];
+        int end = Fsst.decompressInto(parsed, c.data(), c.offsets(), from, to, out, o, ends, 1, 100);
+        int base = want.offsets()[from];
+        assertThat(end - o).as(ctx).isEqualTo(want.offsets()[to] - base);
+        assertThat(java.util.Arrays.copyOfRange(out, o, end)).as(ctx).containsExactly(java.util.Arrays.copyOfRange(want.data(), base, want.offsets()[to]));
+        for (int i = from + 1; i <= to; i++) {
+          assertThat(ends[i - from]).as(ctx + " string " + (i - 1)).isEqualTo(want.offsets()[i] - base + o + 100);
+        }
+      }
+    }
+    byte[] table = new byte[Fsst.SYMBOL_TABLE_BYTES];
+    LittleEndian.putLong(table, 0, (0x46535354L << 32) | (1L << 24) | 1);
+    table[8] = 'a';
+    table[16] = 1;
+    Fsst.SymbolTable one = Fsst.SymbolTable.parse(table, 0, table.length);
+    byte[] out = new byte[64];
+    assertThatThrownBy(() -> Fsst.decompressInto(one, new byte[] {0, 0, 1}, new int[] {0, 3}, 0, 1, out, 0, new int[2], 0, 0))
+        .isInstanceOf(LanceFormatException.class)
+        .hasMessageContaining("code 1 in string 0 but the table has 1 symbols");
+    assertThatThrownBy(() -> Fsst.decompressInto(one, new byte[] {0, (byte) 255}, new int[] {0, 2}, 0, 1, out, 0, new int[2], 0, 0))
+        .isInstanceOf(LanceFormatException.class)
+        .hasMessageContaining("escape byte at the end of string 0");
+  }
+
   @Test
   void forcedCompressionOfSmallInputs() throws Exception {
     Random r = new Random(SEED);
@@ -180,6 +221,50 @@ class FsstTest {
         Fsst.decompress(good, bad, c.offsets(), 0, 3000);
       } catch (LanceFormatException expected) {
         // fine
+      }
+    }
+  }
+
+  /**
+   * The table-driven matcher (and the two-half parallel split of large inputs) gives exactly the
+   * codes of the plain definition: at each position the longest symbol that matches, else an
+   * escape. Inputs below and above the parallel threshold, text and binary.
+   */
+  @Test
+  void compressionEqualsNaiveLongestMatch() throws Exception {
+    Random r = new Random(SEED);
+    for (int count : new int[] {97, 5003, 40_000}) {
+      for (boolean bin : new boolean[] {false, true}) {
+        String ctx = "count=" + count + " binary=" + bin + " seed=" + SEED;
+        Input in = bin ? binary(r, count) : text(r, count);
+        Fsst.SymbolTable st = Fsst.train(in.data, in.offsets, 0, count);
+        Fsst.Compressed c = Fsst.compressWith(st, in.data, in.offsets, 0, count);
+        ByteArrayOutputStream want = new ByteArrayOutputStream();
+        int[] wantOffsets = new int[count + 1];
+        for (int s = 0; s < count; s++) {
+          int p = in.offsets[s];
+          int end = in.offsets[s + 1];
+          while (p < end) {
+            int best = -1;
+            for (int k = 0; k < st.size(); k++) {
+              byte[] sym = st.symbol(k);
+              if (sym.length <= end - p && (best < 0 || sym.length > st.symbol(best).length)
+                  && java.util.Arrays.equals(sym, 0, sym.length, in.data, p, p + sym.length)) {
+                best = k;
+              }
+            }
+            if (best >= 0) {
+              want.write(best);
+              p += st.symbol(best).length;
+            } else {
+              want.write(255);
+              want.write(in.data[p++]);
+            }
+          }
+          wantOffsets[s + 1] = want.size();
+        }
+        assertThat(c.data()).as(ctx).containsExactly(want.toByteArray());
+        assertThat(c.offsets()).as(ctx).containsExactly(wantOffsets);
       }
     }
   }

@@ -94,7 +94,7 @@ public final class Committer {
           .withWriter(LIBRARY, LIBRARY_VERSION).withTransactionFile(txn.fileName());
       String txnPath = "_transactions/" + txn.fileName();
       store.put(txnPath, txn.encode());
-      ByteString index = baseFile == null ? null : baseFile.indexSection();
+      ByteString index = op.indexSection(baseFile == null ? null : baseFile.indexSection());
       ManifestFile.Encoded enc = ManifestFile.encode(m, index, txn);
       try {
         putManifest(naming.path(version), enc.bytes());

@@ -34,4 +34,13 @@ public interface Operation {
    * (which committed after the version this operation first read) without changing its meaning.
    */
   boolean commutesWith(Transaction other);
+
+  /**
+   * The index section of the new manifest, given the one of the manifest applied to (null when
+   * none). Operations keep it by default; {@link RestoreOperation} brings back the old version's.
+   */
+  default com.google.protobuf.ByteString indexSection(com.google.protobuf.ByteString baseIndexSection)
+      throws IOException {
+    return baseIndexSection;
+  }
 }

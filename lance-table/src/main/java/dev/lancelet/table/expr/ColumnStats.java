@@ -22,8 +22,8 @@ import org.apache.arrow.vector.util.Text;
  * Statistics of one column over some rows. Every component may be {@code null} (unknown).
  *
  * <p>{@code min} and {@code max} are inclusive bounds over the non-null values, in the same order
- * the evaluator uses: numbers by value (floating point in {@link Double#compare} order, so NaN is
- * the largest value and -0.0 sorts before 0.0), strings and binaries by unsigned bytes (UTF-8),
+ * the evaluator uses: numbers by value (floating point in IEEE 754 totalOrder, as Lance orders it:
+ * a NaN with the sign bit set is the smallest value, any other NaN the largest, and -0.0 sorts before 0.0), strings and binaries by unsigned bytes (UTF-8),
  * FALSE before TRUE, dates and timestamps by time. Accepted Java types:
  *
  * <ul>

@@ -36,13 +36,27 @@ final class Kernels {
     return (mask & EQ) | ((mask & LT) << 2) | ((mask & GT) >>> 2);
   }
 
+  /**
+   * Three-way comparison (-1, 0, 1) of two doubles in IEEE 754 totalOrder, as Lance (Arrow's
+   * comparison kernels) orders floating point: -NaN < -Inf < ... < -0.0 < 0.0 < ... < +Inf < +NaN,
+   * with NaNs of the same sign and payload equal. Differs from {@link Double#compare} only in
+   * putting NaNs with the sign bit set below every other value.
+   */
+  static int totalCompare(double a, double b) {
+    long x = Double.doubleToRawLongBits(a);
+    long y = Double.doubleToRawLongBits(b);
+    x ^= (x >> 63) & Long.MAX_VALUE;
+    y ^= (y >> 63) & Long.MAX_VALUE;
+    return Long.compare(x, y);
+  }
+
   /** Three-way comparison (-1, 0, 1) of row i of a with row j of b; both non-null, same domain. */
   static int compareAt(Col a, int i, Col b, int j) {
     if (a instanceof LongCol x && b instanceof LongCol y) {
       return x.unsigned64() ? Long.compareUnsigned(x.v[i], y.v[j]) : Long.compare(x.v[i], y.v[j]);
     }
     if (a instanceof DoubleCol x && b instanceof DoubleCol y) {
-      return Integer.signum(Double.compare(x.v[i], y.v[j]));
+      return totalCompare(x.v[i], y.v[j]);
     }
     if (a instanceof DecimalCol x && b instanceof DecimalCol y) {
       return x.v[i].compareTo(y.v[j]);
@@ -143,12 +157,12 @@ final class Kernels {
       if (y.scalar) {
         double s = y.v[0];
         for (int i = 0; i < n; i++) {
-          r[i >>> 6] |= (long) ((mask >>> (Integer.signum(Double.compare(av[i], s)) + 1)) & 1) << i;
+          r[i >>> 6] |= (long) ((mask >>> (totalCompare(av[i], s) + 1)) & 1) << i;
         }
       } else {
         double[] bv = y.v;
         for (int i = 0; i < n; i++) {
-          r[i >>> 6] |= (long) ((mask >>> (Integer.signum(Double.compare(av[i], bv[i])) + 1)) & 1) << i;
+          r[i >>> 6] |= (long) ((mask >>> (totalCompare(av[i], bv[i]) + 1)) & 1) << i;
         }
       }
     } else if (a instanceof BoolCol x && b instanceof BoolCol y) {

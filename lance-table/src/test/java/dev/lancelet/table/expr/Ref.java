@@ -110,7 +110,10 @@ final class Ref {
     }
     if (isNumber(a) && isNumber(b)) {
       if (a instanceof Double || b instanceof Double) {
-        return Integer.signum(Double.compare(dbl(a), dbl(b)));
+        long x = Double.doubleToRawLongBits(dbl(a));
+        long y = Double.doubleToRawLongBits(dbl(b));
+        // IEEE totalOrder (Lance's float order): flip the magnitude bits of negatives
+        return Long.compare(x ^ ((x >> 63) & Long.MAX_VALUE), y ^ ((y >> 63) & Long.MAX_VALUE));
       }
       return dec(a).compareTo(dec(b));
     }

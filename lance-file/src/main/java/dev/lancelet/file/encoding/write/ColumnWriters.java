@@ -3,39 +3,78 @@ package dev.lancelet.file.encoding.write;
 import dev.lancelet.file.container.ContainerWriter;
 import dev.lancelet.format.LanceFileVersion;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ForkJoinPool;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 
 /**
  * Drives the leaf columns of a file: shreds each batch, row block by row block, and flushes a
- * column's page to the container as soon as its buffered bytes pass the page limit. Memory is
- * bounded by about one page (plus one row block) per column.
+ * column's page as soon as its buffered bytes pass the page limit.
+ *
+ * <h2>Pipelined encoding</h2>
+ *
+ * With more than one processor a flushed page is encoded on a {@link ForkJoinPool#commonPool()
+ * common-pool} thread while the caller goes on shredding; the caller writes encoded pages to the
+ * container strictly in flush order, so the file's bytes are the same as with encoding inline.
+ * At most {@value #MAX_PENDING} pages are in flight; the caller waits for the oldest beyond that.
+ * Memory is bounded by about two pages (plus one row block) per column plus the pages in flight.
  */
 public final class ColumnWriters {
-  private static final int MAX_BLOCK_ROWS = 1024;
+  static final int MAX_BLOCK_ROWS = 1024;
+  /** Pages encoded (or being encoded) but not yet written. */
+  static final int MAX_PENDING = 2;
+
+  /** A flushed page: its column, the detached page, and its encoding (done or under way). */
+  private record Pending(LeafColumn column, LeafColumn page, CompletableFuture<PageEncoder.EncodedPage> encoded) {}
 
   private final List<Field> topFields;
+  /** Per top-level field, its legacy blob writer (2.1 {@code lance-encoding:blob} columns), else null. */
+  private final LegacyBlobs[] blobs;
+  /** The same, per leaf. */
+  private final LegacyBlobs[] leafBlob;
   private final List<LeafColumn> leaves;
   private final int[] leafStart; // first leaf index of each top-level field
   private final PageEncoder encoder;
   private final ContainerWriter container;
   private final long maxPageBytes;
+  private final LanceFileVersion version;
+  private final boolean pipelined = Runtime.getRuntime().availableProcessors() > 1;
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
 
   public ColumnWriters(List<Field> topFields, LanceFileVersion version, ContainerWriter container, long maxPageBytes) {
     this.topFields = topFields;
-    this.leaves = LeafColumn.forSchema(topFields);
+    this.blobs = new LegacyBlobs[topFields.size()];
+    List<Field> shredded = new java.util.ArrayList<>(topFields);
+    for (int i = 0; i < topFields.size(); i++) {
+      LegacyBlobs.checkNested(topFields.get(i), version, true);
+      if (LegacyBlobs.isBlob(topFields.get(i))) {
+        blobs[i] = new LegacyBlobs(topFields.get(i), version);
+        shredded.set(i, blobs[i].descriptorField());
+      }
+    }
+    this.leaves = LeafColumn.forSchema(shredded);
     this.leafStart = new int[topFields.size() + 1];
     int k = 0;
     for (int i = 0; i < topFields.size(); i++) {
       leafStart[i] = k;
-      k += LeafColumn.forSchema(List.of(topFields.get(i))).size();
+      k += LeafColumn.forSchema(List.of(shredded.get(i))).size();
     }
     leafStart[topFields.size()] = k;
+    this.leafBlob = new LegacyBlobs[k];
+    for (int i = 0; i < topFields.size(); i++) {
+      if (blobs[i] != null) {
+        leafBlob[leafStart[i]] = blobs[i];
+      }
+    }
     this.encoder = new PageEncoder(version);
     this.container = container;
     this.maxPageBytes = maxPageBytes;
+    this.version = version;
   }
 
   /**
@@ -80,44 +119,106 @@ public final class ColumnWriters {
     int rows = batch.getRowCount();
     for (int f = 0; f < topFields.size(); f++) {
       FieldVector v = batch.getVector(f);
-      for (int li = leafStart[f]; li < leafStart[f + 1]; li++) {
-        LeafColumn c = leaves.get(li);
-        c.bind(v, dictionaries);
-        int r = 0;
-        int block = 64;
-        while (r < rows) {
-          int n = Math.min(block, rows - r);
-          if (c.pageRows == 0) {
-            c.pageFirstRow = firstRow + r;
-          }
-          c.shred(r, r + n);
-          r += n;
-          long buffered = c.bufferedBytes();
-          if (buffered > maxPageBytes) {
-            flush(c);
-            block = 64;
-          } else {
-            long perRow = Math.max(1, buffered / Math.max(1, c.pageRows));
-            block = (int) Math.max(1, Math.min(MAX_BLOCK_ROWS, (maxPageBytes - buffered) / perRow + 1));
-          }
+      if (blobs[f] != null) {
+        // Payloads go out of line now; the column shreds their (position, size) descriptors.
+        try (FieldVector desc = blobs[f].descriptors(v, container)) {
+          writeLeaf(leaves.get(leafStart[f]), desc, rows, firstRow, dictionaries);
         }
+        continue;
+      }
+      for (int li = leafStart[f]; li < leafStart[f + 1]; li++) {
+        writeLeaf(leaves.get(li), v, rows, firstRow, dictionaries);
       }
     }
   }
 
-  private void flush(LeafColumn c) throws IOException {
+  private void writeLeaf(LeafColumn c, FieldVector v, int rows, long firstRow, org.apache.arrow.vector.dictionary.DictionaryProvider dictionaries)
+      throws IOException {
+    c.bind(v, dictionaries);
+    c.reserve(rows, maxPageBytes);
+    int r = 0;
+    int block = 64;
+    while (r < rows) {
+      int n = Math.min(block, rows - r);
+      if (c.pageRows == 0) {
+        c.pageFirstRow = firstRow + r;
+      }
+      c.shred(r, r + n);
+      r += n;
+      long buffered = c.bufferedBytes();
+      if (buffered > maxPageBytes) {
+        flush(c, false, false);
+        block = 64;
+      } else {
+        long perRow = Math.max(1, buffered / Math.max(1, c.pageRows));
+        block = (int) Math.max(1, Math.min(MAX_BLOCK_ROWS, (maxPageBytes - buffered) / perRow + 1));
+      }
+    }
+  }
+
+  /**
+   * Hands the column's page to the encoder; {@code last} when the file is being finished, {@code
+   * inline} to encode on the caller's thread (which has nothing else to do meanwhile).
+   */
+  private void flush(LeafColumn c, boolean last, boolean inline) throws IOException {
     if (c.pageRows == 0) {
       return;
     }
-    PageEncoder.EncodedPage p = encoder.encode(c);
-    container.writePage(c.index, p.buffers(), p.layout(), c.pageFirstRow, c.pageRows);
-    c.resetPage(c.pageFirstRow + c.pageRows);
+    LeafColumn page = c.detachPage(last);
+    CompletableFuture<PageEncoder.EncodedPage> encoded;
+    if (pipelined && !inline) {
+      encoded = CompletableFuture.supplyAsync(() -> new PageEncoder(version).encode(page));
+    } else {
+      encoded = CompletableFuture.completedFuture(encoder.encode(page));
+    }
+    pending.add(new Pending(c, page, encoded));
+    while (pending.size() > MAX_PENDING || (!pending.isEmpty() && pending.peek().encoded().isDone())) {
+      writeOldest();
+    }
   }
 
-  /** Flushes every column's partial page. */
+  /** Waits for the oldest flushed page's encoding and writes it to the container. */
+  private void writeOldest() throws IOException {
+    Pending p = pending.poll();
+    PageEncoder.EncodedPage e;
+    try {
+      e = p.encoded().join();
+    } catch (CompletionException ex) {
+      Throwable cause = ex.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw ex;
+    }
+    LeafColumn page = p.page();
+    LegacyBlobs blob = leafBlob[page.index];
+    container.writePage(page.index, e.buffers(), blob == null ? e.layout() : blob.wrap(e.layout(), page), page.pageFirstRow, page.pageRows);
+    p.column().recycle(page);
+  }
+
+  /**
+   * Flushes every column's partial page and writes every page still pending. The last of those
+   * pages is encoded on the caller's thread, which would otherwise only wait: a one-column file
+   * then hands nothing to another thread at all.
+   */
   public void finish() throws IOException {
+    int lastWithRows = -1;
+    for (int i = 0; i < leaves.size(); i++) {
+      if (leaves.get(i).pageRows > 0) {
+        lastWithRows = i;
+      }
+    }
+    for (int i = 0; i < leaves.size(); i++) {
+      flush(leaves.get(i), true, i == lastWithRows);
+    }
+    while (!pending.isEmpty()) {
+      writeOldest();
+    }
     for (LeafColumn c : leaves) {
-      flush(c);
+      c.releaseBuffers();
     }
   }
 }

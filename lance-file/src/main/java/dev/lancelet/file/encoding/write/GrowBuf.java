@@ -30,6 +30,30 @@ final class GrowBuf {
       }
     }
 
+    /**
+     * Grows the array to at least {@code capacity} bytes in one step (keeping the content), taking
+     * a pooled page array when one is at hand (see {@link PageArrays}).
+     */
+    void reserve(int capacity) {
+      if (a.length < capacity) {
+        byte[] pooled = PageArrays.take(capacity);
+        if (pooled != null) {
+          System.arraycopy(a, 0, pooled, 0, n);
+          a = pooled;
+        } else {
+          a = Arrays.copyOf(a, capacity);
+        }
+      }
+    }
+
+    /** Gives a page-sized array to {@link PageArrays} and leaves this buffer empty and small. */
+    void release() {
+      byte[] old = a;
+      a = new byte[16];
+      n = 0;
+      PageArrays.give(old);
+    }
+
     void zeros(int k) {
       ensure(k);
       Arrays.fill(a, n, n + k, (byte) 0);
@@ -85,6 +109,24 @@ final class GrowBuf {
   static final class Longs {
     long[] a = new long[256];
     int n;
+
+    /** Grows the array to at least {@code capacity} longs in one step (keeping the content). */
+    void reserve(int capacity) {
+      if (a.length < capacity) {
+        a = Arrays.copyOf(a, capacity);
+      }
+    }
+
+    /** Makes room for {@code extra} more longs. */
+    void ensure(int extra) {
+      if (n + extra > a.length) {
+        long want = Math.max((long) a.length * 2, (long) n + extra);
+        if (want > Integer.MAX_VALUE - 16) {
+          throw new IllegalStateException("Page offsets exceed 2^31 entries; lower maxPageBytes");
+        }
+        a = Arrays.copyOf(a, (int) want);
+      }
+    }
 
     void add(long v) {
       if (n == a.length) {

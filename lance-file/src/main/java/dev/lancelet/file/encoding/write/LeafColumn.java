@@ -65,11 +65,11 @@ public final class LeafColumn {
   /** VARIABLE: utf8 / large_utf8 (Lance considers FSST for text only, never for binary). */
   final boolean isText;
 
-  // Page accumulator
-  final GrowBuf.Bytes values = new GrowBuf.Bytes();
-  final GrowBuf.Longs offsets = new GrowBuf.Longs();
-  final GrowBuf.Shorts rep = new GrowBuf.Shorts();
-  final GrowBuf.Shorts def = new GrowBuf.Shorts();
+  // Page accumulator (handed to a detached page object on flush, see detachPage)
+  GrowBuf.Bytes values = new GrowBuf.Bytes();
+  GrowBuf.Longs offsets = new GrowBuf.Longs();
+  GrowBuf.Shorts rep = new GrowBuf.Shorts();
+  GrowBuf.Shorts def = new GrowBuf.Shorts();
   final boolean[] nullSeen;
   final boolean[] emptySeen;
   long pageFirstRow;
@@ -88,14 +88,113 @@ public final class LeafColumn {
   // order the page first used them; indices in `values` are 32-bit and point into these.
   final org.apache.arrow.vector.types.pojo.DictionaryEncoding dictEncoding;
   final int dictIndexBits; // DICT: bit width of the Arrow index type
-  final GrowBuf.Bytes dictValues = new GrowBuf.Bytes();
-  final GrowBuf.Longs dictOffsets = new GrowBuf.Longs();
+  GrowBuf.Bytes dictValues = new GrowBuf.Bytes();
+  GrowBuf.Longs dictOffsets = new GrowBuf.Longs();
   int dictEntries;
   private ValueVector boundDict; // the current batch's dictionary values
   private long boundDictBase = -1; // where boundDict starts in this page's entries, -1 = not yet added
 
   // Vectors of the current batch, per depth
   private final ValueVector[] vecs;
+  /**
+   * Run count and per-1024-value bit widths of the page, gathered while shredding; only for
+   * non-nullable flat integer-like columns of 1, 2, 4 or 8 bytes (null otherwise), whose every
+   * value passes through the fast path of {@link #shred}.
+   */
+  FixedStats stats;
+  /** A written page's buffers, kept for the next page (see {@link #recycle}), or null. */
+  private LeafColumn spare;
+
+  /**
+   * A detached page: the configuration of {@code src} and its current page accumulator (the
+   * buffers themselves, not copies). Used only by {@link #detachPage}.
+   */
+  private LeafColumn(LeafColumn src) {
+    this.index = src.index;
+    this.leafField = src.leafField;
+    this.pathFields = src.pathFields;
+    this.kinds = src.kinds;
+    this.canonNull = src.canonNull;
+    this.contRep = src.contRep;
+    this.numLists = src.numLists;
+    this.valueKind = src.valueKind;
+    this.byteWidth = src.byteWidth;
+    this.bitsPerValue = src.bitsPerValue;
+    this.offsetBits = src.offsetBits;
+    this.fslDim = src.fslDim;
+    this.fslItemBits = src.fslItemBits;
+    this.tracksLevels = src.tracksLevels;
+    this.isText = src.isText;
+    this.dictEncoding = src.dictEncoding;
+    this.dictIndexBits = src.dictIndexBits;
+    this.vecs = new ValueVector[0]; // a detached page is never bound to a batch
+    this.nullSeen = src.nullSeen.clone();
+    this.emptySeen = src.emptySeen.clone();
+    this.values = src.values;
+    this.offsets = src.offsets;
+    this.rep = src.rep;
+    this.def = src.def;
+    this.dictValues = src.dictValues;
+    this.dictOffsets = src.dictOffsets;
+    this.dictEntries = src.dictEntries;
+    this.fslValid = src.fslValid;
+    this.stats = src.stats;
+    this.pageFirstRow = src.pageFirstRow;
+    this.pageRows = src.pageRows;
+    this.pageItems = src.pageItems;
+    this.maxValueLength = src.maxValueLength;
+  }
+
+  /**
+   * Hands the current page over to a new object, which the encoder may read on another thread,
+   * and starts the next page in other buffers: a recycled page's when there is one, else new
+   * ones (the value buffer sized like the old one, so a full page does not regrow by doubling;
+   * small when {@code last}, as no page follows).
+   */
+  LeafColumn detachPage(boolean last) {
+    LeafColumn page = new LeafColumn(this);
+    LeafColumn s = spare;
+    spare = null;
+    if (s != null) {
+      values = s.values;
+      offsets = s.offsets;
+      rep = s.rep;
+      def = s.def;
+      dictValues = s.dictValues;
+      dictOffsets = s.dictOffsets;
+    } else {
+      int capacity = values.a.length;
+      values = new GrowBuf.Bytes();
+      if (!last) {
+        values.reserve(capacity);
+      }
+      offsets = new GrowBuf.Longs();
+      rep = new GrowBuf.Shorts();
+      def = new GrowBuf.Shorts();
+      dictValues = new GrowBuf.Bytes();
+      dictOffsets = new GrowBuf.Longs();
+    }
+    resetPage(page.pageFirstRow + page.pageRows);
+    return page;
+  }
+
+  /** Takes back the buffers of a page from {@link #detachPage} once it is encoded. */
+  void recycle(LeafColumn page) {
+    if (spare == null) {
+      spare = page;
+    } else {
+      page.values.release();
+    }
+  }
+
+  /** After the last page: gives the page arrays to {@link PageArrays} for a later writer. */
+  void releaseBuffers() {
+    values.release();
+    if (spare != null) {
+      spare.values.release();
+      spare = null;
+    }
+  }
 
   LeafColumn(int index, List<Field> pathFields) {
     this.index = index;
@@ -221,6 +320,8 @@ public final class LeafColumn {
     this.fslDim = dim;
     this.fslItemBits = itemBits;
     this.isText = t instanceof ArrowType.Utf8 || t instanceof ArrowType.LargeUtf8;
+    this.stats = !tracksLevels && depth == 1 && vk == ValueKind.FIXED && (bw == 1 || bw == 2 || bw == 4 || bw == 8)
+        ? new FixedStats(bw) : null;
     offsets.add(0);
     dictOffsets.add(0);
   }
@@ -307,6 +408,49 @@ public final class LeafColumn {
     fslItemNulls = valueKind == ValueKind.FSL && ((FixedSizeListVector) v).getDataVector().getNullCount() > 0;
   }
 
+  /**
+   * Sizes the page buffers for a bound batch of {@code batchRows} rows when the batch is large (at
+   * least 1/64 of a page): the value buffer then goes straight to about one page ({@code
+   * maxPageBytes} plus one row block), and a variable-width column's offsets to the page's row
+   * count at the batch's average value length. This replaces a series of doublings (each a copy of
+   * everything so far) by one allocation; small batches keep growing by doubling. Only a size
+   * hint: the buffers still grow if a page needs more.
+   */
+  void reserve(int batchRows, long maxPageBytes) {
+    if (tracksLevels || kinds.length != 1 || batchRows == 0) {
+      return;
+    }
+    long batchBytes;
+    long slack;
+    if (valueKind == ValueKind.FIXED || valueKind == ValueKind.FSL) {
+      batchBytes = (long) batchRows * byteWidth;
+      slack = (long) ColumnWriters.MAX_BLOCK_ROWS * byteWidth;
+    } else if (valueKind == ValueKind.VARIABLE) {
+      batchBytes = variableBytes(vecs[0], 0, batchRows);
+      slack = 0;
+    } else {
+      return;
+    }
+    if (batchBytes * 64 < maxPageBytes) {
+      return;
+    }
+    long cap = Math.min(maxPageBytes + slack, Integer.MAX_VALUE - 16);
+    values.reserve((int) Math.min(cap, values.n + Math.max(batchBytes, maxPageBytes)));
+    if (valueKind == ValueKind.VARIABLE) {
+      long avg = Math.max(1, batchBytes / batchRows) + offsetBits / 8;
+      offsets.reserve((int) Math.min(Integer.MAX_VALUE - 16, maxPageBytes / avg + ColumnWriters.MAX_BLOCK_ROWS + 2));
+    }
+  }
+
+  /** Value bytes of rows {@code [from, to)} of a utf8/binary vector (either offset width). */
+  private static long variableBytes(ValueVector v, int from, int to) {
+    if (v instanceof BaseVariableWidthVector bv) {
+      return (long) bv.getOffsetBuffer().getInt((long) to * 4) - bv.getOffsetBuffer().getInt((long) from * 4);
+    }
+    BaseLargeVariableWidthVector bv = (BaseLargeVariableWidthVector) v;
+    return bv.getOffsetBuffer().getLong((long) to * 8) - bv.getOffsetBuffer().getLong((long) from * 8);
+  }
+
   /** Bytes buffered in the current page. */
   long bufferedBytes() {
     long b = values.n + (long) rep.n * 2 + (long) def.n * 2;
@@ -340,14 +484,67 @@ public final class LeafColumn {
       values.ensure(len);
       data.getBytes((long) from * byteWidth, values.a, values.n, len);
       values.n += len;
+      if (stats != null) {
+        stats.scan(values.a, pageItems, to - from); // while the block is still in cache
+      }
       pageItems += to - from;
       pageRows += to - from;
+      return;
+    }
+    if (!tracksLevels && kinds.length == 1 && valueKind == ValueKind.VARIABLE) {
+      shredVariable(from, to);
       return;
     }
     for (int r = from; r < to; r++) {
       visit(0, r, numLists);
     }
     pageRows += to - from;
+  }
+
+  /**
+   * Fast path of a non-nullable flat utf8/binary column: the rows' bytes are one contiguous range
+   * of the Arrow data buffer, copied in one call; the offsets are rebased onto the page.
+   */
+  private void shredVariable(int from, int to) {
+    int n = to - from;
+    ArrowBuf offs;
+    ArrowBuf data;
+    long s0;
+    long s1;
+    boolean large = !(vecs[0] instanceof BaseVariableWidthVector);
+    if (!large) {
+      BaseVariableWidthVector bv = (BaseVariableWidthVector) vecs[0];
+      offs = bv.getOffsetBuffer();
+      data = bv.getDataBuffer();
+      s0 = offs.getInt((long) from * 4);
+      s1 = offs.getInt((long) to * 4);
+    } else {
+      BaseLargeVariableWidthVector bv = (BaseLargeVariableWidthVector) vecs[0];
+      offs = bv.getOffsetBuffer();
+      data = bv.getDataBuffer();
+      s0 = offs.getLong((long) from * 8);
+      s1 = offs.getLong((long) to * 8);
+    }
+    int len = Math.toIntExact(s1 - s0);
+    values.ensure(len);
+    data.getBytes(s0, values.a, values.n, len);
+    offsets.ensure(n);
+    long[] o = offsets.a;
+    int k = offsets.n;
+    long base = values.n - s0; // page offset = Arrow offset + base
+    long prev = s0;
+    long maxLen = maxValueLength;
+    for (int r = from + 1; r <= to; r++) {
+      long e = large ? offs.getLong((long) r * 8) : offs.getInt((long) r * 4);
+      maxLen = Math.max(maxLen, e - prev);
+      o[k++] = e + base;
+      prev = e;
+    }
+    offsets.n = k;
+    values.n += len;
+    maxValueLength = maxLen;
+    pageItems += n;
+    pageRows += n;
   }
 
   private void visit(int d, int idx, int repLevel) {
@@ -556,6 +753,9 @@ public final class LeafColumn {
 
   /** Clears the page accumulator after a flush; the next page starts at {@code nextRow}. */
   void resetPage(long nextRow) {
+    if (stats != null) {
+      stats = new FixedStats(byteWidth); // the old one may belong to a detached page
+    }
     dictValues.clear();
     dictOffsets.clear();
     dictOffsets.add(0);

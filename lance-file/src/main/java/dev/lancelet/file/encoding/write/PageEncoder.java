@@ -20,7 +20,6 @@ import dev.lancelet.format.proto.EncodingsV21Protos.MiniBlockLayout;
 import dev.lancelet.format.proto.EncodingsV21Protos.PageLayout;
 import dev.lancelet.format.proto.EncodingsV21Protos.RepDefLayer;
 import dev.lancelet.format.proto.EncodingsV21Protos.Variable;
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -177,7 +176,8 @@ public final class PageEncoder {
     }
     ValueChunks vc = switch (c.valueKind) {
       case BOOL -> flatChunks(boolBits(c), 1, c.pageItems);
-      case FIXED -> fixedChunks(java.util.Arrays.copyOf(c.values.a, c.values.n), c.byteWidth, c.pageItems);
+      case FIXED -> fixedChunks(c.values.a, c.byteWidth, c.pageItems,
+          c.stats != null && c.stats.items() == c.pageItems ? c.stats : null);
       case VARIABLE -> {
         Fsst.Compressed fsst = pendingFsst != null ? pendingFsst : maybeFsst(c);
         pendingFsst = null;
@@ -189,15 +189,15 @@ public final class PageEncoder {
           off[i] = fsst.offsets()[i];
         }
         ValueChunks inner = variableChunks(fsst.data(), off, c.pageItems, c.offsetBits);
-        yield new ValueChunks(inner.chunks, inner.counts, fsstEncoding(fsst, inner.encoding));
+        yield new ValueChunks(inner.chunks(), inner.counts(), fsstEncoding(fsst, inner.encoding()));
       }
       case FSL -> {
         if (c.fslValid != null) {
           yield fslValidityChunks(c);
         }
         // Whole vectors per chunk (the largest power-of-two count under ~4 KiB), uncompressed.
-        ValueChunks flat = flatChunks(java.util.Arrays.copyOf(c.values.a, c.values.n), c.bitsPerValue, c.pageItems);
-        yield new ValueChunks(flat.chunks, flat.counts, CompressiveEncoding.newBuilder()
+        ValueChunks flat = flatChunks(c.values.a, c.bitsPerValue, c.pageItems);
+        yield ValueChunks.slices(flat.flatSource(), flat.flatBounds(), flat.counts(), CompressiveEncoding.newBuilder()
             .setFixedSizeList(FixedSizeList.newBuilder().setItemsPerValue(c.fslDim).setValues(flat(c.fslItemBits)))
             .build());
       }
@@ -274,25 +274,23 @@ public final class PageEncoder {
     }
     // Lance also caps the cardinality at the page's value count over its dictionary divisor (2).
     long maxCard = Math.min((long) (budget / (avg + ow)), n / DICT_DIVISOR);
-    java.util.HashMap<java.nio.ByteBuffer, Integer> ids = new java.util.HashMap<>();
     int[] indices = new int[n];
     long[] off = c.offsets.a;
+    DistinctValues ids = new DistinctValues(c.values.a, off, (int) Math.min(maxCard + 1, 1 << 20));
+    for (int i = 0; i < n; i++) {
+      int id = ids.idOf(i);
+      if (id >= maxCard) {
+        return null; // one distinct value more than the budget allows
+      }
+      indices[i] = id;
+    }
     GrowBuf.Bytes dictBytes = new GrowBuf.Bytes();
     GrowBuf.Longs dictOff = new GrowBuf.Longs();
     dictOff.add(0);
-    for (int i = 0; i < n; i++) {
-      java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(c.values.a, (int) off[i], (int) (off[i + 1] - off[i]));
-      Integer id = ids.get(key);
-      if (id == null) {
-        if (ids.size() >= maxCard) {
-          return null;
-        }
-        id = ids.size();
-        ids.put(key, id);
-        dictBytes.put(c.values.a, (int) off[i], (int) (off[i + 1] - off[i]));
-        dictOff.add(dictBytes.n);
-      }
-      indices[i] = id;
+    for (int id = 0; id < ids.size(); id++) {
+      int f = ids.firstItem(id);
+      dictBytes.put(c.values.a, (int) off[f], (int) (off[f + 1] - off[f]));
+      dictOff.add(dictBytes.n);
     }
     int card = ids.size();
     double ratio = (double) (card * avg + (long) card * ow + (long) n * ow) / dataSize;
@@ -471,11 +469,47 @@ public final class PageEncoder {
   // ---------------------------------------------------------------- mini-block
 
   /** Value chunks of a mini-block page: per chunk its value count and one slice per buffer. */
-  private record ValueChunks(List<byte[][]> chunks, List<Integer> counts, CompressiveEncoding encoding) {}
+  private record ValueChunks(List<byte[][]> chunks, List<Integer> counts, CompressiveEncoding encoding,
+      byte[] flatSource, int[] flatBounds) {
+    /** Chunks that are arrays of their own, one per buffer. */
+    ValueChunks(List<byte[][]> chunks, List<Integer> counts, CompressiveEncoding encoding) {
+      this(chunks, counts, encoding, null, null);
+    }
+
+    /**
+     * One-buffer chunks that are slices of {@code source}: chunk {@code i} is {@code
+     * source[bounds[i] .. bounds[i + 1])}. Saves copying flat values twice.
+     */
+    static ValueChunks slices(byte[] source, int[] bounds, List<Integer> counts, CompressiveEncoding encoding) {
+      return new ValueChunks(null, counts, encoding, source, bounds);
+    }
+
+    int size() {
+      return counts.size();
+    }
+
+    int numBuffers() {
+      return chunks == null ? 1 : chunks.get(0).length;
+    }
+
+    int length(int chunk, int buffer) {
+      return chunks == null ? flatBounds[chunk + 1] - flatBounds[chunk] : chunks.get(chunk)[buffer].length;
+    }
+
+    /** Copies buffer {@code buffer} of chunk {@code chunk} to {@code dst[pos..]}. */
+    void copy(int chunk, int buffer, byte[] dst, int pos) {
+      if (chunks == null) {
+        System.arraycopy(flatSource, flatBounds[chunk], dst, pos, length(chunk, 0));
+      } else {
+        byte[] b = chunks.get(chunk)[buffer];
+        System.arraycopy(b, 0, dst, pos, b.length);
+      }
+    }
+  }
 
   private EncodedPage miniBlock(
       LeafColumn c, Levels lv, ValueChunks vc, byte[] dict, CompressiveEncoding dictEnc, int dictItems) {
-    int nChunks = vc.chunks.size();
+    int nChunks = vc.size();
     // Slice levels per chunk: each chunk takes levels up to its last visible item; invisible
     // levels (null/empty lists) that follow belong to the next chunk.
     int[] levelStart = new int[nChunks + 1];
@@ -512,62 +546,81 @@ public final class PageEncoder {
     boolean repRle = v22 && lv.rep != null && levelsFavourRle(lv.rep);
     boolean defRle = v22 && lv.def != null && levelsFavourRle(lv.def);
 
-    ByteArrayOutputStream data = new ByteArrayOutputStream();
     int metaWord = v22 ? 4 : 2;
     int sizeWord = v22 ? 4 : 2;
     byte[] meta = new byte[nChunks * metaWord];
     long[] repIndex = lv.rep == null ? null : new long[nChunks * 2];
-    byte[] header = new byte[2 + 2 * 2 + sizeWord * vc.chunks.get(0).length];
+    int numBufs = vc.numBuffers();
+    int headerBytes = 2 + (lv.rep != null ? 2 : 0) + (lv.def != null ? 2 : 0) + sizeWord * numBufs;
+    // Encode the levels first so the page's data buffer can be sized exactly: every chunk is its
+    // header, levels and value buffers, each padded to 8 bytes.
+    byte[][] repBytes = new byte[nChunks][];
+    byte[][] defBytes = new byte[nChunks][];
+    long total = 0;
     for (int i = 0; i < nChunks; i++) {
       int l0 = levelStart[i];
       int l1 = levelStart[i + 1];
-      byte[] repBytes = lv.rep == null ? null
-          : repRle ? rleLevels(lv.rep, l0, l1) : OutOfLineBitpacking.encode16(lv.rep, l0, l1 - l0, repWidth);
-      byte[] defBytes = lv.def == null ? null
-          : defRle ? rleLevels(lv.def, l0, l1) : OutOfLineBitpacking.encode16(lv.def, l0, l1 - l0, defWidth);
-      byte[][] bufs = vc.chunks.get(i);
-      int start = data.size();
-      int h = 0;
+      if (lv.rep != null) {
+        repBytes[i] = repRle ? rleLevels(lv.rep, l0, l1) : OutOfLineBitpacking.encode16(lv.rep, l0, l1 - l0, repWidth);
+        total += pad8(repBytes[i].length);
+      }
+      if (lv.def != null) {
+        defBytes[i] = defRle ? rleLevels(lv.def, l0, l1) : OutOfLineBitpacking.encode16(lv.def, l0, l1 - l0, defWidth);
+        total += pad8(defBytes[i].length);
+      }
+      total += pad8(headerBytes);
+      for (int b = 0; b < numBufs; b++) {
+        total += pad8(vc.length(i, b));
+      }
+    }
+    if (total > Integer.MAX_VALUE - 16) {
+      throw new IllegalStateException("Mini-block page of " + total + " bytes exceeds 2 GiB; lower maxPageBytes");
+    }
+    byte[] data = new byte[(int) total];
+    int pos = 0;
+    for (int i = 0; i < nChunks; i++) {
+      int l0 = levelStart[i];
+      int l1 = levelStart[i + 1];
+      int start = pos;
       int numLevels = (lv.rep == null && lv.def == null) ? 0 : l1 - l0;
       if (numLevels > 0xFFFF) {
         throw new IllegalStateException("Mini-block chunk has more than 65535 levels");
       }
-      LittleEndian.putShort(header, h, numLevels);
+      if ((repBytes[i] != null && repBytes[i].length > 0xFFFF) || (defBytes[i] != null && defBytes[i].length > 0xFFFF)) {
+        throw new IllegalStateException("Mini-block chunk levels exceed 64 KiB");
+      }
+      int h = pos;
+      LittleEndian.putShort(data, h, numLevels);
       h += 2;
-      if (repBytes != null) {
-        LittleEndian.putShort(header, h, repBytes.length);
+      if (repBytes[i] != null) {
+        LittleEndian.putShort(data, h, repBytes[i].length);
         h += 2;
       }
-      if (defBytes != null) {
-        LittleEndian.putShort(header, h, defBytes.length);
+      if (defBytes[i] != null) {
+        LittleEndian.putShort(data, h, defBytes[i].length);
         h += 2;
       }
-      for (byte[] b : bufs) {
+      for (int b = 0; b < numBufs; b++) {
         if (v22) {
-          LittleEndian.putInt(header, h, b.length);
+          LittleEndian.putInt(data, h, vc.length(i, b));
         } else {
-          LittleEndian.putShort(header, h, b.length);
+          LittleEndian.putShort(data, h, vc.length(i, b));
         }
         h += sizeWord;
       }
-      if ((repBytes != null && repBytes.length > 0xFFFF) || (defBytes != null && defBytes.length > 0xFFFF)) {
-        throw new IllegalStateException("Mini-block chunk levels exceed 64 KiB");
+      pos = padTo8(data, h);
+      if (repBytes[i] != null) {
+        pos = putPadded(data, pos, repBytes[i]);
       }
-      data.write(header, 0, h);
-      pad8(data);
-      if (repBytes != null) {
-        data.write(repBytes, 0, repBytes.length);
-        pad8(data);
+      if (defBytes[i] != null) {
+        pos = putPadded(data, pos, defBytes[i]);
       }
-      if (defBytes != null) {
-        data.write(defBytes, 0, defBytes.length);
-        pad8(data);
+      for (int b = 0; b < numBufs; b++) {
+        int len = vc.length(i, b);
+        vc.copy(i, b, data, pos);
+        pos = padTo8(data, pos + len);
       }
-      for (byte[] b : bufs) {
-        data.write(b, 0, b.length);
-        pad8(data);
-      }
-      int chunkBytes = data.size() - start;
+      int chunkBytes = pos - start;
       if (!v22 && chunkBytes > 32 * 1024) {
         throw new IllegalStateException("Mini-block chunk of " + chunkBytes + " bytes exceeds 32 KiB");
       }
@@ -586,7 +639,7 @@ public final class PageEncoder {
     MiniBlockLayout.Builder mb = MiniBlockLayout.newBuilder()
         .setValueCompression(vc.encoding)
         .addAllLayers(lv.layers)
-        .setNumBuffers(vc.chunks.get(0).length)
+        .setNumBuffers(numBufs)
         .setNumItems(c.pageItems);
     if (lv.rep != null) {
       mb.setRepCompression(repRle ? RLE_LEVELS : oolbp(repWidth));
@@ -612,7 +665,7 @@ public final class PageEncoder {
     }
     List<byte[]> buffers = new ArrayList<>();
     buffers.add(meta);
-    buffers.add(data.toByteArray());
+    buffers.add(data);
     if (dict != null) {
       buffers.add(dict);
     }
@@ -706,7 +759,11 @@ public final class PageEncoder {
     return out;
   }
 
-  /** Flat values cut into the largest power-of-two chunks under about 4 KiB, as Lance does. */
+  /**
+   * Flat values cut into the largest power-of-two chunks under about 4 KiB, as Lance does. Reads
+   * the first {@code ceil(n * bits / 8)} bytes of {@code data} (which may be longer); the chunks
+   * are slices of it, so it must stay unchanged until the page is built.
+   */
   private static ValueChunks flatChunks(byte[] data, int bits, int n) {
     int bytesPerWord = bits % 8 == 0 ? bits / 8 : bits;
     int valuesPerWord = bits % 8 == 0 ? 1 : 8;
@@ -718,16 +775,15 @@ public final class PageEncoder {
       size *= 2;
       vals *= 2;
     }
-    List<byte[][]> chunks = new ArrayList<>();
-    List<Integer> counts = new ArrayList<>();
-    for (int start = 0; start < n; start += vals) {
+    int numChunks = (n + vals - 1) / vals;
+    int[] bounds = new int[numChunks + 1];
+    List<Integer> counts = new ArrayList<>(numChunks);
+    for (int i = 0, start = 0; start < n; i++, start += vals) {
       int cnt = Math.min(vals, n - start);
-      int b0 = (int) ((long) start * bits / 8);
-      int b1 = start + cnt == n ? data.length : (int) ((long) (start + cnt) * bits / 8);
-      chunks.add(new byte[][] {java.util.Arrays.copyOfRange(data, b0, b1)});
+      bounds[i + 1] = (int) (((long) (start + cnt) * bits + 7) / 8);
       counts.add(cnt);
     }
-    return new ValueChunks(chunks, counts, flat(bits));
+    return ValueChunks.slices(data, bounds, counts, flat(bits));
   }
 
   /** FixedSizeList(dim, Flat(item bits)) with item validity: set for a page with null items. */
@@ -775,10 +831,22 @@ public final class PageEncoder {
     return new ValueChunks(chunks, counts, fslEncoding(c));
   }
 
+  /**
+   * Fixed-width values ({@code n} values of {@code w} bytes at the start of {@code data}, which
+   * may be longer and is only read): RLE when runs are fewer than half the values, else inline
+   * bit packing when it saves space, else flat.
+   */
   private static ValueChunks fixedChunks(byte[] data, int w, int n) {
+    return fixedChunks(data, w, n, null);
+  }
+
+  /** As {@link #fixedChunks(byte[], int, int)} with the page's statistics when they were gathered. */
+  private static ValueChunks fixedChunks(byte[] data, int w, int n, FixedStats stats) {
     if (w == 1 || w == 2 || w == 4 || w == 8) {
-      int runs = Rle.countRuns(w, data, 0, n);
-      if (runs < n * RLE_THRESHOLD) {
+      // Runs are counted only until the threshold is reached: beyond it RLE is out either way.
+      int runLimit = (int) Math.ceil(n * RLE_THRESHOLD);
+      long runs = stats != null ? stats.runs() : Rle.countRuns(w, data, 0, n, runLimit);
+      if (runs < runLimit) {
         Rle.MiniBlockEncoded r = Rle.encodeMiniBlock(w, data, 0, n);
         List<byte[][]> chunks = new ArrayList<>();
         List<Integer> counts = new ArrayList<>();
@@ -798,7 +866,7 @@ public final class PageEncoder {
             .build();
         return new ValueChunks(chunks, counts, enc);
       }
-      ValueChunks ibp = inlineBitpack(data, w, n);
+      ValueChunks ibp = inlineBitpack(data, w, n, stats);
       if (ibp != null) {
         return ibp;
       }
@@ -806,8 +874,43 @@ public final class PageEncoder {
     return flatChunks(data, w * 8, n);
   }
 
-  /** Inline bit packing in 1024-value chunks, or null when it would not save space. */
-  private static ValueChunks inlineBitpack(byte[] data, int w, int n) {
+  /** Bit width of {@code cnt} unsigned {@code w}-byte little-endian values at {@code data[off..]}. */
+  private static int unsignedWidth(byte[] data, int off, int cnt, int w) {
+    long or = 0;
+    switch (w) {
+      case 8 -> {
+        for (int i = 0; i < cnt; i++) {
+          or |= LittleEndian.getLong(data, off + 8 * i);
+        }
+      }
+      case 4 -> {
+        for (int i = 0; i < cnt; i++) {
+          or |= LittleEndian.getInt(data, off + 4 * i);
+        }
+        or &= 0xFFFFFFFFL;
+      }
+      case 2 -> {
+        for (int i = 0; i < cnt; i++) {
+          or |= LittleEndian.getShort(data, off + 2 * i);
+        }
+        or &= 0xFFFFL;
+      }
+      default -> {
+        for (int i = 0; i < cnt; i++) {
+          or |= data[off + i];
+        }
+        or &= 0xFFL;
+      }
+    }
+    return 64 - Long.numberOfLeadingZeros(or);
+  }
+
+  /**
+   * Inline bit packing in 1024-value chunks, or null when it would not save space. Widths come
+   * from {@code stats} or are measured first (one pass), then each chunk is packed straight into
+   * its exact-size array.
+   */
+  private static ValueChunks inlineBitpack(byte[] data, int w, int n, FixedStats stats) {
     int bits = w * 8;
     int numChunks = (n + FastLanes.BLOCK - 1) / FastLanes.BLOCK;
     long packed = 0;
@@ -815,41 +918,37 @@ public final class PageEncoder {
     for (int ch = 0; ch < numChunks; ch++) {
       int s = ch * FastLanes.BLOCK;
       int cnt = Math.min(FastLanes.BLOCK, n - s);
-      long or = 0;
-      for (int i = 0; i < cnt; i++) {
-        or |= LittleEndian.getUnsigned(data, (s + i) * w, w);
-      }
-      widths[ch] = 64 - Long.numberOfLeadingZeros(or);
+      widths[ch] = stats != null ? stats.chunkWidth(ch) : unsignedWidth(data, s * w, cnt, w);
       packed += InlineBitpacking.chunkBytes(bits, widths[ch]);
     }
     if (packed >= (long) n * w) {
       return null;
     }
-    List<byte[][]> chunks = new ArrayList<>();
-    List<Integer> counts = new ArrayList<>();
+    List<byte[][]> chunks = new ArrayList<>(numChunks);
+    List<Integer> counts = new ArrayList<>(numChunks);
+    long[] v64 = w == 8 ? new long[FastLanes.BLOCK] : null;
+    int[] v32 = w == 4 ? new int[FastLanes.BLOCK] : null;
+    short[] v16 = w == 2 ? new short[FastLanes.BLOCK] : null;
     for (int ch = 0; ch < numChunks; ch++) {
       int s = ch * FastLanes.BLOCK;
       int cnt = Math.min(FastLanes.BLOCK, n - s);
-      byte[] out = new byte[InlineBitpacking.chunkBytes(bits, bits)];
-      int len = switch (w) {
-        case 1 -> InlineBitpacking.encode8(java.util.Arrays.copyOfRange(data, s, s + cnt), 0, cnt, out, 0);
+      byte[] out = new byte[InlineBitpacking.chunkBytes(bits, widths[ch])];
+      switch (w) {
+        case 1 -> InlineBitpacking.encode8(data, s, cnt, out, 0);
         case 2 -> {
-          short[] v = new short[cnt];
-          LittleEndian.readShorts(data, s * 2, v, 0, cnt);
-          yield InlineBitpacking.encode16(v, 0, cnt, out, 0);
+          LittleEndian.readShorts(data, s * 2, v16, 0, cnt);
+          InlineBitpacking.encode16(v16, 0, cnt, out, 0);
         }
         case 4 -> {
-          int[] v = new int[cnt];
-          LittleEndian.readInts(data, s * 4, v, 0, cnt);
-          yield InlineBitpacking.encode32(v, 0, cnt, out, 0);
+          LittleEndian.readInts(data, s * 4, v32, 0, cnt);
+          InlineBitpacking.encode32(v32, 0, cnt, out, 0);
         }
         default -> {
-          long[] v = new long[cnt];
-          LittleEndian.readLongs(data, s * 8, v, 0, cnt);
-          yield InlineBitpacking.encode64(v, 0, cnt, out, 0);
+          LittleEndian.readLongs(data, s * 8, v64, 0, cnt);
+          InlineBitpacking.encode64(v64, 0, cnt, out, 0);
         }
-      };
-      chunks.add(new byte[][] {java.util.Arrays.copyOf(out, len)});
+      }
+      chunks.add(new byte[][] {out});
       counts.add(cnt);
     }
     CompressiveEncoding enc = CompressiveEncoding.newBuilder()
@@ -1058,11 +1157,21 @@ public final class PageEncoder {
     return 32 - Integer.numberOfLeadingZeros(max);
   }
 
-  private static void pad8(ByteArrayOutputStream out) {
-    int pad = (8 - out.size() % 8) % 8;
-    for (int i = 0; i < pad; i++) {
-      out.write(0x48);
-    }
+  private static long pad8(int len) {
+    return (len + 7L) & ~7L;
+  }
+
+  /** Fills {@code data[pos..]} up to the next multiple of 8 with the padding byte 0x48. */
+  private static int padTo8(byte[] data, int pos) {
+    int end = (pos + 7) & ~7;
+    java.util.Arrays.fill(data, pos, end, (byte) 0x48);
+    return end;
+  }
+
+  /** Copies {@code b} to {@code data[pos..]}, pads to 8 bytes, and returns the next position. */
+  private static int putPadded(byte[] data, int pos, byte[] b) {
+    System.arraycopy(b, 0, data, pos, b.length);
+    return padTo8(data, pos + b.length);
   }
 
   private static byte[] shortsToBytes(short[] s, int n) {

@@ -1,0 +1,263 @@
+package dev.lancelet.table;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.lancelet.file.LanceFileWriter;
+import dev.lancelet.file.schema.LanceField;
+import dev.lancelet.format.LanceFileVersion;
+import dev.lancelet.io.ObjectStore;
+import dev.lancelet.table.commit.Committer;
+import dev.lancelet.table.commit.ReserveFragmentsOperation;
+import dev.lancelet.table.commit.RewriteOperation;
+import dev.lancelet.table.format.DataFile;
+import dev.lancelet.table.format.Fragment;
+import dev.lancelet.table.format.Manifest;
+import dev.lancelet.table.format.ManifestFile;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Compaction, as Lance plans it: runs of consecutive fragments that are small (fewer physical rows
+ * than the target) or carry many deletions are rewritten into fragments of the target size
+ * without the deleted rows. A lone fragment is rewritten only to drop its deletions. The commit is
+ * two versions, as with Lance 7: {@code ReserveFragments} (ids for the new fragments), then {@code
+ * Rewrite}.
+ */
+final class Compaction {
+  private Compaction() {}
+
+  /** A group of fragments to rewrite together. */
+  private record Task(List<Fragment> fragments, long liveRows, long deletedRows) {}
+
+  static CompactionReport compact(Dataset ds, CompactionOptions o) throws IOException {
+    Manifest m = ds.manifest();
+    if (m.stableRowIds()) {
+      throw new UnsupportedOperationException("Compacting " + ds.uri()
+          + " is not supported: it has stable row ids, which Lancelet cannot carry through a rewrite yet");
+    }
+    for (LanceField f : m.schema().topLevel()) {
+      checkNoDictionary(f, ds);
+    }
+    try {
+      if (ds.manifestFile().indexSection() != null && ds.manifestFile().indices().getIndicesCount() > 0) {
+        throw new UnsupportedOperationException("Compacting " + ds.uri()
+            + " is not supported: it has indices, which Lancelet cannot remap after a rewrite yet");
+      }
+    } catch (InvalidProtocolBufferException e) {
+      throw new CorruptManifestException(ds.uri() + " version " + ds.version(), "bad index section", e);
+    }
+    List<Task> tasks = plan(ds, o);
+    if (tasks.isEmpty()) {
+      return new CompactionReport(0, 0, 0, 0, 0, 0, ds.version());
+    }
+    long total = 0;
+    int fragsTotal = 0;
+    for (Task t : tasks) {
+      total += t.liveRows();
+      fragsTotal += t.fragments().size();
+    }
+    LanceFileVersion version = SchemaEvolution.writableVersion(ds);
+    ObjectStore store = ds.store();
+    List<String> written = new ArrayList<>();
+    List<List<Fragment>> outputs = new ArrayList<>();
+    List<Integer> fieldIds = new ArrayList<>();
+    for (LanceField f : m.schema().topLevel()) {
+      collectIds(f, version == LanceFileVersion.V2_0, fieldIds);
+    }
+    List<Integer> columns = new ArrayList<>();
+    for (int i = 0; i < fieldIds.size(); i++) {
+      columns.add(i);
+    }
+    Schema arrow = m.schema().arrowSchema();
+    dev.lancelet.file.WriteOptions fileOptions = dev.lancelet.file.WriteOptions.builder().version(version).build();
+    boolean committing = false;
+    try {
+      long done = 0;
+      int fragsDone = 0;
+      for (Task t : tasks) {
+        List<Fragment> out = new ArrayList<>();
+        LanceFileWriter w = null;
+        String name = null;
+        long rows = 0;
+        try {
+          for (Fragment f : t.fragments()) {
+            try (FragmentReader r = new FragmentReader(store, ds.allocator(), m, f, m.schema().topLevel(), false, false);
+                FragmentReader.Pass p = r.pass(0, f.physicalRows(), o.batchSize())) {
+              VectorSchemaRoot b;
+              while ((b = p.next()) != null) {
+                try (VectorSchemaRoot batch = b) {
+                  int n = batch.getRowCount();
+                  int off = 0;
+                  while (off < n) {
+                    if (w == null) {
+                      name = DatasetWriter.newDataFileName();
+                      written.add("data/" + name);
+                      w = LanceFileWriter.create(store, "data/" + name, arrow, ds.allocator(), fileOptions);
+                      rows = 0;
+                    }
+                    int take = (int) Math.min(n - off, o.targetRowsPerFragment() - rows);
+                    if (off == 0 && take == n) {
+                      w.write(batch);
+                    } else {
+                      try (VectorSchemaRoot s = Batches.slice(copyOf(batch, ds), off, take, ds.allocator())) {
+                        w.write(s);
+                      }
+                    }
+                    off += take;
+                    rows += take;
+                    done += take;
+                    if (rows >= o.targetRowsPerFragment()) {
+                      out.add(finish(w, store, name, rows, version, fieldIds, columns));
+                      w = null;
+                    }
+                  }
+                }
+                o.progress().accept(new CompactionOptions.Progress(done, total, fragsDone, fragsTotal));
+              }
+            }
+            fragsDone++;
+          }
+          if (w != null) {
+            if (rows > 0) {
+              out.add(finish(w, store, name, rows, version, fieldIds, columns));
+            } else {
+              w.abort();
+              written.remove("data/" + name);
+            }
+            w = null;
+          }
+        } finally {
+          if (w != null) {
+            w.abort();
+          }
+        }
+        outputs.add(out);
+      }
+      o.progress().accept(new CompactionOptions.Progress(done, total, fragsDone, fragsTotal));
+      int added = 0;
+      for (List<Fragment> out : outputs) {
+        added += out.size();
+      }
+      committing = true;
+      Committer committer = new Committer(store, WriteOptions.DEFAULT_COMMIT_RETRIES);
+      List<RewriteOperation.Group> groups = new ArrayList<>();
+      long nextId = 0;
+      long readVersion = ds.version();
+      if (added > 0) {
+        ManifestFile reserved = committer.commit(new ReserveFragmentsOperation(added), ds.version());
+        nextId = reserved.manifest().maxFragmentId() - added + 1;
+        readVersion = reserved.manifest().version();
+      }
+      int removed = 0;
+      int filesRemoved = 0;
+      long deleted = 0;
+      for (int i = 0; i < tasks.size(); i++) {
+        List<Fragment> news = new ArrayList<>();
+        for (Fragment f : outputs.get(i)) {
+          news.add(f.withId(nextId++));
+        }
+        groups.add(new RewriteOperation.Group(tasks.get(i).fragments(), news));
+        removed += tasks.get(i).fragments().size();
+        deleted += tasks.get(i).deletedRows();
+        for (Fragment f : tasks.get(i).fragments()) {
+          filesRemoved += f.files().size();
+        }
+      }
+      ManifestFile done2 = committer.commit(new RewriteOperation(groups), readVersion);
+      return new CompactionReport(removed, added, filesRemoved, added, total, deleted, done2.manifest().version());
+    } catch (IOException | RuntimeException e) {
+      if (!committing || e instanceof CommitConflictException) {
+        for (String p : written) {
+          try {
+            store.delete(p);
+          } catch (IOException ignored) {
+            // orphans are harmless
+          }
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** A root whose vectors the slice can consume, leaving {@code batch} as it was. */
+  private static VectorSchemaRoot copyOf(VectorSchemaRoot batch, Dataset ds) {
+    List<org.apache.arrow.vector.FieldVector> vs = new ArrayList<>();
+    try {
+      for (org.apache.arrow.vector.FieldVector v : batch.getFieldVectors()) {
+        org.apache.arrow.vector.util.TransferPair tp = v.getTransferPair(ds.allocator());
+        tp.splitAndTransfer(0, batch.getRowCount());
+        vs.add((org.apache.arrow.vector.FieldVector) tp.getTo());
+      }
+      VectorSchemaRoot r = new VectorSchemaRoot(batch.getSchema().getFields(), vs, batch.getRowCount());
+      vs = null;
+      return r;
+    } finally {
+      Batches.closeAll(vs);
+    }
+  }
+
+  private static Fragment finish(LanceFileWriter w, ObjectStore store, String name, long rows, LanceFileVersion version,
+      List<Integer> fieldIds, List<Integer> columns) throws IOException {
+    w.close();
+    DataFile df = new DataFile(name, fieldIds, columns, version.major(), version.minor(), store.size("data/" + name), null);
+    return Fragment.of(0, List.of(df), rows);
+  }
+
+  private static void checkNoDictionary(LanceField f, Dataset ds) {
+    if (f.logicalType().startsWith("dict:")) {
+      throw new UnsupportedOperationException("Compacting " + ds.uri() + " is not supported: column '" + f.name()
+          + "' is dictionary-encoded, which Lancelet does not rewrite yet");
+    }
+    for (LanceField c : f.children()) {
+      checkNoDictionary(c, ds);
+    }
+  }
+
+  private static void collectIds(LanceField f, boolean all, List<Integer> out) {
+    if (all || f.isLeaf()) {
+      out.add(f.id());
+    }
+    for (LanceField c : f.children()) {
+      collectIds(c, all, out);
+    }
+  }
+
+  /** Runs of consecutive candidates; each run's rows are written as fragments of the target size. */
+  private static List<Task> plan(Dataset ds, CompactionOptions o) throws IOException {
+    List<Task> tasks = new ArrayList<>();
+    List<Fragment> run = new ArrayList<>();
+    long runLive = 0;
+    long runDeleted = 0;
+    for (Fragment f : ds.fragments()) {
+      long live = f.liveRowsIfKnown();
+      if (live < 0) {
+        live = f.physicalRows() - FragmentReader.loadDeletions(ds.store(), f).size();
+      }
+      long deleted = f.physicalRows() - live;
+      boolean small = f.physicalRows() < o.targetRowsPerFragment();
+      boolean manyDeleted = o.materializeDeletions() && f.physicalRows() > 0
+          && (double) deleted / f.physicalRows() > o.materializeDeletionsThreshold();
+      if (!small && !manyDeleted) {
+        addTask(tasks, run, runLive, runDeleted);
+        run = new ArrayList<>();
+        runLive = 0;
+        runDeleted = 0;
+        continue;
+      }
+      run.add(f);
+      runLive += live;
+      runDeleted += deleted;
+    }
+    addTask(tasks, run, runLive, runDeleted);
+    return tasks;
+  }
+
+  private static void addTask(List<Task> tasks, List<Fragment> run, long live, long deleted) {
+    if (run.isEmpty() || (run.size() == 1 && deleted == 0)) {
+      return; // nothing to gain from rewriting one fragment as it is
+    }
+    tasks.add(new Task(List.copyOf(run), live, deleted));
+  }
+}

@@ -1,0 +1,130 @@
+package dev.lancelet.table.commit;
+
+import dev.lancelet.format.proto.TableProtos;
+import dev.lancelet.format.proto.TransactionProtos;
+import dev.lancelet.table.CommitConflictException;
+import dev.lancelet.table.format.Fragment;
+import dev.lancelet.table.format.Manifest;
+import dev.lancelet.table.format.Transaction;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Lance's {@code Rewrite} (compaction): groups of fragments replaced by new fragments holding the
+ * same live rows. Each group's new fragments take the place of its first old fragment; the other
+ * old fragments disappear. The new fragments carry their final ids (reserved beforehand with
+ * {@link ReserveFragmentsOperation}).
+ *
+ * <p>Commutes with appends, fragment reservations, config and index changes, and with deletes and
+ * updates that touched none of the rewritten fragments. Applied to a manifest where a rewritten
+ * fragment changed (new deletions, gone) it fails with {@link CommitConflictException}: the rows
+ * deleted there would come back.
+ */
+public final class RewriteOperation implements Operation {
+  /** One group: old fragments and their replacement. */
+  public record Group(List<Fragment> oldFragments, List<Fragment> newFragments) {
+    public Group {
+      oldFragments = List.copyOf(oldFragments);
+      newFragments = List.copyOf(newFragments);
+      if (oldFragments.isEmpty()) {
+        throw new IllegalArgumentException("A rewrite group needs old fragments");
+      }
+    }
+  }
+
+  private final List<Group> groups;
+  private final Set<Long> oldIds = new HashSet<>();
+
+  /** @param groups the groups; no fragment in two groups */
+  public RewriteOperation(List<Group> groups) {
+    this.groups = List.copyOf(Objects.requireNonNull(groups));
+    for (Group g : groups) {
+      for (Fragment f : g.oldFragments()) {
+        if (!oldIds.add(f.id())) {
+          throw new IllegalArgumentException("Fragment " + f.id() + " is in two rewrite groups");
+        }
+      }
+    }
+  }
+
+  @Override
+  public String name() {
+    return "Rewrite";
+  }
+
+  @Override
+  public Applied apply(Manifest base) throws CommitConflictException {
+    if (base == null) {
+      throw new IllegalStateException("Rewrite needs an existing dataset");
+    }
+    Map<Long, Fragment> current = new HashMap<>();
+    for (Fragment f : base.fragments()) {
+      current.put(f.id(), f);
+    }
+    Map<Long, Group> firstOf = new HashMap<>();
+    for (Group g : groups) {
+      for (Fragment f : g.oldFragments()) {
+        Fragment now = current.get(f.id());
+        if (now == null || !now.equals(f)) {
+          throw new CommitConflictException("Compaction rewrote fragment " + f.id() + " but version " + base.version()
+              + (now == null ? " no longer has it" : " changed it (rows deleted or updated concurrently)")
+              + "; run the compaction again");
+        }
+      }
+      firstOf.put(g.oldFragments().get(0).id(), g);
+    }
+    List<Fragment> out = new ArrayList<>();
+    for (Fragment f : base.fragments()) {
+      Group g = firstOf.get(f.id());
+      if (g != null) {
+        out.addAll(g.newFragments());
+      } else if (!oldIds.contains(f.id())) {
+        out.add(f);
+      }
+    }
+    Manifest m = base.withFragments(out).withFeatureFlags(base.stableRowIds());
+    TransactionProtos.Transaction.Rewrite.Builder b = TransactionProtos.Transaction.Rewrite.newBuilder();
+    for (Group g : groups) {
+      TransactionProtos.Transaction.Rewrite.RewriteGroup.Builder gb =
+          TransactionProtos.Transaction.Rewrite.RewriteGroup.newBuilder();
+      for (Fragment f : g.oldFragments()) {
+        gb.addOldFragments(f.toProto());
+      }
+      for (Fragment f : g.newFragments()) {
+        gb.addNewFragments(f.toProto());
+      }
+      b.addGroups(gb);
+    }
+    return new Applied(m, TransactionProtos.Transaction.newBuilder().setRewrite(b));
+  }
+
+  @Override
+  public boolean commutesWith(Transaction other) {
+    TransactionProtos.Transaction t = other.toProto();
+    return switch (other.operation()) {
+      case APPEND, RESERVE_FRAGMENTS, UPDATE_CONFIG, CREATE_INDEX -> true;
+      case DELETE -> untouched(t.getDelete().getUpdatedFragmentsList(), t.getDelete().getDeletedFragmentIdsList());
+      case UPDATE -> untouched(t.getUpdate().getUpdatedFragmentsList(), t.getUpdate().getRemovedFragmentIdsList());
+      default -> false;
+    };
+  }
+
+  private boolean untouched(List<TableProtos.DataFragment> updated, List<Long> removed) {
+    for (TableProtos.DataFragment f : updated) {
+      if (oldIds.contains(f.getId())) {
+        return false;
+      }
+    }
+    for (long id : removed) {
+      if (oldIds.contains(id)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
