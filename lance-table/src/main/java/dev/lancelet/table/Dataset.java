@@ -110,15 +110,14 @@ public final class Dataset implements AutoCloseable {
   private static Dataset open(ObjectStore store, boolean ownsStore, OpenOptions options) throws IOException {
     Objects.requireNonNull(options, "options");
     ManifestStore ms = new ManifestStore(store);
-    long version;
+    ManifestFile mf;
     if (options.tag() != null) {
-      version = tagVersion(store, options.tag());
+      mf = ms.read(tagVersion(store, options.tag()));
     } else if (options.version() > 0) {
-      version = options.version();
+      mf = ms.read(options.version());
     } else {
-      version = ms.latest();
+      mf = ms.readLatestValid(); // a torn newest manifest is skipped with a warning
     }
-    ManifestFile mf = ms.read(version);
     check(mf, store);
     BufferAllocator a = options.allocator();
     boolean owns = a == null;

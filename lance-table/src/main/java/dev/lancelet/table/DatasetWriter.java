@@ -61,6 +61,7 @@ final class DatasetWriter {
 
   static Manifest write(ArrowReader data, ObjectStore store, WriteOptions options) throws IOException {
     Committer committer = new Committer(store, options.commitRetries());
+    committer.requireSafeStore();
     long latest = committer.latestOrZero();
     if (options.mode() == WriteOptions.Mode.CREATE && latest > 0) {
       throw new LanceTableException("Cannot create a dataset at " + store.uri() + ": one exists (latest version "

@@ -8,6 +8,7 @@ import dev.lancelet.file.blob.BlobStore;
 import dev.lancelet.file.schema.LanceField;
 import dev.lancelet.format.proto.TableProtos;
 import dev.lancelet.io.ObjectStore;
+import dev.lancelet.io.ReadableObject;
 import dev.lancelet.table.format.DataFile;
 import dev.lancelet.table.format.DeletionFile;
 import dev.lancelet.table.format.DeletionVector;
@@ -231,7 +232,8 @@ final class FragmentReader implements AutoCloseable {
       throw new UnsupportedFeatureException(where() + ": data file " + df.path() + " lives under base path "
           + df.baseId() + "; external base paths are not supported yet");
     }
-    r = LanceFileReader.open(store, df.datasetPath(), allocator);
+    // Every answer is checked for its length: a store answering short gives an EOFException naming the file.
+    r = LanceFileReader.open(ReadableObject.checkingLengths(store.open(df.datasetPath())), allocator);
     readers.put(k, r);
     if (r.numRows() != fragment.physicalRows()) {
       throw new CorruptManifestException(store.uri() + "/" + df.datasetPath(), "has " + r.numRows()

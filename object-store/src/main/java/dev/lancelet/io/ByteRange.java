@@ -7,6 +7,13 @@ package dev.lancelet.io;
  * @param length number of bytes, non-negative
  */
 public record ByteRange(long offset, long length) {
+  /**
+   * Remote stores always merge ranges whose gap is at most this many bytes (a request costs more
+   * than that); larger gaps are merged only while the bytes fetched in vain stay below the bytes
+   * asked for, so a multi-range read over-reads less than 2x plus these tiny gaps.
+   */
+  public static final int TINY_GAP_BYTES = 4096;
+
   public ByteRange {
     if (offset < 0 || length < 0) {
       throw new IllegalArgumentException(

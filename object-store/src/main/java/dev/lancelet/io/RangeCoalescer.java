@@ -41,7 +41,12 @@ final class RangeCoalescer {
         groupEnd = newEnd;
         end++;
       }
-      ByteBuffer merged = object.read(groupStart, Math.toIntExact(groupEnd - groupStart));
+      int len = Math.toIntExact(groupEnd - groupStart);
+      ByteBuffer merged = object.read(groupStart, len);
+      if (merged.remaining() != len) {
+        throw new java.io.EOFException("Short read of " + object.location() + ": asked for [" + groupStart + ", "
+            + groupEnd + "), the store answered " + merged.remaining() + " bytes");
+      }
       for (int k = start; k < end; k++) {
         ByteRange r = ranges.get(order[k]);
         int pos = (int) (r.offset() - groupStart);

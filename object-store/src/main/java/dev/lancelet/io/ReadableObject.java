@@ -90,4 +90,62 @@ public interface ReadableObject extends AutoCloseable {
     }
     return out;
   }
+  /**
+   * A view of {@code object} that checks every answer has exactly the length asked for and throws
+   * {@link EOFException} naming the object otherwise, so that a store answering short (a truncated
+   * response, a buggy gateway) gives a clear error instead of a decoder failing on a short buffer.
+   * Multi-range reads still go to {@code object}'s own {@link #readRanges}.
+   */
+  static ReadableObject checkingLengths(ReadableObject object) {
+    return new ReadableObject() {
+      @Override
+      public String location() {
+        return object.location();
+      }
+
+      @Override
+      public long size() throws IOException {
+        return object.size();
+      }
+
+      @Override
+      public ByteBuffer read(long offset, int length) throws IOException {
+        return check(object.read(offset, length), offset, length);
+      }
+
+      @Override
+      public ByteBuffer readTail(int length) throws IOException {
+        long size = object.size();
+        int n = (int) Math.min(length, size);
+        return check(object.readTail(length), size - n, n);
+      }
+
+      @Override
+      public List<ByteBuffer> readRanges(List<ByteRange> ranges) throws IOException {
+        List<ByteBuffer> out = object.readRanges(ranges);
+        for (int i = 0; i < ranges.size(); i++) {
+          check(out.get(i), ranges.get(i).offset(), ranges.get(i).length());
+        }
+        return out;
+      }
+
+      @Override
+      public int coalesceGapBytes() {
+        return object.coalesceGapBytes();
+      }
+
+      @Override
+      public void close() throws IOException {
+        object.close();
+      }
+
+      private ByteBuffer check(ByteBuffer b, long offset, long length) throws EOFException {
+        if (b == null || b.remaining() != length) {
+          throw new EOFException("Short read of " + object.location() + ": asked for [" + offset + ", " + (offset + length)
+              + "), the store answered " + (b == null ? "nothing" : b.remaining() + " bytes"));
+        }
+        return b;
+      }
+    };
+  }
 }

@@ -12,9 +12,16 @@ import dev.lancelet.table.format.ManifestFile;
 import dev.lancelet.table.format.ManifestNaming;
 import dev.lancelet.table.format.Transaction;
 import dev.lancelet.table.format.VersionHint;
+import dev.lancelet.io.ConditionalPutProbe;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.file.NoSuchFileException;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -25,12 +32,22 @@ import java.util.concurrent.ThreadLocalRandom;
  * after a jittered exponential backoff, otherwise the commit fails with {@link
  * CommitConflictException}. A failed commit leaves no manifest, so readers never see it; the data
  * files it wrote stay behind as orphans.
+ *
+ * <p>Safety: before its first commit through a store instance, the committer checks with {@link
+ * ConditionalPutProbe} that the store really enforces put-if-absent (the answer is cached per
+ * store instance) and refuses to commit where the precondition is ignored. When the manifest PUT
+ * fails with an I/O error whose outcome is unknown (the answer was lost), the committer settles it
+ * by reading the manifest back: its own bytes mean the commit happened (it is never committed a
+ * second time), other bytes mean a lost race, no object means the PUT did not happen.
  */
 public final class Committer {
   /** Writer library recorded in manifests Lancelet writes. */
   public static final String LIBRARY = "lancelet";
   /** Writer version recorded in manifests Lancelet writes. */
   public static final String LIBRARY_VERSION = "0.1.0";
+
+  /** Store instances already probed and found to enforce put-if-absent (weak, by identity). */
+  private static final Map<ObjectStore, Boolean> PROBED = Collections.synchronizedMap(new WeakHashMap<>());
 
   private final ObjectStore store;
   private final ManifestStore manifests;
@@ -58,6 +75,7 @@ public final class Committer {
    *     op}, or the retries ran out
    */
   public ManifestFile commit(Operation op, long readVersion) throws IOException {
+    requireEnforcedPutIfAbsent(store);
     long base = readVersion;
     for (int attempt = 0; ; attempt++) {
       ManifestFile baseFile = base == 0 ? null : manifests.read(base);
@@ -79,7 +97,7 @@ public final class Committer {
       ByteString index = op.indexSection(baseFile == null ? null : baseFile.indexSection());
       ManifestFile.Encoded enc = ManifestFile.encode(m, index, txn);
       try {
-        ((ConditionalPut) store).putIfAbsent(naming.path(version), enc.bytes());
+        putManifest(naming.path(version), enc.bytes());
       } catch (ObjectAlreadyExistsException lost) {
         store.delete(txnPath);
         long latest = manifests.latest();
@@ -110,6 +128,60 @@ public final class Committer {
         // ignored on purpose
       }
       return new ManifestFile(enc.manifest(), index, txn);
+    }
+  }
+
+  /**
+   * Checks, once per store instance, that the store enforces put-if-absent; writers call it before
+   * writing data files so that an unsafe store fails fast ({@link #commit} checks too).
+   *
+   * @throws UnsupportedOperationException naming the store, when the precondition is ignored
+   */
+  public void requireSafeStore() throws IOException {
+    requireEnforcedPutIfAbsent(store);
+  }
+
+  /**
+   * Fails unless {@code store} enforces put-if-absent, probing it once per store instance.
+   *
+   * @throws UnsupportedOperationException naming the store, when the precondition is ignored
+   */
+  static void requireEnforcedPutIfAbsent(ObjectStore store) throws IOException {
+    if (PROBED.containsKey(store)) {
+      return;
+    }
+    ConditionalPutProbe.requireEnforced(store);
+    PROBED.put(store, Boolean.TRUE);
+  }
+
+  /**
+   * Puts the manifest if absent; an I/O error with an unknown outcome is settled by reading the
+   * object back.
+   *
+   * @throws ObjectAlreadyExistsException when another writer holds the name
+   */
+  private void putManifest(String path, byte[] bytes) throws IOException {
+    try {
+      ((ConditionalPut) store).putIfAbsent(path, bytes);
+    } catch (ObjectAlreadyExistsException | InterruptedIOException e) {
+      throw e;
+    } catch (IOException ambiguous) {
+      byte[] there;
+      try {
+        there = store.readAll(path);
+      } catch (FileNotFoundException | NoSuchFileException absent) {
+        throw ambiguous; // the PUT did not happen: a plain failure, nothing committed
+      } catch (IOException unreadable) {
+        ambiguous.addSuppressed(unreadable);
+        throw new IOException("Commit to " + store.uri() + " has an unknown outcome: the PUT of " + path
+            + " failed and the manifest could not be read back", ambiguous);
+      }
+      if (Arrays.equals(there, bytes)) {
+        return; // ours: the PUT was applied and only its answer was lost
+      }
+      ObjectAlreadyExistsException lost = new ObjectAlreadyExistsException(store.uri() + "/" + path);
+      lost.addSuppressed(ambiguous);
+      throw lost;
     }
   }
 

@@ -2,6 +2,7 @@ package dev.lancelet.table.commit;
 
 import dev.lancelet.io.ObjectInfo;
 import dev.lancelet.io.ObjectStore;
+import dev.lancelet.table.CorruptManifestException;
 import dev.lancelet.table.DatasetNotFoundException;
 import dev.lancelet.table.VersionNotFoundException;
 import dev.lancelet.table.format.ManifestFile;
@@ -18,6 +19,8 @@ import java.util.TreeMap;
  * are understood, and a dataset whose manifests use V1 names keeps using them for new versions.
  */
 public final class ManifestStore {
+  private static final System.Logger LOG = System.getLogger(ManifestStore.class.getName());
+
   private final ObjectStore store;
 
   public ManifestStore(ObjectStore store) {
@@ -65,6 +68,38 @@ public final class ManifestStore {
     String p = all.lastEntry().getValue();
     ManifestNaming s = ManifestNaming.detect(p.substring(p.lastIndexOf('/') + 1));
     return s == null ? ManifestNaming.V2 : s;
+  }
+
+  /**
+   * Reads the newest manifest that decodes. A newest manifest that is torn, empty or otherwise
+   * corrupt (not something Lancelet's own commits can leave: they publish a complete file under its
+   * final name in one step) is skipped with a warning and the version before it is tried.
+   *
+   * @throws DatasetNotFoundException when there is no manifest at all
+   * @throws CorruptManifestException the newest one's error, when no manifest decodes
+   */
+  public ManifestFile readLatestValid() throws IOException {
+    TreeMap<Long, String> all = list();
+    if (all.isEmpty()) {
+      throw new DatasetNotFoundException("No Lance dataset at " + store.uri() + " (no manifest under _versions/)");
+    }
+    CorruptManifestException first = null;
+    for (Long v : all.descendingKeySet()) {
+      try {
+        ManifestFile mf = read(v);
+        if (first != null) {
+          LOG.log(System.Logger.Level.WARNING, "Dataset {0}: skipped corrupt newer manifest(s), opened version {1}; first problem: {2}",
+              store.uri(), v, first.getMessage());
+        }
+        return mf;
+      } catch (CorruptManifestException e) {
+        LOG.log(System.Logger.Level.WARNING, "Dataset {0}: skipping corrupt manifest of version {1}: {2}", store.uri(), v, e.getMessage());
+        if (first == null) {
+          first = e;
+        }
+      }
+    }
+    throw first;
   }
 
   /**

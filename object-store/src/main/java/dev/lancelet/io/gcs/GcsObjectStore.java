@@ -609,13 +609,22 @@ public final class GcsObjectStore implements ObjectStore, ConditionalPut {
         ByteRange first = ranges.get(order[start]);
         long groupStart = first.offset();
         long groupEnd = first.end();
+        long useful = first.length();
+        long wasted = 0;
         int end = start + 1;
         while (end < n) {
           ByteRange next = ranges.get(order[end]);
           long newEnd = Math.max(groupEnd, next.end());
-          if (next.offset() > groupEnd + COALESCE_GAP || newEnd - groupStart > MAX_MERGED_BYTES) {
+          long gap = Math.max(0, next.offset() - groupEnd);
+          long adds = Math.max(0, next.end() - Math.max(groupEnd, next.offset()));
+          // Merge only when the gap is small, and the bytes fetched in vain stay below the bytes
+          // needed (over-read < 2x), unless the gap is tiny (cheaper than a request).
+          boolean cheap = gap <= ByteRange.TINY_GAP_BYTES || wasted + gap <= useful + adds;
+          if (next.offset() > groupEnd + COALESCE_GAP || !cheap || newEnd - groupStart > MAX_MERGED_BYTES) {
             break;
           }
+          wasted += gap;
+          useful += adds;
           groupEnd = newEnd;
           end++;
         }

@@ -68,7 +68,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *       {@link ReadableObject#readTail} costs one request. Later reads are ranged GETs pinned to
  *       that ETag ({@code If-Match}), so a replaced object fails loudly instead of mixing versions.
  *   <li>{@link ReadableObject#readRanges} merges ranges closer than {@value #COALESCE_GAP_BYTES}
- *       bytes and fetches the merged ranges in parallel.
+ *       bytes (and only while the over-read stays under 2x, see {@link
+ *       ByteRange#TINY_GAP_BYTES}) and fetches the merged ranges in parallel.
  *   <li>{@link #create} buffers up to {@link S3Options#multipartThreshold()} bytes and then
  *       switches to a multipart upload with up to {@value #MAX_INFLIGHT_PARTS} parts in flight; a
  *       failed or aborted write aborts the upload.
@@ -427,13 +428,22 @@ public final class S3ObjectStore implements ObjectStore, ConditionalPut {
         ByteRange first = ranges.get(order[start]);
         long groupStart = first.offset();
         long groupEnd = first.end();
+        long useful = first.length();
+        long wasted = 0;
         int end = start + 1;
         while (end < n) {
           ByteRange next = ranges.get(order[end]);
           long newEnd = Math.max(groupEnd, next.end());
-          if (next.offset() > groupEnd + COALESCE_GAP_BYTES || newEnd - groupStart > MAX_MERGED_BYTES) {
+          long gap = Math.max(0, next.offset() - groupEnd);
+          long adds = Math.max(0, next.end() - Math.max(groupEnd, next.offset()));
+          // Merge only when the gap is small, and the bytes fetched in vain stay below the bytes
+          // needed (over-read < 2x), unless the gap is tiny (cheaper than a request).
+          boolean cheap = gap <= ByteRange.TINY_GAP_BYTES || wasted + gap <= useful + adds;
+          if (next.offset() > groupEnd + COALESCE_GAP_BYTES || !cheap || newEnd - groupStart > MAX_MERGED_BYTES) {
             break;
           }
+          wasted += gap;
+          useful += adds;
           groupEnd = newEnd;
           end++;
         }

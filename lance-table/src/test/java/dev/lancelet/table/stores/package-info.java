@@ -1,0 +1,2 @@
+/** The table layer on every object store: the shared dataset suite, commit safety and fault tests. */
+package dev.lancelet.table.stores;
