@@ -15,6 +15,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -67,11 +68,7 @@ final class DatasetExportCommand extends DatasetCommand {
   @Option(names = "--force", description = "Replace OUT if it exists.")
   boolean force;
 
-  @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
-  boolean quiet;
-
-  @Option(names = "--progress", description = "Draw the progress line even if stderr is not a terminal.")
-  boolean forceProgress;
+  @Mixin ProgressOptions progressOptions;
 
   @Override
   int execute() throws IOException {
@@ -139,12 +136,12 @@ final class DatasetExportCommand extends DatasetCommand {
     return Progress.builder(label)
         .out(err())
         .totalRows(totalRows)
-        .mode(quiet ? Progress.Mode.NEVER : forceProgress ? Progress.Mode.ALWAYS : Progress.Mode.AUTO)
+        .mode(progressOptions.mode())
         .build();
   }
 
   private void summary(Progress progress, Dataset ds) {
-    if (!quiet) {
+    if (!progressOptions.quiet) {
       long nanos = progress.elapsedNanos();
       err().println(String.format(Locale.ROOT, "exported %s rows of %s version %d to %s (%s)",
           Formats.count(progress.rows()), dataset, ds.version(), out, Formats.seconds(nanos)));

@@ -5,12 +5,11 @@ import dev.lancelet.io.ObjectStore;
 import dev.lancelet.table.Dataset;
 import dev.lancelet.table.WriteOptions;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -34,17 +33,7 @@ final class DatasetImportCommand extends DatasetCommand {
       description = "create (fail if the dataset exists), append or overwrite (default: ${DEFAULT-VALUE}).")
   String mode;
 
-  @Option(names = "--format", paramLabel = "F",
-      description = "Format of IN: arrow, arrows, csv, tsv, jsonl or parquet (default: from the extension).")
-  String format;
-
-  @Option(names = "--schema", paramLabel = "NAME:TYPE,...",
-      description = "CSV / JSON lines column types instead of inferred ones, e.g. 'id:int64,at:timestamp(ms, UTC)'.")
-  String columnTypes;
-
-  @Option(names = "--batch-size", paramLabel = "ROWS", defaultValue = "8192",
-      description = "Rows per batch read from CSV, JSON lines or Parquet (default: ${DEFAULT-VALUE}).")
-  int batchSize;
+  @Mixin InputOptions inputOptions;
 
   @Option(names = "--max-rows-per-file", paramLabel = "N",
       description = "Most rows per data file (and fragment) (default: 1048576, as Lance).")
@@ -57,11 +46,7 @@ final class DatasetImportCommand extends DatasetCommand {
   @Option(names = "--stable-row-ids", description = "Give a new dataset stable row ids.")
   boolean stableRowIds;
 
-  @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
-  boolean quiet;
-
-  @Option(names = "--progress", description = "Draw the progress line even if stderr is not a terminal.")
-  boolean forceProgress;
+  @Mixin ProgressOptions progressOptions;
 
   @Override
   int execute() throws IOException {
@@ -81,25 +66,18 @@ final class DatasetImportCommand extends DatasetCommand {
     }
     options.stableRowIds(stableRowIds);
     ObjectStore store = store(dataset);
-    long totalBytes = -1;
-    if (!in.equals("-")) {
-      try {
-        totalBytes = Files.size(Path.of(in));
-      } catch (IOException e) {
-        totalBytes = -1; // a missing file is reported when it is opened
-      }
-    }
+    long totalBytes = InputOptions.sizeOf(in);
     BufferAllocator allocator = allocator();
-    try (ArrowReader input = InputFiles.open(in, format, columnTypes, batchSize, spec.commandLine(), allocator);
+    try (ArrowReader input = inputOptions.open(in, spec.commandLine(), allocator);
         Progress progress = Progress.builder("importing")
             .out(err())
             .totalBytes(totalBytes)
-            .mode(quiet ? Progress.Mode.NEVER : forceProgress ? Progress.Mode.ALWAYS : Progress.Mode.AUTO)
+            .mode(progressOptions.mode())
             .build();
         ArrowReader rows = new ForwardingReader(input, in.equals("-") ? "stdin" : in, progress, allocator)) {
       try (Dataset written = Dataset.write(rows, store, options.allocator(allocator).build())) {
         progress.close();
-        if (!quiet) {
+        if (!progressOptions.quiet) {
           long nanos = progress.elapsedNanos();
           long n = progress.rows();
           err().println(String.format(Locale.ROOT, "%s %s rows from %s: %s version %d, %s rows in %d fragment%s (%s, %s rows/s)",

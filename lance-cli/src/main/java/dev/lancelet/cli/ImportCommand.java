@@ -7,8 +7,6 @@ import dev.lancelet.cli.formats.FormatException;
 import dev.lancelet.cli.progress.Progress;
 import dev.lancelet.io.ObjectStores;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.arrow.memory.BufferAllocator;
@@ -17,6 +15,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -49,26 +48,12 @@ final class ImportCommand implements Callable<Integer> {
       description = "Lance file format version to write: 2.0, 2.1, 2.2 or 2.3 (default: 2.1, as Lance 7.0).")
   String formatVersion;
 
-  @Option(names = "--format", paramLabel = "F",
-      description = "Format of IN: arrow, arrows, csv, tsv, jsonl or parquet (default: from the extension).")
-  String format;
-
-  @Option(names = "--schema", paramLabel = "NAME:TYPE,...",
-      description = "CSV / JSON lines column types instead of inferred ones, e.g. 'id:int64,at:timestamp(ms, UTC)'.")
-  String columnTypes;
-
-  @Option(names = "--batch-size", paramLabel = "ROWS", defaultValue = "8192",
-      description = "Rows per batch read from CSV, JSON lines or Parquet (default: ${DEFAULT-VALUE}).")
-  int batchSize;
+  @Mixin InputOptions inputOptions;
 
   @Option(names = "--force", description = "Replace OUT if it exists.")
   boolean force;
 
-  @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
-  boolean quiet;
-
-  @Option(names = "--progress", description = "Draw the progress line even if stderr is not a terminal.")
-  boolean forceProgress;
+  @Mixin ProgressOptions progressOptions;
 
   @Override
   public Integer call() throws IOException {
@@ -100,18 +85,11 @@ final class ImportCommand implements Callable<Integer> {
         throw new CliException(in + ": Not an Arrow IPC file or stream (" + Errors.describe(e) + ")", e);
       }
       boolean decode = PlainBatches.hasDictionaries(root.getSchema());
-      long totalBytes = -1;
-      if (!in.equals("-")) {
-        try {
-          totalBytes = Files.size(Path.of(in));
-        } catch (IOException e) {
-          totalBytes = -1; // progress without a total then
-        }
-      }
+      long totalBytes = InputOptions.sizeOf(in);
       Progress progress = Progress.builder("importing")
           .out(spec.commandLine().getErr())
           .totalBytes(totalBytes)
-          .mode(quiet ? Progress.Mode.NEVER : forceProgress ? Progress.Mode.ALWAYS : Progress.Mode.AUTO)
+          .mode(progressOptions.mode())
           .build();
       long batches = 0;
       LanceFileWriter writer;
@@ -153,7 +131,7 @@ final class ImportCommand implements Callable<Integer> {
           }
         }
       }
-      if (!quiet) {
+      if (!progressOptions.quiet) {
         long nanos = progress.elapsedNanos();
         long rows = progress.rows();
         spec.commandLine().getErr().println(String.format(Locale.ROOT, "imported %s rows in %,d batch%s from %s to %s (%s, %s rows/s)",
@@ -174,6 +152,6 @@ final class ImportCommand implements Callable<Integer> {
   }
 
   private ArrowReader openInput(BufferAllocator allocator) {
-    return InputFiles.open(in, format, columnTypes, batchSize, spec.commandLine(), allocator);
+    return inputOptions.open(in, spec.commandLine(), allocator);
   }
 }
