@@ -19,6 +19,7 @@ import com.google.cloud.storage.StorageException;
 import com.google.cloud.storage.StorageOptions;
 import com.google.cloud.storage.StorageRetryStrategy;
 import dev.lancelet.io.ByteRange;
+import dev.lancelet.io.RangePlan;
 import dev.lancelet.io.ConditionalPut;
 import dev.lancelet.io.ObjectAlreadyExistsException;
 import dev.lancelet.io.ObjectInfo;
@@ -595,42 +596,13 @@ public final class GcsObjectStore implements ObjectStore, ConditionalPut {
       if (n == 0) {
         return out;
       }
-      Integer[] order = new Integer[n];
-      for (int i = 0; i < n; i++) {
-        order[i] = i;
-        ByteRange r = ranges.get(i);
+      for (ByteRange r : ranges) {
         ReadableObject.checkRange(location, size, r.offset(), r.length());
       }
-      Arrays.sort(order, Comparator.comparingLong(i -> ranges.get(i).offset()));
-      List<int[]> groups = new ArrayList<>();
+      RangePlan plan = RangePlan.of(ranges, COALESCE_GAP, MAX_MERGED_BYTES);
       List<ByteRange> merged = new ArrayList<>();
-      int start = 0;
-      while (start < n) {
-        ByteRange first = ranges.get(order[start]);
-        long groupStart = first.offset();
-        long groupEnd = first.end();
-        long useful = first.length();
-        long wasted = 0;
-        int end = start + 1;
-        while (end < n) {
-          ByteRange next = ranges.get(order[end]);
-          long newEnd = Math.max(groupEnd, next.end());
-          long gap = Math.max(0, next.offset() - groupEnd);
-          long adds = Math.max(0, next.end() - Math.max(groupEnd, next.offset()));
-          // Merge only when the gap is small, and the bytes fetched in vain stay below the bytes
-          // needed (over-read < 2x), unless the gap is tiny (cheaper than a request).
-          boolean cheap = gap <= ByteRange.TINY_GAP_BYTES || wasted + gap <= useful + adds;
-          if (next.offset() > groupEnd + COALESCE_GAP || !cheap || newEnd - groupStart > MAX_MERGED_BYTES) {
-            break;
-          }
-          wasted += gap;
-          useful += adds;
-          groupEnd = newEnd;
-          end++;
-        }
-        groups.add(new int[] {start, end});
-        merged.add(new ByteRange(groupStart, groupEnd - groupStart));
-        start = end;
+      for (RangePlan.Group g : plan.groups()) {
+        merged.add(new ByteRange(g.start(), g.end() - g.start()));
       }
       List<ByteBuffer> fetched = new ArrayList<>(merged.size());
       if (merged.size() == 1) {
@@ -656,12 +628,13 @@ public final class GcsObjectStore implements ObjectStore, ConditionalPut {
           }
         }
       }
-      for (int g = 0; g < groups.size(); g++) {
+      for (int g = 0; g < plan.groups().size(); g++) {
         ByteBuffer buf = fetched.get(g);
-        long base = merged.get(g).offset();
-        for (int k = groups.get(g)[0]; k < groups.get(g)[1]; k++) {
-          ByteRange r = ranges.get(order[k]);
-          out.set(order[k], buf.slice((int) (r.offset() - base), (int) r.length()).order(ByteOrder.LITTLE_ENDIAN));
+        RangePlan.Group group = plan.groups().get(g);
+        for (int k = group.from(); k < group.to(); k++) {
+          int i = plan.rangeAt(k);
+          ByteRange r = ranges.get(i);
+          out.set(i, buf.slice((int) (r.offset() - group.start()), (int) r.length()).order(ByteOrder.LITTLE_ENDIAN));
         }
       }
       return out;

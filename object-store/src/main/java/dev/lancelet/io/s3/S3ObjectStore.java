@@ -1,6 +1,7 @@
 package dev.lancelet.io.s3;
 
 import dev.lancelet.io.ByteRange;
+import dev.lancelet.io.RangePlan;
 import dev.lancelet.io.ConditionalPut;
 import dev.lancelet.io.ObjectAlreadyExistsException;
 import dev.lancelet.io.ObjectInfo;
@@ -416,39 +417,13 @@ public final class S3ObjectStore implements ObjectStore, ConditionalPut {
       for (ByteRange r : ranges) {
         ReadableObject.checkRange(loc, size, r.offset(), r.length());
       }
-      Integer[] order = new Integer[n];
-      for (int i = 0; i < n; i++) {
-        order[i] = i;
-      }
-      Arrays.sort(order, Comparator.comparingLong(i -> ranges.get(i).offset()));
-      record Group(int from, int to, long start, long end, CompletableFuture<byte[]> bytes) {}
+      RangePlan plan = RangePlan.of(ranges, COALESCE_GAP_BYTES, MAX_MERGED_BYTES);
+      record Group(RangePlan.Group span, CompletableFuture<byte[]> bytes) {}
       List<Group> groups = new ArrayList<>();
-      int start = 0;
-      while (start < n) {
-        ByteRange first = ranges.get(order[start]);
-        long groupStart = first.offset();
-        long groupEnd = first.end();
-        long useful = first.length();
-        long wasted = 0;
-        int end = start + 1;
-        while (end < n) {
-          ByteRange next = ranges.get(order[end]);
-          long newEnd = Math.max(groupEnd, next.end());
-          long gap = Math.max(0, next.offset() - groupEnd);
-          long adds = Math.max(0, next.end() - Math.max(groupEnd, next.offset()));
-          // Merge only when the gap is small, and the bytes fetched in vain stay below the bytes
-          // needed (over-read < 2x), unless the gap is tiny (cheaper than a request).
-          boolean cheap = gap <= ByteRange.TINY_GAP_BYTES || wasted + gap <= useful + adds;
-          if (next.offset() > groupEnd + COALESCE_GAP_BYTES || !cheap || newEnd - groupStart > MAX_MERGED_BYTES) {
-            break;
-          }
-          wasted += gap;
-          useful += adds;
-          groupEnd = newEnd;
-          end++;
-        }
+      for (RangePlan.Group span : plan.groups()) {
+        long groupStart = span.start();
         CompletableFuture<byte[]> bytes;
-        int len = Math.toIntExact(groupEnd - groupStart);
+        int len = span.length();
         if (len == 0) {
           bytes = CompletableFuture.completedFuture(new byte[0]);
         } else if (groupStart >= tailStart) {
@@ -457,17 +432,17 @@ public final class S3ObjectStore implements ObjectStore, ConditionalPut {
         } else {
           bytes = fetch(key, loc, eTag, groupStart, len);
         }
-        groups.add(new Group(start, end, groupStart, groupEnd, bytes));
-        start = end;
+        groups.add(new Group(span, bytes));
       }
       try {
         for (Group g : groups) {
           byte[] merged = awaitRead(g.bytes);
           ByteBuffer whole = ByteBuffer.wrap(merged);
-          for (int k = g.from; k < g.to; k++) {
-            ByteRange r = ranges.get(order[k]);
-            int pos = (int) (r.offset() - g.start);
-            out.set(order[k], whole.slice(pos, (int) r.length()).order(ByteOrder.LITTLE_ENDIAN));
+          for (int k = g.span.from(); k < g.span.to(); k++) {
+            int i = plan.rangeAt(k);
+            ByteRange r = ranges.get(i);
+            int pos = (int) (r.offset() - g.span.start());
+            out.set(i, whole.slice(pos, (int) r.length()).order(ByteOrder.LITTLE_ENDIAN));
           }
         }
       } catch (IOException | RuntimeException e) {
