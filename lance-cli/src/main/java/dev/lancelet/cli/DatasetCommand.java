@@ -116,17 +116,20 @@ abstract class DatasetCommand implements Callable<Integer> {
 
   /**
    * Resolves a dataset folder through {@link ObjectStores#forFolder(String, Map)}: S3 and GCS take
-   * their storage options there; options given for a local or memory location are refused rather
-   * than dropped.
+   * their storage options there; options given for a local or memory location, or unknown keys, are
+   * refused (by ObjectStores) rather than dropped.
    */
   static ObjectStore resolveStore(String uri, Map<String, String> options) {
     if (options == null || options.isEmpty()) {
       return ObjectStores.forFolder(uri);
     }
-    if (!uri.startsWith("s3://") && !uri.startsWith("s3a://") && !uri.startsWith("gs://")) {
-      throw new CliException(uri + ": --storage-option applies to object stores (s3://, gs://), not to local or memory datasets");
+    try {
+      return ObjectStores.forFolder(uri, Map.copyOf(options));
+    } catch (IllegalArgumentException e) {
+      // ObjectStores knows which schemes take which options: an unknown key, or options for a
+      // local or memory location, come back as IllegalArgumentException naming the problem.
+      throw new CliException(uri + ": --storage-option: " + e.getMessage(), e);
     }
-    return ObjectStores.forFolder(uri, Map.copyOf(options));
   }
 
   /** Opens the latest version, or {@code version} / {@code tag} when given. Closed when the command ends. */
