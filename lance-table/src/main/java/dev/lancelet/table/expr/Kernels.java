@@ -110,6 +110,12 @@ final class Kernels {
     return new BoolCol(t, f, n, false);
   }
 
+  /** A never-NULL predicate: TRUE where {@code hit} is set (where it is clear when {@code negated}), else FALSE. */
+  static BoolCol definite(long[] hit, boolean negated, int n) {
+    BoolCol r = fromBits(hit, null, n);
+    return negated ? new BoolCol(r.f, r.t, n, false) : r;
+  }
+
   static BoolCol allNull(int n) {
     return new BoolCol(new long[Col.words(n)], new long[Col.words(n)], n, false);
   }

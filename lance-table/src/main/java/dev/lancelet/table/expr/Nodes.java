@@ -654,13 +654,8 @@ final class Nodes {
           }
         }
       }
-      long[] notNull = valid == null ? Col.allSet(n) : valid.clone();
-      long[] isNull = new long[notNull.length];
-      for (int w = 0; w < isNull.length; w++) {
-        isNull[w] = ~notNull[w];
-      }
-      Col.clearTail(isNull, n);
-      return negated ? new BoolCol(notNull, isNull, n, false) : new BoolCol(isNull, notNull, n, false);
+      long[] notNull = valid == null ? Col.allSet(n) : valid;
+      return Kernels.definite(notNull, !negated, n);
     }
 
     @Override
@@ -719,13 +714,7 @@ final class Nodes {
     Col eval(Batch b) {
       int n = b.n;
       BoolCol c = Kernels.bools(child.eval(b), n);
-      long[] hit = (value ? c.t : c.f).clone();
-      long[] miss = new long[hit.length];
-      for (int w = 0; w < hit.length; w++) {
-        miss[w] = ~hit[w];
-      }
-      Col.clearTail(miss, n);
-      return negated ? new BoolCol(miss, hit, n, false) : new BoolCol(hit, miss, n, false);
+      return Kernels.definite(value ? c.t : c.f, negated, n);
     }
 
     @Override
