@@ -603,14 +603,14 @@ public final class Dataset implements AutoCloseable {
    * type. Matching rows are deleted from their fragments and written with their new values into
    * new fragments, as Lance does. When a concurrent commit changed the same fragments, the update
    * runs again on the newest version (up to {@value Dml#UPDATE_ATTEMPTS} times in all), since its
-   * rows must be chosen anew.
+   * rows must be chosen anew. With stable row ids, updated rows keep their row ids (and their
+   * created-at versions) in the new fragments.
    *
    * @param set column name to SQL expression
    * @throws dev.lancelet.table.expr.ExpressionException for a bad expression or predicate, or a
    *     value that cannot be converted to the column's type
    * @throws IllegalArgumentException for an unknown column, or NULL set into a non-nullable one
    * @throws CommitConflictException when concurrent commits kept changing the same fragments
-   * @throws UnsupportedOperationException for datasets with stable row ids
    */
   public Dataset update(Map<String, String> set, String where) throws IOException {
     checkOpen();
