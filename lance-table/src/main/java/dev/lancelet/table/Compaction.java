@@ -30,6 +30,11 @@ import org.roaringbitmap.RoaringBitmap;
  * without the deleted rows. A lone fragment is rewritten only to drop its deletions. The commit is
  * two versions, as with Lance 7: {@code ReserveFragments} (ids for the new fragments), then {@code
  * Rewrite}.
+ *
+ * <p>Runs are split where the set of indices covering the fragments changes (see {@link
+ * RewriteOperation} for what happens to the indices). With stable row ids the new fragments carry
+ * the row ids and row versions of their rows; dictionary-typed columns are re-encoded ({@link
+ * DictionaryRewriter}).
  */
 final class Compaction {
   private Compaction() {}
@@ -39,9 +44,6 @@ final class Compaction {
 
   static CompactionReport compact(Dataset ds, CompactionOptions o) throws IOException {
     Manifest m = ds.manifest();
-    for (LanceField f : m.schema().topLevel()) {
-      checkNoDictionary(f, ds);
-    }
     FragmentReader.refuseBlobV2Rewrite(m, "Compacting " + ds.uri());
     List<RoaringBitmap> coverage = indexCoverage(ds);
     List<Task> tasks = plan(ds, o, coverage);
@@ -67,9 +69,10 @@ final class Compaction {
       columns.add(i);
     }
     Schema arrow = m.schema().arrowSchema();
+    DictionaryRewriter dicts = DictionaryRewriter.of(m.schema(), arrow, ds.allocator(), "Compacting " + ds.uri());
     dev.lancelet.file.WriteOptions fileOptions = dev.lancelet.file.WriteOptions.builder().version(version).build();
     boolean committing = false;
-    try {
+    try (dicts) {
       long done = 0;
       int fragsDone = 0;
       for (Task t : tasks) {
@@ -94,15 +97,18 @@ final class Compaction {
                     if (w == null) {
                       name = DatasetWriter.newDataFileName();
                       written.add("data/" + name);
-                      w = LanceFileWriter.create(store, "data/" + name, arrow, ds.allocator(), fileOptions);
+                      w = dicts == null
+                          ? LanceFileWriter.create(store, "data/" + name, arrow, ds.allocator(), fileOptions)
+                          : LanceFileWriter.create(store, "data/" + name, dicts.writerSchema(), ds.allocator(),
+                              fileOptions, dicts.dictionaries());
                       rows = 0;
                     }
                     int take = (int) Math.min(n - off, o.targetRowsPerFragment() - rows);
                     if (off == 0 && take == n) {
-                      w.write(batch);
+                      write(w, batch, dicts);
                     } else {
                       try (VectorSchemaRoot s = Batches.slice(copyOf(batch, ds), off, take, ds.allocator())) {
-                        w.write(s);
+                        write(w, s, dicts);
                       }
                     }
                     if (carried != null) {
@@ -311,13 +317,11 @@ final class Compaction {
     return true;
   }
 
-  private static void checkNoDictionary(LanceField f, Dataset ds) {
-    if (f.logicalType().startsWith("dict:")) {
-      throw new UnsupportedOperationException("Compacting " + ds.uri() + " is not supported: column '" + f.name()
-          + "' is dictionary-encoded, which Lancelet does not rewrite yet");
-    }
-    for (LanceField c : f.children()) {
-      checkNoDictionary(c, ds);
+  private static void write(LanceFileWriter w, VectorSchemaRoot batch, DictionaryRewriter dicts) throws IOException {
+    if (dicts == null) {
+      w.write(batch);
+    } else {
+      dicts.write(w, batch);
     }
   }
 

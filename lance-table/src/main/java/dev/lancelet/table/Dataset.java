@@ -717,8 +717,15 @@ public final class Dataset implements AutoCloseable {
    * rewrite) unless there is nothing to do. Fails with {@link CommitConflictException} when rows
    * of a rewritten fragment were deleted or updated meanwhile.
    *
-   * @throws UnsupportedOperationException for datasets with stable row ids, indices or dictionary
-   *     columns (not supported yet)
+   * <p>With stable row ids the rewritten rows keep their row ids and row versions. Fragments are
+   * grouped only with fragments covered by the same indices; with stable row ids the indices'
+   * fragment bitmaps follow the rows into the new fragments, otherwise they are left naming the old
+   * fragments, so Lance reads the new fragments as not indexed. Dictionary-typed columns are
+   * written dictionary-encoded again.
+   *
+   * @throws UnsupportedOperationException for nested dictionary columns, dictionary columns with
+   *     8- or 16-bit indices or non-string values, blob v2 columns, and indices without a fragment
+   *     bitmap
    */
   public CompactionReport compact(CompactionOptions options) throws IOException {
     checkOpen();

@@ -33,11 +33,12 @@ import org.roaringbitmap.RoaringBitmap;
 
 /**
  * Update, merge-insert and compaction of datasets with stable row ids, and compaction of datasets
- * with indices, interleaved with lance-core's own operations: lance-core reads every version as
- * we do (rows, {@code _rowid}, {@code _rowaddr}, filtered counts), row ids survive every
- * operation, take by row id finds moved rows, and lance-core's BTREE index still answers right.
+ * with indices or dictionary columns, interleaved with lance-core's own operations: lance-core
+ * reads every version as we do (rows, {@code _rowid}, {@code _rowaddr}, filtered counts), row ids
+ * survive every operation, take by row id finds moved rows, lance-core's BTREE index still
+ * answers right, and rewritten dictionary columns stay dictionary-typed.
  */
-class StableRowIdInteropTest {
+class RewriteInteropTest {
   @TempDir Path dir;
   BufferAllocator allocator;
 
@@ -420,4 +421,111 @@ class StableRowIdInteropTest {
       assertSameAsReference(uri, v, "indexed stable", INDEXED_FILTERS);
     }
   }
+
+  private static final List<String> DICT_FILTERS = List.of("int32 > 0", "dict_int32_utf8 IS NULL", "int32 < 100");
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"2.0", "2.1", "2.2"})
+  void compactionKeepsDictionaryColumnsDictionaryTyped(String version) throws Exception {
+    long seed = new Random().nextLong();
+    String ctx = "seed " + seed + ", " + version;
+    org.apache.arrow.vector.types.pojo.Schema schema = dev.lancelet.file.testing.TypeCatalog.schemaOf(List.of(
+        dev.lancelet.file.testing.TypeCatalog.get("int32"), dev.lancelet.file.testing.TypeCatalog.get("dict_int32_utf8")));
+    String uri = dir.resolve("dict.lance").toString();
+    try (RandomData.Batches b = RandomData.builder(seed).rows(300).batches(2).nulls(RandomData.Nulls.RANDOM_10)
+        .build(schema, allocator);
+        RootsReader in = new RootsReader(allocator, b.schema(), b.roots(), b.dictionaries());
+        Dataset ds = Dataset.write(in, uri, WriteOptions.builder().maxRowsPerFile(100)
+            .fileVersion(dev.lancelet.format.LanceFileVersion.parse(version)).allocator(allocator).build());
+        Dataset v2 = ds.delete("int32 % 3 = 0")) {
+      CompactionReport rep = v2.compact(CompactionOptions.builder().targetRowsPerFragment(250).batchSize(70).build());
+      assertThat(rep.version()).isEqualTo(4);
+      assertThat(rep.fragmentsRemoved()).isEqualTo(6);
+    }
+    try (Dataset ds = Dataset.open(uri, OpenOptions.builder().allocator(allocator).build())) {
+      assertThat(ds.manifest().schema().topLevel("dict_int32_utf8").logicalType()).isEqualTo("dict:string:int32:false");
+      for (var f : ds.fragments()) {
+        // The rewritten file itself stores the column as a dictionary.
+        try (dev.lancelet.io.ObjectStore store = dev.lancelet.io.ObjectStores.forFolder(uri);
+            dev.lancelet.file.LanceFileReader r = dev.lancelet.file.LanceFileReader.open(store,
+                "data/" + f.files().get(0).path(), allocator)) {
+          org.apache.arrow.vector.types.pojo.Field field = r.schema().findField("dict_int32_utf8");
+          assertThat(field.getMetadata()).containsKey(dev.lancelet.file.LanceFileReader.DICTIONARY_TYPE_KEY);
+          assertThat(field.getType()).isEqualTo(org.apache.arrow.vector.types.pojo.ArrowType.Utf8.INSTANCE);
+        }
+      }
+    }
+    for (long v = 1; v <= 4; v++) {
+      assertSameAsReference(uri, v, ctx, DICT_FILTERS);
+    }
+    // Same rows before and after the rewrite.
+    try (Dataset v2 = Dataset.open(uri, OpenOptions.builder().version(2).allocator(allocator).build());
+        Dataset v4 = Dataset.open(uri, OpenOptions.builder().version(4).allocator(allocator).build())) {
+      List<VectorSchemaRoot> before = OurScans.scan(v2, null, false, false, allocator);
+      List<VectorSchemaRoot> after = OurScans.scan(v4, null, false, false, allocator);
+      try {
+        ArrowAssert.assertBatchesEqual(before, after, ctx);
+      } finally {
+        OurScans.closeAll(before);
+        OurScans.closeAll(after);
+      }
+    }
+  }
+
+  /** A root of {@code ids} and int8 dictionary indices {@code i % 100} (null every 9th row). */
+  private VectorSchemaRoot int8DictRoot(org.apache.arrow.vector.types.pojo.Schema schema, int from) {
+    VectorSchemaRoot r = VectorSchemaRoot.create(schema, allocator);
+    r.allocateNew();
+    org.apache.arrow.vector.IntVector id = (org.apache.arrow.vector.IntVector) r.getVector("id");
+    org.apache.arrow.vector.TinyIntVector d = (org.apache.arrow.vector.TinyIntVector) r.getVector("d");
+    for (int i = 0; i < 100; i++) {
+      id.setSafe(i, from + i);
+      if (i % 9 == 4) {
+        d.setNull(i);
+      } else {
+        d.setSafe(i, (byte) i);
+      }
+    }
+    r.setRowCount(100);
+    return r;
+  }
+
+  private org.apache.arrow.vector.dictionary.Dictionary dictionary(String prefix,
+      org.apache.arrow.vector.types.pojo.DictionaryEncoding enc) {
+    org.apache.arrow.vector.VarCharVector v = new org.apache.arrow.vector.VarCharVector("d", allocator);
+    v.allocateNew();
+    for (int i = 0; i < 100; i++) {
+      v.setSafe(i, (prefix + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    v.setValueCount(100);
+    return new org.apache.arrow.vector.dictionary.Dictionary(v, enc);
+  }
+
+  @Test
+  void compactionRefusesDictionaryColumnsWithNarrowIndices() throws Exception {
+    var i8 = new org.apache.arrow.vector.types.pojo.ArrowType.Int(8, true);
+    var enc = new org.apache.arrow.vector.types.pojo.DictionaryEncoding(1, false, i8);
+    var schema = new org.apache.arrow.vector.types.pojo.Schema(List.of(
+        new org.apache.arrow.vector.types.pojo.Field("id", org.apache.arrow.vector.types.pojo.FieldType.notNullable(
+            new org.apache.arrow.vector.types.pojo.ArrowType.Int(32, true)), null),
+        new org.apache.arrow.vector.types.pojo.Field("d", new org.apache.arrow.vector.types.pojo.FieldType(true, i8, enc),
+            null)));
+    String uri = dir.resolve("dict8.lance").toString();
+    var a = dictionary("a", enc);
+    var provider = new org.apache.arrow.vector.dictionary.DictionaryProvider.MapDictionaryProvider();
+    provider.put(a);
+    try (VectorSchemaRoot r1 = int8DictRoot(schema, 0); VectorSchemaRoot r2 = int8DictRoot(schema, 100);
+        RootsReader in = new RootsReader(allocator, schema, List.of(r1, r2), provider);
+        Dataset ds = Dataset.write(in, uri, WriteOptions.builder().maxRowsPerFile(100).allocator(allocator).build());
+        Dataset v2 = ds.delete("id % 5 = 0")) {
+      assertThat(ds.manifest().schema().topLevel("d").logicalType()).isEqualTo("dict:string:int8:false");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> v2.compact(CompactionOptions.defaults()))
+          .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("'d'").hasMessageContaining("8-bit");
+      assertThat(v2.latestVersion()).isEqualTo(2);
+    } finally {
+      a.getVector().close();
+    }
+  }
+
+
 }
