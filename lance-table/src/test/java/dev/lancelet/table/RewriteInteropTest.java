@@ -223,6 +223,39 @@ class RewriteInteropTest {
     }
   }
 
+  @Test
+  void mergeInsertRebasedOverAConcurrentAppendGivesNewRowsUnusedIds() throws Exception {
+    String uri = dir.resolve("race.lance").toString();
+    try (VectorSchemaRoot b = ReferenceDatasets.idNameBatch(0, 300, allocator);
+        RootsReader in = new RootsReader(allocator, ReferenceDatasets.ID_NAME, List.of(b));
+        Dataset stale = Dataset.write(in, uri, WriteOptions.builder().maxRowsPerFile(100).stableRowIds(true)
+            .allocator(allocator).build())) {
+      // Someone appends 50 rows (row ids 300..349) while we still hold version 1.
+      try (VectorSchemaRoot more = ReferenceDatasets.idNameBatch(1000, 50, allocator);
+          RootsReader in2 = new RootsReader(allocator, ReferenceDatasets.ID_NAME, List.of(more));
+          Dataset appended = Dataset.write(in2, uri, WriteOptions.builder().mode(WriteOptions.Mode.APPEND)
+              .allocator(allocator).build())) {
+        assertThat(appended.manifest().nextRowId()).isEqualTo(350);
+      }
+      // Our merge-insert planned on version 1 commits over the append: ids 290..299 move, 300..309 are new.
+      try (VectorSchemaRoot src = ReferenceDatasets.idNameBatch(290, 20, allocator);
+          RootsReader in3 = new RootsReader(allocator, ReferenceDatasets.ID_NAME, List.of(src));
+          MergeInsertBuilder.Result m = stale.mergeInsert(List.of("id")).whenMatchedUpdateAll().whenNotMatchedInsertAll()
+              .execute(in3)) {
+        assertThat(m.dataset().version()).isEqualTo(3);
+        assertThat(m.dataset().manifest().nextRowId()).isEqualTo(360);
+      }
+    }
+    Map<Long, Long> v2 = rowIds(uri, 2);
+    Map<Long, Long> v3 = rowIds(uri, 3);
+    assertThat(v3).hasSize(360);
+    assertRowIdsCarried(v2, 350, v3, "rebased merge-insert");
+    for (long id = 300; id < 310; id++) {
+      assertThat(v3.get(id)).isBetween(350L, 359L);
+    }
+    assertSameAsReference(uri, 3, "rebased merge-insert", List.of("id >= 290", "name IS NULL"));
+  }
+
   /** Per row id, (created-at, last-updated-at) versions as lance-core reports them. */
   private Map<Long, long[]> rowVersions(String uri, long version) throws Exception {
     Map<Long, long[]> out = new HashMap<>();
