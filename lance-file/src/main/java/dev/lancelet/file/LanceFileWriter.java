@@ -34,7 +34,7 @@ public final class LanceFileWriter implements AutoCloseable {
   private long rows;
   private boolean closed;
 
-  private LanceFileWriter(String path, Schema schema, Schema logical, DictionaryProvider dictionaries,
+  private LanceFileWriter(ObjectStore store, String path, Schema schema, Schema logical, DictionaryProvider dictionaries,
       ObjectWriter out, WriteOptions options) {
     this.path = path;
     this.schema = schema;
@@ -47,7 +47,8 @@ public final class LanceFileWriter implements AutoCloseable {
     boolean v20 = options.version() == LanceFileVersion.V2_0;
     int numColumns = v20 ? dev.lancelet.file.v20.V20FileEncoder.numColumns(schema.getFields()) : ColumnWriters.numColumns(logical.getFields());
     this.container = new ContainerWriter(out, options.version(), numColumns);
-    this.columns = v20 ? null : new ColumnWriters(logical.getFields(), options.version(), container, options.maxPageBytes());
+    this.columns = v20 ? null : new ColumnWriters(logical.getFields(), options.version(), container, options.maxPageBytes(),
+        store, path, options.blobPackFileSize());
     this.v20 = v20 ? new dev.lancelet.file.v20.V20FileEncoder(schema.getFields(), container, options.maxPageBytes()) : null;
   }
 
@@ -79,6 +80,14 @@ public final class LanceFileWriter implements AutoCloseable {
       throw new UnsupportedOperationException(
           "Lancelet writes Lance file versions 2.0, 2.1 and 2.2 only for now, not " + v);
     }
+    if (v == LanceFileVersion.V2_0 || v == LanceFileVersion.V2_1) {
+      for (var f : schema.getFields()) {
+        if (f.getMetadata() != null && LanceSchemaConverter.BLOB_V2_EXTENSION.equals(f.getMetadata().get(LanceSchemaConverter.EXTENSION_NAME_KEY))) {
+          throw new UnsupportedOperationException("Blob v2 field " + f.getName() + " (" + LanceSchemaConverter.BLOB_V2_EXTENSION
+              + ") needs file version 2.2 or later, not " + v + "; use lance-encoding:blob on a large_binary field for " + v);
+        }
+      }
+    }
     // Validate the schema (unsupported types fail here) before creating anything.
     Schema logical;
     if (v == LanceFileVersion.V2_0) {
@@ -94,7 +103,7 @@ public final class LanceFileWriter implements AutoCloseable {
     ObjectWriter w = store.create(path);
     boolean ok = false;
     try {
-      LanceFileWriter writer = new LanceFileWriter(path, schema, logical, dictionaries, w, options);
+      LanceFileWriter writer = new LanceFileWriter(store, path, schema, logical, dictionaries, w, options);
       ok = true;
       return writer;
     } finally {
@@ -173,17 +182,33 @@ public final class LanceFileWriter implements AutoCloseable {
     } finally {
       if (!ok) {
         out.abort();
+        if (columns != null) {
+          columns.abortSidecars();
+        }
       }
     }
   }
 
-  /** Discards the file. */
+  /** Discards the file and any blob sidecar files written for it. */
   public void abort() throws IOException {
     if (closed) {
       return;
     }
     closed = true;
     out.abort();
+    if (columns != null) {
+      columns.abortSidecars();
+    }
+  }
+
+  /**
+   * Paths, in the writer's store, of the blob v2 sidecar files written for this file so far: for
+   * data file {@code dir/<stem>.lance}, {@code dir/<stem>/<id>.blob} (see {@link
+   * dev.lancelet.file.blob.BlobStore#sidecarPath}). Pack files become visible when the file is
+   * closed; {@link #abort()} deletes them all.
+   */
+  public java.util.List<String> blobSidecars() {
+    return columns == null ? java.util.List.of() : columns.blobSidecars();
   }
 
   private void checkOpen() {
