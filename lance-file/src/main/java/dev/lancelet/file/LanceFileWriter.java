@@ -176,7 +176,7 @@ public final class LanceFileWriter implements AutoCloseable {
       } else {
         columns.finish();
       }
-      container.finish(LanceSchemaConverter.toLance(logical), metadata, rows);
+      container.finish(LanceSchemaConverter.toLanceFile(logical), metadata, rows);
       out.close();
       ok = true;
     } finally {

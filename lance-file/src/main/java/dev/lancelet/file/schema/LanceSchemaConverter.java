@@ -426,7 +426,21 @@ public final class LanceSchemaConverter {
     List<FileProtos.Field> out = new ArrayList<>();
     int[] seed = {0};
     for (Field f : schema.getFields()) {
-      add(f, -1, seed, out);
+      add(f, -1, seed, out, false);
+    }
+    return out;
+  }
+
+  /**
+   * The field list a data file records for {@code schema}: as {@link #toLance}, except that a
+   * top-level blob v2 field ({@value #BLOB_V2_EXTENSION}) is listed in the form its column is
+   * stored in, the descriptor struct lance-core 7.0 writes (see {@link #adoptBlobV2Children}).
+   */
+  public static List<FileProtos.Field> toLanceFile(Schema schema) {
+    List<FileProtos.Field> out = new ArrayList<>();
+    int[] seed = {0};
+    for (Field f : schema.getFields()) {
+      add(f, -1, seed, out, true);
     }
     return out;
   }
@@ -442,8 +456,8 @@ public final class LanceSchemaConverter {
     return out;
   }
 
-  private static void add(Field f, int parentId, int[] seed, List<FileProtos.Field> out) {
-    if (parentId == -1 && f.getType() instanceof ArrowType.Struct && f.getMetadata() != null
+  private static void add(Field f, int parentId, int[] seed, List<FileProtos.Field> out, boolean dataFile) {
+    if (dataFile && parentId == -1 && f.getType() instanceof ArrowType.Struct && f.getMetadata() != null
         && BLOB_V2_EXTENSION.equals(f.getMetadata().get(EXTENSION_NAME_KEY))) {
       addBlobV2Descriptor(f, seed[0]++, out);
       return;
@@ -470,7 +484,7 @@ public final class LanceSchemaConverter {
     ArrowType t = f.getType();
     if (t instanceof ArrowType.Struct || t instanceof ArrowType.List || t instanceof ArrowType.LargeList) {
       for (Field c : f.getChildren()) {
-        add(c, id, seed, out);
+        add(c, id, seed, out, dataFile);
       }
     }
   }
