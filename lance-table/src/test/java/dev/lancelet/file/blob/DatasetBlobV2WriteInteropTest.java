@@ -184,6 +184,34 @@ class DatasetBlobV2WriteInteropTest {
   }
 
   @Test
+  void addColumnsWritesABlobV2Column() throws Exception {
+    Path dir = tmp.resolve("ds");
+    org.apache.arrow.vector.types.pojo.Schema idOnly = new org.apache.arrow.vector.types.pojo.Schema(
+        List.of(BlobTesting.blobV2Schema().getFields().get(0)));
+    try (VectorSchemaRoot all = BlobTesting.blobV2Root(values, uris, alloc);
+        VectorSchemaRoot ids = new VectorSchemaRoot(idOnly.getFields(), List.of(all.getVector(0)), values.length);
+        ArrowReader r = new BlobTesting.OneBatch(alloc, ids)) {
+      WriteOptions o = WriteOptions.builder().fileVersion(LanceFileVersion.V2_2).maxRowsPerFile(5).allocator(alloc).build();
+      Dataset.write(r, dir.toString(), o).close();
+    }
+    org.apache.arrow.vector.types.pojo.Schema blobOnly = new org.apache.arrow.vector.types.pojo.Schema(
+        List.of(BlobTesting.blobV2Schema().getFields().get(1)));
+    try (Dataset ds = open(dir);
+        VectorSchemaRoot all = BlobTesting.blobV2Root(values, uris, alloc);
+        VectorSchemaRoot blobs = new VectorSchemaRoot(blobOnly.getFields(), List.of(all.getVector(1)), values.length);
+        ArrowReader r = new BlobTesting.OneBatch(alloc, blobs)) {
+      ds.addColumns(r).close();
+    }
+    try (Dataset ds = open(dir)) {
+      for (Fragment f : ds.fragments()) {
+        assertThat(f.files()).hasSize(2);
+        assertThat(f.files().get(1).fields()).as("the blob field is one column").hasSize(1);
+      }
+    }
+    checkValues(dir, 0, values.length);
+  }
+
+  @Test
   void cleanupDeletesSidecarsOnlyWithTheirDataFiles() throws Exception {
     Path dir = tmp.resolve("ds");
     write(dir, 0, 5, WriteOptions.Mode.CREATE);
