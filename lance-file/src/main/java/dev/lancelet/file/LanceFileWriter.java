@@ -151,6 +151,49 @@ public final class LanceFileWriter implements AutoCloseable {
     rows += batch.getRowCount();
   }
 
+  /**
+   * Appends a batch whose blob v2 values may come from elsewhere (copying blobs between files or
+   * datasets): for each blob v2 column named in {@code blobSources}, a row whose struct is valid
+   * but sets neither {@code data} nor {@code uri} takes its bytes from the handle at the same
+   * index of the list (which must have one entry per batch row; entries of other rows are
+   * ignored). The bytes are streamed from the handle into the data file or a sidecar in reads of
+   * at most {@value dev.lancelet.file.blob.BlobHandle#STREAM_READ_BYTES} bytes, and placed by
+   * size like any other value. Handles must stay readable until this returns.
+   *
+   * @throws IllegalArgumentException if a list's length differs from the batch's row count or a
+   *     named column is not a blob v2 column of the writer's schema
+   */
+  public void write(VectorSchemaRoot batch, java.util.Map<String, java.util.List<dev.lancelet.file.blob.BlobHandle>> blobSources)
+      throws IOException {
+    checkOpen();
+    Objects.requireNonNull(blobSources, "blobSources");
+    if (blobSources.isEmpty()) {
+      write(batch);
+      return;
+    }
+    for (Map.Entry<String, java.util.List<dev.lancelet.file.blob.BlobHandle>> e : blobSources.entrySet()) {
+      var f = logical.getFields().stream().filter(x -> x.getName().equals(e.getKey())).findFirst().orElse(null);
+      if (f == null || f.getMetadata() == null
+          || !LanceSchemaConverter.BLOB_V2_EXTENSION.equals(f.getMetadata().get(LanceSchemaConverter.EXTENSION_NAME_KEY))) {
+        throw new IllegalArgumentException("Blob sources given for '" + e.getKey() + "', which is not a blob v2 column of " + path);
+      }
+      if (e.getValue().size() != batch.getRowCount()) {
+        throw new IllegalArgumentException("Blob sources for '" + e.getKey() + "' has " + e.getValue().size()
+            + " entries for a batch of " + batch.getRowCount() + " rows");
+      }
+    }
+    if (!batch.getSchema().getFields().equals(schema.getFields())) {
+      throw new IllegalArgumentException(
+          "Batch schema does not match the writer's schema for " + path + ": expected "
+              + schema.getFields() + ", got " + batch.getSchema().getFields());
+    }
+    if (batch.getRowCount() == 0) {
+      return;
+    }
+    columns.write(batch, rows, defaultDictionaries, blobSources);
+    rows += batch.getRowCount();
+  }
+
   /** Adds schema-level metadata written into the file's schema. */
   public void addMetadata(Map<String, String> metadata) {
     checkOpen();

@@ -218,6 +218,52 @@ class BlobV2WriteTest {
   }
 
   @Test
+  void copiesBlobsFromHandlesAsIfGivenTheValues() throws Exception {
+    Path ref = tmp.resolve("ref");
+    BlobTesting.writeBlobV2Dataset(ref, values, uris, alloc);
+    Path refData = dataFile(ref);
+    String stem = refData.getFileName().toString().replace(".lance", "");
+    BlobTesting.RecordingStore src = new BlobTesting.RecordingStore(new LocalObjectStore(refData.getParent()));
+    Path ours = tmp.resolve("ours");
+    Files.createDirectories(ours.resolve("data"));
+    long[] rows = new long[values.length];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = i;
+    }
+    try (LanceFileReader r = LanceFileReader.open(src, refData.getFileName().toString(), alloc)) {
+      List<BlobHandle> handles = r.takeBlobs(rows, "blob", BlobStore.of(src));
+      src.reads.clear();
+      // The batch names only the external URI; every other valid row comes from its handle.
+      byte[][] none = new byte[values.length][];
+      try (VectorSchemaRoot root = BlobTesting.blobV2Root(none, uris, alloc);
+          LanceFileWriter w = LanceFileWriter.create(new LocalObjectStore(ours), "data/" + stem + ".lance",
+              BlobTesting.blobV2Schema(), alloc, v22())) {
+        StructVector sv = (StructVector) root.getVector(1);
+        for (int i = 0; i < values.length; i++) {
+          if (values[i] != null) {
+            sv.setIndexDefined(i);
+          }
+        }
+        assertThatThrownBy(() -> w.write(root, Map.of("id", handles))).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("not a blob v2 column");
+        assertThatThrownBy(() -> w.write(root, Map.of("blob", handles.subList(1, handles.size()))))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("entries");
+        w.write(root, Map.of("blob", handles));
+      }
+    }
+    assertThat(src.reads).isNotEmpty().allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(BlobHandle.STREAM_READ_BYTES));
+    // The same file lance-core wrote from the values: descriptors, sidecars and the descriptor page.
+    assertThat(descriptors(ours)).isEqualTo(descriptors(ref));
+    Map<String, byte[]> want = sidecars(ref);
+    Map<String, byte[]> got = sidecars(ours);
+    assertThat(got.keySet()).containsExactlyElementsOf(want.keySet());
+    for (String k : want.keySet()) {
+      assertThat(got.get(k)).as(k).isEqualTo(want.get(k));
+    }
+    assertValuesReadBack(ours);
+  }
+
+  @Test
   void manyRowsOverSeveralPagesRoundTrip() throws Exception {
     int n = 3000;
     values = new byte[n][];

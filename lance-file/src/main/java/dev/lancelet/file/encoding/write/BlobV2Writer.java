@@ -1,5 +1,6 @@
 package dev.lancelet.file.encoding.write;
 
+import dev.lancelet.file.blob.BlobHandle;
 import dev.lancelet.file.blob.BlobKind;
 import dev.lancelet.file.blob.BlobStore;
 import dev.lancelet.file.container.ContainerWriter;
@@ -14,6 +15,7 @@ import dev.lancelet.format.proto.EncodingsV21Protos.VariablePackedStruct;
 import dev.lancelet.io.ObjectStore;
 import dev.lancelet.io.ObjectWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -177,6 +179,14 @@ final class BlobV2Writer {
 
   /** Places the payloads of {@code v} and returns its descriptors (the caller closes them). */
   FieldVector descriptors(FieldVector v, ContainerWriter container) throws IOException {
+    return descriptors(v, container, null);
+  }
+
+  /**
+   * As {@link #descriptors(FieldVector, ContainerWriter)}; a valid row with neither data nor uri
+   * takes its bytes from {@code sources.get(row)} (streamed), when {@code sources} is given.
+   */
+  FieldVector descriptors(FieldVector v, ContainerWriter container, List<BlobHandle> sources) throws IOException {
     if (!(v instanceof StructVector sv)) {
       throw new IllegalArgumentException("Blob v2 field " + field.getName() + " must be written from a struct vector, got " + v.getClass().getSimpleName());
     }
@@ -197,7 +207,8 @@ final class BlobV2Writer {
         }
         boolean hasData = !data.isNull(i);
         boolean hasUri = !uri.isNull(i);
-        if (hasData == hasUri) {
+        BlobHandle source = !hasData && !hasUri && sources != null ? sources.get(i) : null;
+        if (hasData == hasUri && source == null) {
           throw new IllegalArgumentException("Blob v2 field " + field.getName() + ", row " + i + " of the batch: a non-null blob must set exactly one of"
               + " data and uri (" + (hasData ? "both are set" : "both are null") + ")");
         }
@@ -212,6 +223,33 @@ final class BlobV2Writer {
           kind = BlobKind.EXTERNAL;
           position = 0;
           size = 0;
+        } else if (source != null) {
+          size = source.size();
+          if (size <= INLINE_MAX) {
+            kind = BlobKind.INLINE;
+            position = container.writeBuffer(ByteBuffer.wrap(readSmall(source, i)));
+          } else if (size > dedicatedThreshold) {
+            kind = BlobKind.DEDICATED;
+            position = 0;
+            id = sidecars.allocate();
+            ObjectWriter w = sidecars.create(id);
+            boolean written = false;
+            try {
+              copy(source, w, i);
+              w.close();
+              written = true;
+            } finally {
+              if (!written) {
+                w.abort();
+              }
+            }
+          } else {
+            kind = BlobKind.PACKED;
+            position = packFor(size);
+            id = packId;
+            copy(source, pack, i);
+            packSize += size;
+          }
         } else {
           ByteBuffer value = value(data, i);
           size = value.remaining();
@@ -235,14 +273,8 @@ final class BlobV2Writer {
             }
           } else {
             kind = BlobKind.PACKED;
-            if (pack == null || packSize + size > packFileSize) {
-              finishPack();
-              packId = sidecars.allocate();
-              pack = sidecars.create(packId);
-              packSize = 0;
-            }
+            position = packFor(size);
             id = packId;
-            position = packSize;
             pack.write(value);
             packSize += size;
           }
@@ -263,6 +295,47 @@ final class BlobV2Writer {
     } finally {
       if (!ok) {
         out.close();
+      }
+    }
+  }
+
+  /** Rolls the pack file over if a value of {@code size} bytes would take it past the limit; returns where the value goes. */
+  private long packFor(long size) throws IOException {
+    if (pack == null || packSize + size > packFileSize) {
+      finishPack();
+      packId = sidecars.allocate();
+      pack = sidecars.create(packId);
+      packSize = 0;
+    }
+    return packSize;
+  }
+
+  /** All bytes of a small (inline-sized) source. */
+  private byte[] readSmall(BlobHandle source, int row) throws IOException {
+    byte[] b = new byte[(int) source.size()];
+    try (InputStream in = source.openStream()) {
+      int n = in.readNBytes(b, 0, b.length);
+      if (n != b.length) {
+        throw new IOException("Blob v2 field " + field.getName() + ", row " + row + ": source " + source.location()
+            + " ended after " + n + " of " + b.length + " bytes");
+      }
+    }
+    return b;
+  }
+
+  /** Streams a source into {@code out} in chunks of at most {@link BlobHandle#STREAM_READ_BYTES}. */
+  private void copy(BlobHandle source, ObjectWriter out, int row) throws IOException {
+    byte[] buf = new byte[(int) Math.min(BlobHandle.STREAM_READ_BYTES, source.size())];
+    long left = source.size();
+    try (InputStream in = source.openStream()) {
+      while (left > 0) {
+        int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+        if (n < 0) {
+          throw new IOException("Blob v2 field " + field.getName() + ", row " + row + ": source " + source.location()
+              + " ended " + left + " bytes early");
+        }
+        out.write(buf, 0, n);
+        left -= n;
       }
     }
   }

@@ -153,12 +153,21 @@ public final class ColumnWriters {
    */
   public void write(VectorSchemaRoot batch, long firstRow, org.apache.arrow.vector.dictionary.DictionaryProvider dictionaries)
       throws IOException {
+    write(batch, firstRow, dictionaries, java.util.Map.of());
+  }
+
+  /**
+   * As {@link #write(VectorSchemaRoot, long, org.apache.arrow.vector.dictionary.DictionaryProvider)},
+   * with blob v2 values of the named columns taken from handles where a row sets neither data nor uri.
+   */
+  public void write(VectorSchemaRoot batch, long firstRow, org.apache.arrow.vector.dictionary.DictionaryProvider dictionaries,
+      java.util.Map<String, List<dev.lancelet.file.blob.BlobHandle>> blobSources) throws IOException {
     int rows = batch.getRowCount();
     for (int f = 0; f < topFields.size(); f++) {
       FieldVector v = batch.getVector(f);
       if (blobsV2[f] != null) {
         // Payloads go to the file or to sidecars now; the column shreds their descriptors.
-        try (FieldVector desc = blobsV2[f].descriptors(v, container)) {
+        try (FieldVector desc = blobsV2[f].descriptors(v, container, blobSources.get(topFields.get(f).getName()))) {
           writeLeaf(leaves.get(leafStart[f]), desc, rows, firstRow, dictionaries);
         }
         continue;
