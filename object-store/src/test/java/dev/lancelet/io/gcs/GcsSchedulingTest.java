@@ -1,0 +1,222 @@
+package dev.lancelet.io.gcs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lancelet.io.ByteRange;
+import dev.lancelet.io.IoPriority;
+import dev.lancelet.io.IoScheduler;
+import dev.lancelet.io.ReadableObject;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The store's {@link IoScheduler} seen from a real (fake) GCS server: limits, priorities, release. */
+@Timeout(120)
+class GcsSchedulingTest {
+  private static final int RANGE = 64 << 10;
+  private static final int STRIDE = 256 << 10;
+  private static FakeGcsServer server;
+  private static final AtomicInteger BUCKETS = new AtomicInteger();
+  private String bucket;
+  private byte[] big;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = FakeGcsServer.start();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    server.close();
+  }
+
+  @BeforeEach
+  void seed() {
+    bucket = "sched" + BUCKETS.incrementAndGet();
+    server.createBucket(bucket);
+    server.mediaDelay(0);
+    big = new byte[64 * STRIDE];
+    new Random(7).nextBytes(big);
+    server.seed(bucket, "root/scan.bin", big);
+    server.seed(bucket, "root/take.bin", java.util.Arrays.copyOf(big, 1 << 20));
+    server.resetCounters();
+  }
+
+  private GcsObjectStore store(int maxRequests, long maxBytes) throws IOException {
+    return GcsObjectStore.open(
+        "gs://" + bucket + "/root",
+        GcsObjectStoreContractTest.testOptions(server).maxInflightRequests(maxRequests).maxInflightBytes(maxBytes).maxRetries(0).build());
+  }
+
+  /** {@code n} ranges far enough apart to be fetched with one request each. */
+  private static List<ByteRange> spread(int first, int n) {
+    List<ByteRange> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(new ByteRange((long) (first + i) * STRIDE, RANGE));
+    }
+    return out;
+  }
+
+  private void assertContent(List<ByteRange> ranges, List<ByteBuffer> got) {
+    for (int i = 0; i < ranges.size(); i++) {
+      ByteBuffer b = got.get(i);
+      int off = (int) ranges.get(i).offset();
+      assertThat(b.remaining()).isEqualTo(RANGE);
+      for (int k = 0; k < RANGE; k += 4093) {
+        assertThat(b.get(b.position() + k)).isEqualTo(big[off + k]);
+      }
+    }
+  }
+
+  private static void awaitIdle(IoScheduler s) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (s.stats().inFlightRequests() != 0 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(s.stats().inFlightRequests()).isZero();
+    assertThat(s.stats().inFlightBytes()).isZero();
+  }
+
+  @Test
+  void theServerNeverSeesMoreRequestsOrBytesThanTheLimits() throws Exception {
+    server.mediaDelay(15);
+    try (GcsObjectStore store = store(4, 1L << 30)) {
+      ExecutorService readers = Executors.newFixedThreadPool(8);
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        int first = t * 8;
+        IoPriority p = t % 3 == 0 ? IoPriority.INTERACTIVE : IoPriority.BULK;
+        done.add(readers.submit(() -> {
+          try (ReadableObject o = store.open("scan.bin")) {
+            ReadableObject v = o.withPriority(p);
+            List<ByteRange> ranges = spread(first, 6);
+            assertContent(ranges, v.readRanges(ranges));
+            ByteBuffer one = v.read((long) (first + 7) * STRIDE, RANGE);
+            assertContent(List.of(new ByteRange((long) (first + 7) * STRIDE, RANGE)), List.of(one));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+      readers.shutdown();
+      assertThat(server.peakConcurrentMedia()).isBetween(2, 4);
+      assertThat(store.ioScheduler().stats().peakRequests()).isLessThanOrEqualTo(4);
+      awaitIdle(store.ioScheduler());
+    }
+
+    // By bytes: 3 ranges' worth in total leaves bulk reads 2.25 ranges' worth, so 2 at a time.
+    server.resetCounters();
+    try (GcsObjectStore store = store(64, 3L * RANGE)) {
+      try (ReadableObject o = store.open("scan.bin")) {
+        List<ByteRange> ranges = spread(0, 24);
+        assertContent(ranges, o.withPriority(IoPriority.BULK).readRanges(ranges));
+      }
+      assertThat(server.peakConcurrentMedia()).isBetween(1, 2);
+      awaitIdle(store.ioScheduler());
+    }
+  }
+
+  @Test
+  void aTakeIssuedDuringASaturatingScanIsServedBeforeTheQueuedScanRequests() throws Exception {
+    server.mediaDelay(100);
+    try (GcsObjectStore store = store(4, 1L << 30)) {
+      IoScheduler scheduler = store.ioScheduler();
+      ExecutorService scanners = Executors.newFixedThreadPool(2);
+      List<Future<List<ByteBuffer>>> scans = new ArrayList<>();
+      ReadableObject scanObject = store.open("scan.bin");
+      for (int t = 0; t < 2; t++) {
+        List<ByteRange> ranges = spread(t * 32, 16);
+        scans.add(scanners.submit(() -> scanObject.withPriority(IoPriority.BULK).readRanges(ranges)));
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (scheduler.stats().queuedBulk() < 10 && System.nanoTime() < deadline) {
+        Thread.sleep(2);
+      }
+      int queuedBulk = scheduler.stats().queuedBulk();
+      assertThat(queuedBulk).as("the scan saturates the store").isGreaterThanOrEqualTo(10);
+      assertThat(scheduler.stats().inFlightRequests()).isEqualTo(3); // the bulk share of 4
+
+      long t0 = System.nanoTime();
+      ByteBuffer taken;
+      try (ReadableObject takeObject = store.open("take.bin")) {
+        taken = takeObject.read(2 * STRIDE, RANGE); // interactive: the default
+      }
+      long takeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      boolean scanStillRunning = scans.stream().anyMatch(f -> !f.isDone());
+      List<String> log = server.mediaLog();
+
+      for (int t = 0; t < 2; t++) {
+        assertContent(spread(t * 32, 16), scans.get(t).get(60, TimeUnit.SECONDS));
+      }
+      scanners.shutdown();
+      scanObject.close();
+      assertContent(List.of(new ByteRange(2 * STRIDE, RANGE)), List.of(taken));
+
+      assertThat(scanStillRunning).as("the take finished while the scan was still running").isTrue();
+      int takeAt = -1;
+      for (int i = 0; i < log.size(); i++) {
+        if (log.get(i).startsWith("root/take.bin")) {
+          takeAt = i;
+        }
+      }
+      List<String> full = server.mediaLog();
+      int scanRequestsAfterTake = full.size() - 1 - takeAt;
+      assertThat(takeAt).isGreaterThanOrEqualTo(0);
+      // Every scan request still queued when the take came was served after it.
+      assertThat(scanRequestsAfterTake).as("scan requests served after the take (log %s)", full).isGreaterThanOrEqualTo(queuedBulk);
+      assertThat(server.peakConcurrentMedia()).isLessThanOrEqualTo(4);
+      assertThat(takeMillis).as("take latency vs a scan of about %d ms", 32 * 100 / 3).isLessThan(32 * 100 / 3);
+      awaitIdle(scheduler);
+    }
+  }
+
+  @Test
+  void failedAndInterruptedReadsGiveTheirPermitsBack() throws Exception {
+    try (GcsObjectStore store = store(2, 1L << 30); ReadableObject o = store.open("scan.bin")) {
+      server.failNextRequests(3, 500);
+      assertThatThrownBy(() -> o.withPriority(IoPriority.BULK).readRanges(spread(0, 6))).isInstanceOf(IOException.class);
+      awaitIdle(store.ioScheduler());
+      server.failNextRequests(0, 500);
+      assertContent(spread(0, 6), o.readRanges(spread(0, 6)));
+
+      server.mediaDelay(200);
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      Thread reader = new Thread(() -> {
+        try {
+          o.withPriority(IoPriority.BULK).readRanges(spread(0, 20));
+        } catch (Throwable t) {
+          failure.set(t);
+        }
+      });
+      reader.start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (store.ioScheduler().stats().queuedBulk() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(2);
+      }
+      reader.interrupt();
+      reader.join(20_000);
+      assertThat(failure.get()).isInstanceOf(InterruptedIOException.class);
+      awaitIdle(store.ioScheduler());
+      assertThat(store.ioScheduler().stats().queuedBulk()).isZero();
+      server.mediaDelay(0);
+      assertContent(spread(3, 2), o.withPriority(IoPriority.BULK).readRanges(spread(3, 2)));
+    }
+  }
+}
