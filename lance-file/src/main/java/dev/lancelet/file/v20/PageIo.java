@@ -53,6 +53,11 @@ final class PageIo {
     }
   }
 
+  /** Whether reading at {@code p} differs from reading the object as it is (false for local and memory stores). */
+  boolean honours(IoPriority p) {
+    return object.withPriority(p) != object;
+  }
+
   /** Runs {@code body} with this thread's reads at {@code p}. */
   <T> T at(IoPriority p, IoScheduler.IoCallable<T> body) throws IOException {
     IoPriority before = priority.get();

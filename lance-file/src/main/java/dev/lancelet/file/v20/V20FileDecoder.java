@@ -304,6 +304,9 @@ public final class V20FileDecoder implements FileDecoder {
    */
   @Override
   public FileDecoder withPriority(IoPriority priority) {
+    if (!io.honours(priority)) {
+      return this;
+    }
     V20FileDecoder base = this;
     return new FileDecoder() {
       @Override

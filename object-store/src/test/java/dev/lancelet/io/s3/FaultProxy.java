@@ -70,6 +70,10 @@ public final class FaultProxy implements AutoCloseable {
   private final List<Request> seen = new CopyOnWriteArrayList<>();
   private final List<Fault> injected = new CopyOnWriteArrayList<>();
   private final List<String> answers = new CopyOnWriteArrayList<>();
+  private volatile Predicate<Request> delayMatch = r -> false;
+  private volatile long delayMillis;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger peakInFlight = new AtomicInteger();
 
   public FaultProxy(int upstreamPort) throws IOException {
     this.upstreamPort = upstreamPort;
@@ -102,6 +106,18 @@ public final class FaultProxy implements AutoCloseable {
     return List.copyOf(injected);
   }
 
+  /** Holds back every request matching {@code match} for {@code millis} before forwarding it. */
+  public FaultProxy delay(Predicate<Request> match, long millis) {
+    this.delayMillis = millis;
+    this.delayMatch = match;
+    return this;
+  }
+
+  /** The most exchanges (one per connection) ever open at once. */
+  public int peakConcurrentRequests() {
+    return peakInFlight.get();
+  }
+
   public static Predicate<Request> method(String method) {
     return r -> r.method().equals(method);
   }
@@ -128,6 +144,7 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   private void serve(Socket client) {
+    peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
     try (client) {
       InputStream in = new BufferedInputStream(client.getInputStream());
       OutputStream out = client.getOutputStream();
@@ -139,6 +156,9 @@ public final class FaultProxy implements AutoCloseable {
       List<String> headers = new ArrayList<>(lines.subList(1, lines.size()));
       Request req = new Request(requestLine[0], requestLine[1], List.copyOf(headers));
       seen.add(req);
+      if (delayMillis > 0 && delayMatch.test(req)) {
+        sleep(delayMillis);
+      }
       if ("100-continue".equalsIgnoreCase(req.header("Expect"))) {
         out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
@@ -199,6 +219,17 @@ public final class FaultProxy implements AutoCloseable {
       }
     } catch (IOException e) {
       // the client went away; nothing to do
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private static void sleep(long millis) throws IOException {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("proxy closed");
     }
   }
 
