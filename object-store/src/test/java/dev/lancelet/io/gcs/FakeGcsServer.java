@@ -132,6 +132,8 @@ public final class FakeGcsServer implements AutoCloseable {
   private final AtomicInteger tokenRequests = new AtomicInteger();
   private final AtomicInteger dropped = new AtomicInteger();
   private volatile long mediaDelayMillis;
+  private volatile String holdName;
+  private volatile java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(0);
   /** Checksums of stored contents (by identity), so ranged reads of a large object do not rehash it. */
   private final Map<byte[], String[]> hashes = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
   private final AtomicInteger mediaInFlight = new AtomicInteger();
@@ -249,6 +251,18 @@ public final class FakeGcsServer implements AutoCloseable {
   /** Holds every media (download) answer back for {@code millis} before sending it (0: none). */
   public void mediaDelay(long millis) {
     mediaDelayMillis = millis;
+  }
+
+  /** Holds every media request for the object {@code name} until {@link #releaseHeld()}. */
+  public void holdMedia(String name) {
+    held = new java.util.concurrent.CountDownLatch(1);
+    holdName = name;
+  }
+
+  /** Lets held media requests, and later ones, through. */
+  public void releaseHeld() {
+    held.countDown();
+    holdName = null;
   }
 
   /** The most media requests ever being served at once. */
@@ -511,13 +525,17 @@ public final class FakeGcsServer implements AutoCloseable {
     try {
       mediaLog.add(name + " " + ex.getRequestHeaders().getFirst("Range"));
       long delay = mediaDelayMillis;
-      if (delay > 0) {
-        try {
+      java.util.concurrent.CountDownLatch gate = held;
+      try {
+        if (delay > 0) {
           Thread.sleep(delay);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted", e);
         }
+        if (name.equals(holdName)) {
+          gate.await();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
       }
       serveMedia(ex, bucket, name, q);
     } finally {

@@ -50,6 +50,7 @@ class GcsSchedulingTest {
     bucket = "sched" + BUCKETS.incrementAndGet();
     server.createBucket(bucket);
     server.mediaDelay(0);
+    server.releaseHeld();
     big = new byte[64 * STRIDE];
     new Random(7).nextBytes(big);
     server.seed(bucket, "root/scan.bin", big);
@@ -133,57 +134,96 @@ class GcsSchedulingTest {
     }
   }
 
+  /** Starts a bulk scan of 2 x 16 ranges of scan.bin on two threads. */
+  private static List<Future<List<ByteBuffer>>> startScan(ReadableObject scanObject, ExecutorService threads) {
+    List<Future<List<ByteBuffer>>> scans = new ArrayList<>();
+    for (int t = 0; t < 2; t++) {
+      List<ByteRange> ranges = spread(t * 32, 16);
+      scans.add(threads.submit(() -> scanObject.withPriority(IoPriority.BULK).readRanges(ranges)));
+    }
+    return scans;
+  }
+
+  private static void awaitQueued(IoScheduler s, int bulk, int interactive) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while ((s.stats().queuedBulk() != bulk || s.stats().queuedInteractive() != interactive) && System.nanoTime() < deadline) {
+      Thread.sleep(2);
+    }
+    assertThat(s.stats().queuedBulk()).isEqualTo(bulk);
+    assertThat(s.stats().queuedInteractive()).isEqualTo(interactive);
+  }
+
+  /** Positions in the server's media log: scan requests before and after the take's. */
+  private static int[] aroundTake(List<String> log) {
+    int takeAt = -1;
+    int scan = 0;
+    for (int i = 0; i < log.size(); i++) {
+      if (log.get(i).startsWith("root/take.bin")) {
+        assertThat(takeAt).as("one take request in %s", log).isEqualTo(-1);
+        takeAt = scan;
+      } else if (log.get(i).startsWith("root/scan.bin")) {
+        scan++;
+      }
+    }
+    return new int[] {takeAt, scan - takeAt};
+  }
+
   @Test
-  void aTakeIssuedDuringASaturatingScanIsServedBeforeTheQueuedScanRequests() throws Exception {
-    server.mediaDelay(100);
-    try (GcsObjectStore store = store(4, 1L << 30)) {
+  void aTakeIssuedWhileAScanSaturatesTheStoreRunsOnTheReservedShare() throws Exception {
+    // The scan's GETs are held at the server: it occupies the whole bulk share (3 of 4) and queues the rest.
+    server.holdMedia("root/scan.bin");
+    ExecutorService scanners = Executors.newFixedThreadPool(2);
+    try (GcsObjectStore store = store(4, 1L << 30);
+        ReadableObject scanObject = store.open("scan.bin");
+        ReadableObject takeObject = store.open("take.bin")) {
       IoScheduler scheduler = store.ioScheduler();
-      ExecutorService scanners = Executors.newFixedThreadPool(2);
-      List<Future<List<ByteBuffer>>> scans = new ArrayList<>();
-      ReadableObject scanObject = store.open("scan.bin");
-      for (int t = 0; t < 2; t++) {
-        List<ByteRange> ranges = spread(t * 32, 16);
-        scans.add(scanners.submit(() -> scanObject.withPriority(IoPriority.BULK).readRanges(ranges)));
-      }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (scheduler.stats().queuedBulk() < 10 && System.nanoTime() < deadline) {
-        Thread.sleep(2);
-      }
-      int queuedBulk = scheduler.stats().queuedBulk();
-      assertThat(queuedBulk).as("the scan saturates the store").isGreaterThanOrEqualTo(10);
-      assertThat(scheduler.stats().inFlightRequests()).isEqualTo(3); // the bulk share of 4
+      List<Future<List<ByteBuffer>>> scans = startScan(scanObject, scanners);
+      awaitQueued(scheduler, 29, 0);
+      assertThat(scheduler.stats().inFlightRequests()).isEqualTo(3);
 
-      long t0 = System.nanoTime();
-      ByteBuffer taken;
-      try (ReadableObject takeObject = store.open("take.bin")) {
-        taken = takeObject.read(2 * STRIDE, RANGE); // interactive: the default
-      }
-      long takeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-      boolean scanStillRunning = scans.stream().anyMatch(f -> !f.isDone());
-      List<String> log = server.mediaLog();
+      ByteBuffer taken = takeObject.read(2 * STRIDE, RANGE); // interactive: the default
+      assertThat(scans).as("the take completed while the scan could not progress").noneMatch(Future::isDone);
+      assertThat(aroundTake(server.mediaLog())).containsExactly(3, 0);
 
+      server.releaseHeld();
       for (int t = 0; t < 2; t++) {
         assertContent(spread(t * 32, 16), scans.get(t).get(60, TimeUnit.SECONDS));
       }
-      scanners.shutdown();
-      scanObject.close();
       assertContent(List.of(new ByteRange(2 * STRIDE, RANGE)), List.of(taken));
-
-      assertThat(scanStillRunning).as("the take finished while the scan was still running").isTrue();
-      int takeAt = -1;
-      for (int i = 0; i < log.size(); i++) {
-        if (log.get(i).startsWith("root/take.bin")) {
-          takeAt = i;
-        }
-      }
-      List<String> full = server.mediaLog();
-      int scanRequestsAfterTake = full.size() - 1 - takeAt;
-      assertThat(takeAt).isGreaterThanOrEqualTo(0);
-      // Every scan request still queued when the take came was served after it.
-      assertThat(scanRequestsAfterTake).as("scan requests served after the take (log %s)", full).isGreaterThanOrEqualTo(queuedBulk);
+      assertThat(aroundTake(server.mediaLog())).containsExactly(3, 29);
       assertThat(server.peakConcurrentMedia()).isLessThanOrEqualTo(4);
-      assertThat(takeMillis).as("take latency vs a scan of about %d ms", 32 * 100 / 3).isLessThan(32 * 100 / 3);
       awaitIdle(scheduler);
+    } finally {
+      server.releaseHeld();
+      scanners.shutdownNow();
+    }
+  }
+
+  @Test
+  void aQueuedTakeIsServedBeforeEveryQueuedScanRequest() throws Exception {
+    // One request at a time: the classes share it, so the take must wait, but it goes first.
+    server.holdMedia("root/scan.bin");
+    ExecutorService threads = Executors.newFixedThreadPool(3);
+    try (GcsObjectStore store = store(1, 1L << 30);
+        ReadableObject scanObject = store.open("scan.bin");
+        ReadableObject takeObject = store.open("take.bin")) {
+      IoScheduler scheduler = store.ioScheduler();
+      List<Future<List<ByteBuffer>>> scans = startScan(scanObject, threads);
+      awaitQueued(scheduler, 31, 0);
+      Future<ByteBuffer> take = threads.submit(() -> takeObject.read(2 * STRIDE, RANGE));
+      awaitQueued(scheduler, 31, 1);
+
+      server.releaseHeld();
+      assertContent(List.of(new ByteRange(2 * STRIDE, RANGE)), List.of(take.get(60, TimeUnit.SECONDS)));
+      for (int t = 0; t < 2; t++) {
+        assertContent(spread(t * 32, 16), scans.get(t).get(60, TimeUnit.SECONDS));
+      }
+      assertThat(aroundTake(server.mediaLog())).containsExactly(1, 31);
+      assertThat(server.peakConcurrentMedia()).isEqualTo(1);
+      awaitIdle(scheduler);
+    } finally {
+      server.releaseHeld();
+      threads.shutdownNow();
     }
   }
 

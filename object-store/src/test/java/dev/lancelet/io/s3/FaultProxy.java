@@ -70,8 +70,8 @@ public final class FaultProxy implements AutoCloseable {
   private final List<Request> seen = new CopyOnWriteArrayList<>();
   private final List<Fault> injected = new CopyOnWriteArrayList<>();
   private final List<String> answers = new CopyOnWriteArrayList<>();
-  private volatile Predicate<Request> delayMatch = r -> false;
-  private volatile long delayMillis;
+  private volatile Predicate<Request> holdMatch = r -> false;
+  private volatile java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(0);
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger peakInFlight = new AtomicInteger();
 
@@ -106,11 +106,16 @@ public final class FaultProxy implements AutoCloseable {
     return List.copyOf(injected);
   }
 
-  /** Holds back every request matching {@code match} for {@code millis} before forwarding it. */
-  public FaultProxy delay(Predicate<Request> match, long millis) {
-    this.delayMillis = millis;
-    this.delayMatch = match;
+  /** Holds every request matching {@code match} (before forwarding it) until {@link #releaseHeld()}. */
+  public FaultProxy hold(Predicate<Request> match) {
+    held = new java.util.concurrent.CountDownLatch(1);
+    holdMatch = match;
     return this;
+  }
+
+  /** Lets the held requests, and later matching ones, through. */
+  public void releaseHeld() {
+    held.countDown();
   }
 
   /** The most exchanges (one per connection) ever open at once. */
@@ -156,8 +161,13 @@ public final class FaultProxy implements AutoCloseable {
       List<String> headers = new ArrayList<>(lines.subList(1, lines.size()));
       Request req = new Request(requestLine[0], requestLine[1], List.copyOf(headers));
       seen.add(req);
-      if (delayMillis > 0 && delayMatch.test(req)) {
-        sleep(delayMillis);
+      if (holdMatch.test(req)) {
+        try {
+          held.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
       if ("100-continue".equalsIgnoreCase(req.header("Expect"))) {
         out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -224,14 +234,6 @@ public final class FaultProxy implements AutoCloseable {
     }
   }
 
-  private static void sleep(long millis) throws IOException {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("proxy closed");
-    }
-  }
 
   private static List<String> readHead(InputStream in) throws IOException {
     List<String> lines = new ArrayList<>();

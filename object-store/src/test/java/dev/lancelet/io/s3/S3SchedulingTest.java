@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The S3 store's {@link IoScheduler} seen from the wire: a {@link FaultProxy} in front of S3Proxy
- * slows GETs down, counts the exchanges open at once and records their arrival order.
+ * holds the scan's GETs, counts the exchanges open at once and records their arrival order.
  */
 @Timeout(120)
 class S3SchedulingTest {
@@ -53,8 +53,41 @@ class S3SchedulingTest {
     return r.method().equals("GET") && r.target().contains(key) && r.header("Range") != null && !r.header("Range").startsWith("bytes=-");
   }
 
-  @Test
-  void concurrencyStaysUnderTheLimitAndATakeOvertakesAQueuedScan() throws Exception {
+  private static List<Future<List<ByteBuffer>>> startScan(ReadableObject scanObject, ExecutorService threads) {
+    List<Future<List<ByteBuffer>>> scans = new ArrayList<>();
+    for (int t = 0; t < 2; t++) {
+      List<ByteRange> ranges = spread(t * 16, 16);
+      scans.add(threads.submit(() -> scanObject.withPriority(IoPriority.BULK).readRanges(ranges)));
+    }
+    return scans;
+  }
+
+  private static void awaitQueued(IoScheduler s, int bulk, int interactive) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while ((s.stats().queuedBulk() != bulk || s.stats().queuedInteractive() != interactive) && System.nanoTime() < deadline) {
+      Thread.sleep(2);
+    }
+    assertThat(s.stats().queuedBulk()).isEqualTo(bulk);
+    assertThat(s.stats().queuedInteractive()).isEqualTo(interactive);
+  }
+
+  /** Data GETs of the scan sent before and after the take's. */
+  private static int[] aroundTake(FaultProxy proxy) {
+    int takeAt = -1;
+    int scan = 0;
+    for (FaultProxy.Request r : proxy.requests()) {
+      if (isDataGet(r, "take.bin")) {
+        assertThat(takeAt).isEqualTo(-1);
+        takeAt = scan;
+      } else if (isDataGet(r, "scan.bin")) {
+        scan++;
+      }
+    }
+    return new int[] {takeAt, scan - takeAt};
+  }
+
+  /** Runs {@code body} on a store reaching S3Proxy through a proxy that holds the scan's data GETs. */
+  private void withHeldScan(int maxRequests, Scenario body) throws Exception {
     String prefix = "sched/" + UUID.randomUUID();
     byte[] data = new byte[64 * STRIDE];
     new Random(11).nextBytes(data);
@@ -62,51 +95,67 @@ class S3SchedulingTest {
       direct.put("scan.bin", data);
       direct.put("take.bin", java.util.Arrays.copyOf(data, 16 * STRIDE));
     }
+    ExecutorService threads = Executors.newFixedThreadPool(3);
     try (FaultProxy proxy = new FaultProxy(S3.port())) {
       Map<String, String> opts = new HashMap<>(S3.options());
       opts.put("aws_endpoint", proxy.endpoint().toString());
-      opts.put("max_inflight_requests", "4");
-      try (S3ObjectStore store = S3ObjectStore.connect("s3://" + S3ProxyServer.BUCKET + "/" + prefix, opts)) {
-        IoScheduler scheduler = store.ioScheduler();
-        ReadableObject scanObject = store.open("scan.bin");
-        ReadableObject takeObject = store.open("take.bin");
-        proxy.delay(r -> isDataGet(r, "scan.bin") || isDataGet(r, "take.bin"), 100);
-
-        ExecutorService scanners = Executors.newFixedThreadPool(2);
-        List<Future<List<ByteBuffer>>> scans = new ArrayList<>();
-        for (int t = 0; t < 2; t++) {
-          List<ByteRange> ranges = spread(t * 16, 16);
-          scans.add(scanners.submit(() -> scanObject.withPriority(IoPriority.BULK).readRanges(ranges)));
+      opts.put("max_inflight_requests", Integer.toString(maxRequests));
+      try (S3ObjectStore store = S3ObjectStore.connect("s3://" + S3ProxyServer.BUCKET + "/" + prefix, opts);
+          ReadableObject scanObject = store.open("scan.bin");
+          ReadableObject takeObject = store.open("take.bin")) {
+        proxy.hold(r -> isDataGet(r, "scan.bin"));
+        try {
+          body.run(store.ioScheduler(), proxy, scanObject, takeObject, threads, data);
+        } finally {
+          proxy.releaseHeld();
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (scheduler.stats().queuedBulk() < 10 && System.nanoTime() < deadline) {
-          Thread.sleep(2);
-        }
-        int queuedBulk = scheduler.stats().queuedBulk();
-        assertThat(queuedBulk).as("the scan saturates the store").isGreaterThanOrEqualTo(10);
-
-        ByteBuffer taken = takeObject.read(3L * STRIDE, RANGE); // interactive: the default
-        boolean scanStillRunning = scans.stream().anyMatch(f -> !f.isDone());
-        for (int t = 0; t < 2; t++) {
-          assertContent(data, spread(t * 16, 16), scans.get(t).get(60, TimeUnit.SECONDS));
-        }
-        scanners.shutdown();
-        assertContent(data, List.of(new ByteRange(3L * STRIDE, RANGE)), List.of(taken));
-        assertThat(scanStillRunning).as("the take finished while the scan was still running").isTrue();
-
-        List<FaultProxy.Request> gets = proxy.requests().stream().filter(r -> isDataGet(r, "scan.bin") || isDataGet(r, "take.bin")).toList();
-        assertThat(gets).hasSize(33);
-        int takeAt = -1;
-        for (int i = 0; i < gets.size(); i++) {
-          if (gets.get(i).target().contains("take.bin")) {
-            takeAt = i;
-          }
-        }
-        assertThat(gets.size() - 1 - takeAt).as("scan GETs sent after the take's").isGreaterThanOrEqualTo(queuedBulk);
-        assertThat(proxy.peakConcurrentRequests()).as("exchanges open at once at the proxy").isBetween(2, 4);
-        assertThat(scheduler.stats().peakRequests()).isLessThanOrEqualTo(4);
-        assertThat(scheduler.stats().inFlightRequests()).isZero();
+        assertThat(store.ioScheduler().stats().inFlightRequests()).isZero();
       }
+    } finally {
+      threads.shutdownNow();
     }
+  }
+
+  private interface Scenario {
+    void run(IoScheduler s, FaultProxy proxy, ReadableObject scan, ReadableObject take, ExecutorService threads, byte[] data) throws Exception;
+  }
+
+  @Test
+  void aTakeIssuedWhileAScanSaturatesTheStoreRunsOnTheReservedShare() throws Exception {
+    withHeldScan(4, (s, proxy, scanObject, takeObject, threads, data) -> {
+      List<Future<List<ByteBuffer>>> scans = startScan(scanObject, threads);
+      awaitQueued(s, 29, 0); // 3 GETs (the bulk share of 4) held at the proxy, the rest queued
+      assertThat(s.stats().inFlightRequests()).isEqualTo(3);
+
+      ByteBuffer taken = takeObject.read(3L * STRIDE, RANGE); // interactive: the default
+      assertThat(scans).as("the take completed while the scan could not progress").noneMatch(Future::isDone);
+      assertThat(aroundTake(proxy)).containsExactly(3, 0);
+
+      proxy.releaseHeld();
+      for (int t = 0; t < 2; t++) {
+        assertContent(data, spread(t * 16, 16), scans.get(t).get(60, TimeUnit.SECONDS));
+      }
+      assertContent(data, List.of(new ByteRange(3L * STRIDE, RANGE)), List.of(taken));
+      assertThat(aroundTake(proxy)).containsExactly(3, 29);
+      assertThat(proxy.peakConcurrentRequests()).as("exchanges open at once at the proxy").isEqualTo(4);
+    });
+  }
+
+  @Test
+  void aQueuedTakeIsServedBeforeEveryQueuedScanRequest() throws Exception {
+    withHeldScan(1, (s, proxy, scanObject, takeObject, threads, data) -> {
+      List<Future<List<ByteBuffer>>> scans = startScan(scanObject, threads);
+      awaitQueued(s, 31, 0);
+      Future<ByteBuffer> take = threads.submit(() -> takeObject.read(3L * STRIDE, RANGE));
+      awaitQueued(s, 31, 1);
+
+      proxy.releaseHeld();
+      assertContent(data, List.of(new ByteRange(3L * STRIDE, RANGE)), List.of(take.get(60, TimeUnit.SECONDS)));
+      for (int t = 0; t < 2; t++) {
+        assertContent(data, spread(t * 16, 16), scans.get(t).get(60, TimeUnit.SECONDS));
+      }
+      assertThat(aroundTake(proxy)).containsExactly(1, 31);
+      assertThat(proxy.peakConcurrentRequests()).isEqualTo(1);
+    });
   }
 }
