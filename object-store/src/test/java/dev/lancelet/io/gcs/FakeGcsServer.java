@@ -265,7 +265,7 @@ public final class FakeGcsServer implements AutoCloseable {
     holdName = null;
   }
 
-  /** The most media requests ever being served at once. */
+  /** The most media requests ever being served at once (from arrival until their answer starts). */
   public int peakConcurrentMedia() {
     return peakMediaInFlight.get();
   }
@@ -537,10 +537,11 @@ public final class FakeGcsServer implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted", e);
       }
-      serveMedia(ex, bucket, name, q);
     } finally {
+      // Counted until the answer starts: the client cannot have its answer (and send the next request) before.
       mediaInFlight.decrementAndGet();
     }
+    serveMedia(ex, bucket, name, q);
   }
 
   private void serveMedia(HttpExchange ex, String bucket, String name, Map<String, String> q) throws IOException, ApiError {

@@ -165,7 +165,7 @@ class GcsSchedulingTest {
         scan++;
       }
     }
-    return new int[] {takeAt, scan - takeAt};
+    return new int[] {takeAt, takeAt < 0 ? scan : scan - takeAt}; // no take yet: {-1, scan requests}
   }
 
   @Test
@@ -180,6 +180,10 @@ class GcsSchedulingTest {
       List<Future<List<ByteBuffer>>> scans = startScan(scanObject, scanners);
       awaitQueued(scheduler, 29, 0);
       assertThat(scheduler.stats().inFlightRequests()).isEqualTo(3);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (aroundTake(server.mediaLog())[1] < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(2); // the admitted GETs reach the server (and are held there)
+      }
 
       ByteBuffer taken = takeObject.read(2 * STRIDE, RANGE); // interactive: the default
       assertThat(scans).as("the take completed while the scan could not progress").noneMatch(Future::isDone);

@@ -118,7 +118,7 @@ public final class FaultProxy implements AutoCloseable {
     held.countDown();
   }
 
-  /** The most exchanges (one per connection) ever open at once. */
+  /** The most exchanges (one per connection) ever open at once, each counted until its answer starts. */
   public int peakConcurrentRequests() {
     return peakInFlight.get();
   }
@@ -150,6 +150,7 @@ public final class FaultProxy implements AutoCloseable {
 
   private void serve(Socket client) {
     peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+    java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean(true);
     try (client) {
       InputStream in = new BufferedInputStream(client.getInputStream());
       OutputStream out = client.getOutputStream();
@@ -224,13 +225,19 @@ public final class FaultProxy implements AutoCloseable {
         if (fault == Fault.DROP_RESPONSE) {
           return; // applied upstream, answer lost
         }
+        if (counted.getAndSet(false)) {
+          // Counted until the answer starts: the client cannot have it (and send its next request) before.
+          inFlight.decrementAndGet();
+        }
         out.write(response);
         out.flush();
       }
     } catch (IOException e) {
       // the client went away; nothing to do
     } finally {
-      inFlight.decrementAndGet();
+      if (counted.getAndSet(false)) {
+        inFlight.decrementAndGet();
+      }
     }
   }
 

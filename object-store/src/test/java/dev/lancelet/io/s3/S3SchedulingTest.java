@@ -83,7 +83,7 @@ class S3SchedulingTest {
         scan++;
       }
     }
-    return new int[] {takeAt, scan - takeAt};
+    return new int[] {takeAt, takeAt < 0 ? scan : scan - takeAt}; // no take yet: {-1, scan requests}
   }
 
   /** Runs {@code body} on a store reaching S3Proxy through a proxy that holds the scan's data GETs. */
@@ -124,8 +124,12 @@ class S3SchedulingTest {
   void aTakeIssuedWhileAScanSaturatesTheStoreRunsOnTheReservedShare() throws Exception {
     withHeldScan(4, (s, proxy, scanObject, takeObject, threads, data) -> {
       List<Future<List<ByteBuffer>>> scans = startScan(scanObject, threads);
-      awaitQueued(s, 29, 0); // 3 GETs (the bulk share of 4) held at the proxy, the rest queued
+      awaitQueued(s, 29, 0); // 3 GETs (the bulk share of 4) admitted, the rest queued
       assertThat(s.stats().inFlightRequests()).isEqualTo(3);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (aroundTake(proxy)[1] < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(2); // the admitted GETs reach the proxy (and are held there)
+      }
 
       ByteBuffer taken = takeObject.read(3L * STRIDE, RANGE); // interactive: the default
       assertThat(scans).as("the take completed while the scan could not progress").noneMatch(Future::isDone);
