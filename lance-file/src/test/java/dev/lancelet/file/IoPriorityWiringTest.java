@@ -27,14 +27,14 @@ import org.junit.jupiter.params.provider.EnumSource;
  * real remote store (the GCS test server): for every file version, through both decoders.
  */
 class IoPriorityWiringTest {
-  private static final int ROWS = 60_000;
+  private static final int ROWS = 30_000;
 
   private static void write(GcsObjectStore store, String path, LanceFileVersion version, BufferAllocator alloc) throws Exception {
     Schema schema = new Schema(List.of(
         Field.notNullable("id", new ArrowType.Int(64, true)),
         Field.nullable("s", ArrowType.Utf8.INSTANCE)));
     try (LanceFileWriter w = LanceFileWriter.create(store, path, schema, alloc, WriteOptions.builder().version(version).build())) {
-      int batch = 20_000;
+      int batch = 10_000;
       for (int start = 0; start < ROWS; start += batch) {
         try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, alloc)) {
           BigIntVector id = (BigIntVector) root.getVector("id");
@@ -91,16 +91,16 @@ class IoPriorityWiringTest {
           assertThat(scanned.bulk()).as("scan reads").isGreaterThan(opened.bulk());
           assertThat(scanned.interactive()).as("no interactive reads during a scan").isEqualTo(opened.interactive());
 
-          try (VectorSchemaRoot rows = reader.take(new long[] {59_999, 7, 31_000}, List.of("id", "s"))) {
-            assertThat(((BigIntVector) rows.getVector("id")).get(0)).isEqualTo(59_999);
-            assertThat(rows.getVector("s").getObject(2).toString()).isEqualTo("v31000");
+          try (VectorSchemaRoot rows = reader.take(new long[] {29_999, 7, 21_000}, List.of("id", "s"))) {
+            assertThat(((BigIntVector) rows.getVector("id")).get(0)).isEqualTo(29_999);
+            assertThat(rows.getVector("s").getObject(2).toString()).isEqualTo("v21000");
           }
           Counts taken = Counts.of(sched);
           assertThat(taken.interactive()).as("take reads").isGreaterThan(scanned.interactive());
           assertThat(taken.bulk()).isEqualTo(scanned.bulk());
 
-          try (VectorSchemaRoot rows = reader.take(new long[] {1, 40_000}, List.of("s"), IoPriority.BULK)) {
-            assertThat(rows.getVector("s").getObject(1).toString()).isEqualTo("v40000");
+          try (VectorSchemaRoot rows = reader.take(new long[] {1, 25_000}, List.of("s"), IoPriority.BULK)) {
+            assertThat(rows.getVector("s").getObject(1).toString()).isEqualTo("v25000");
           }
           Counts gathered = Counts.of(sched);
           assertThat(gathered.bulk()).isGreaterThan(taken.bulk());

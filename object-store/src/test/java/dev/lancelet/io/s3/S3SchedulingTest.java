@@ -89,11 +89,11 @@ class S3SchedulingTest {
   /** Runs {@code body} on a store reaching S3Proxy through a proxy that holds the scan's data GETs. */
   private void withHeldScan(int maxRequests, Scenario body) throws Exception {
     String prefix = "sched/" + UUID.randomUUID();
-    byte[] data = new byte[64 * STRIDE];
+    byte[] data = new byte[40 * STRIDE];
     new Random(11).nextBytes(data);
     try (S3ObjectStore direct = S3ObjectStore.connect("s3://" + S3ProxyServer.BUCKET + "/" + prefix, S3.options())) {
       direct.put("scan.bin", data);
-      direct.put("take.bin", java.util.Arrays.copyOf(data, 16 * STRIDE));
+      direct.put("take.bin", java.util.Arrays.copyOf(data, 4 * STRIDE));
     }
     ExecutorService threads = Executors.newFixedThreadPool(3);
     try (FaultProxy proxy = new FaultProxy(S3.port())) {
