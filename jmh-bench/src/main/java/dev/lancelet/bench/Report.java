@@ -219,14 +219,14 @@ public final class Report {
   static String ioTable(Collection<RunResult> results) {
     Map<String, Map<String, RunResult>> byStore = new TreeMap<>(); // benchmark and other params -> store -> result
     StringBuilder sb = new StringBuilder();
-    String fmt = "%-40s %-7s %14s %12s %14s %14s %10s%n";
+    String fmt = "%-40s %-7s %22s %12s %12s %12s %12s %12s %10s%n";
     for (RunResult r : results) {
       Map<String, Result> sec = r.getSecondaryResults();
       if (!sec.containsKey("ops") || sec.get("ops").getScore() <= 0) {
         continue;
       }
       if (sb.isEmpty()) {
-        sb.append(String.format(Locale.ROOT, fmt, "benchmark (Lancelet)", "store", "time", "requests/op", "read/op", "needed/op", "over-read"));
+        sb.append(String.format(Locale.ROOT, fmt, "benchmark (Lancelet)", "store", "time", "requests/op", "regions/op", "read/op", "needed/op", "of it tails", "over-read"));
       }
       BenchmarkParams p = r.getParams();
       String bench = p.getBenchmark();
@@ -243,9 +243,12 @@ public final class Report {
       double ops = sec.get("ops").getScore();
       double read = sec.get("bytesRead").getScore() / ops;
       double needed = sec.get("bytesNeeded").getScore() / ops;
+      double tails = sec.containsKey("bytesTail") ? sec.get("bytesTail").getScore() / ops : Double.NaN;
       sb.append(String.format(Locale.ROOT, fmt, key, store, score(r.getPrimaryResult()),
-          String.format(Locale.ROOT, "%.1f", sec.get("requests").getScore() / ops), bytes(read), bytes(needed),
-          needed > 0 ? String.format(Locale.ROOT, "%.2fx", read / needed) : "n/a"));
+          String.format(Locale.ROOT, "%.1f", sec.get("requests").getScore() / ops),
+          sec.containsKey("regionsNeeded") ? String.format(Locale.ROOT, "%.1f", sec.get("regionsNeeded").getScore() / ops) : "n/a",
+          bytes(read), bytes(needed),
+          Double.isNaN(tails) ? "n/a" : bytes(tails), needed > 0 ? String.format(Locale.ROOT, "%.2fx", read / needed) : "n/a"));
     }
     for (var e : byStore.entrySet()) {
       RunResult local = e.getValue().get("local");
@@ -257,8 +260,11 @@ public final class Report {
       }
     }
     if (!sb.isEmpty()) {
-      sb.append("\nrequests: local = read calls after coalescing, s3 = HTTP requests (every attempt). read = bytes the store\n"
-          + "read (s3: GET bodies). needed = bytes of the ranges Lancelet's reader asked for, before merging. over-read = read / needed.\n");
+      sb.append("\nrequests: local = read calls after coalescing, s3 = HTTP requests (every attempt). regions = disjoint\n"
+          + "byte regions the reader asked for (per file; touching or overlapping asks count once): the goal is requests <= regions.\n"
+          + "read = bytes the store read (s3: GET bodies). needed = bytes of the ranges Lancelet's reader asked for, before merging (union per file);\n"
+          + "of it tails = the reader's speculative tail reads of the data files it opened (footer and metadata).\n"
+          + "over-read = read / needed.\n");
     }
     return sb.toString();
   }

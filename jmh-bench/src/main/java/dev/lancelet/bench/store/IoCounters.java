@@ -26,6 +26,10 @@ public class IoCounters {
    * union of the asked ranges per object within one operation).
    */
   public long bytesNeeded;
+  /** Disjoint regions of {@link #bytesNeeded} (per file; touching or overlapping asks form one). */
+  public long regionsNeeded;
+  /** Of {@link #bytesNeeded}: the reader's tail reads of the data files it opened (footer, metadata). */
+  public long bytesTail;
 
   /** Starts every iteration from zero. */
   @Setup(Level.Iteration)
@@ -34,12 +38,15 @@ public class IoCounters {
     requests = 0;
     bytesRead = 0;
     bytesNeeded = 0;
+    bytesTail = 0;
+    regionsNeeded = 0;
   }
 
   /** Snapshot of a dataset's counters, taken before an operation (which also clears the needed ranges). */
   record Mark(long requests, long bytesRead) {
     static Mark of(StoreDataset d) {
       d.drainBytesNeeded();
+      d.drainTailBytes();
       return new Mark(d.requests(), d.bytesRead());
     }
   }
@@ -49,6 +56,9 @@ public class IoCounters {
     ops++;
     requests += d.requests() - before.requests();
     bytesRead += d.bytesRead() - before.bytesRead();
-    bytesNeeded += d.drainBytesNeeded();
+    long[] needed = d.drainBytesNeeded();
+    bytesNeeded += needed[0];
+    regionsNeeded += needed[1];
+    bytesTail += d.drainTailBytes();
   }
 }

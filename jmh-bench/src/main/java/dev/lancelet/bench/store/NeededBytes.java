@@ -24,6 +24,7 @@ import java.util.Map;
 final class NeededBytes implements ObjectStore {
   private final ObjectStore inner;
   private final Map<String, List<long[]>> asked = new HashMap<>();
+  private long tail;
 
   NeededBytes(ObjectStore inner) {
     this.inner = inner;
@@ -35,26 +36,49 @@ final class NeededBytes implements ObjectStore {
     }
   }
 
-  /** Clears what was recorded; returns the size of the union of the ranges asked since the last call. */
-  synchronized long drainUnion() {
+  private synchronized void addTail(long n) {
+    tail += n;
+  }
+
+  /**
+   * Bytes of the tail reads since the last call: the reader's speculative read of a file's last
+   * bytes (footer and metadata) when it opens a data file; part of the union too.
+   */
+  synchronized long drainTail() {
+    long t = tail;
+    tail = 0;
+    return t;
+  }
+
+  /**
+   * Clears what was recorded; returns the size of the union of the ranges asked since the last
+   * call and the number of its disjoint regions (ranges that overlap or touch form one region).
+   */
+  synchronized long[] drainUnion() {
     long total = 0;
+    long regions = 0;
     for (List<long[]> rs : asked.values()) {
       rs.sort(Comparator.comparingLong(r -> r[0]));
-      long start = -1;
+      long start = 0;
       long end = -1;
       for (long[] r : rs) {
         if (r[0] > end) {
-          total += end - start;
+          if (end >= 0) {
+            total += end - start;
+          }
+          regions++;
           start = r[0];
           end = r[1];
         } else {
           end = Math.max(end, r[1]);
         }
       }
-      total += end - start;
+      if (end >= 0) {
+        total += end - start;
+      }
     }
     asked.clear();
-    return total;
+    return new long[] {total, regions};
   }
 
   @Override
@@ -87,6 +111,7 @@ final class NeededBytes implements ObjectStore {
         ByteBuffer b = o.readTail(length);
         long size = o.size();
         record(path, size - b.remaining(), b.remaining()); // at most length: the object may be shorter
+        addTail(b.remaining());
         return b;
       }
 

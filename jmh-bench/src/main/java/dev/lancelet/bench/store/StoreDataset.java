@@ -105,11 +105,16 @@ final class StoreDataset implements AutoCloseable {
   }
 
   /**
-   * Bytes Lancelet's reader has asked for since the last call: the union of the asked ranges per
-   * object (see {@link NeededBytes}).
+   * Bytes Lancelet's reader has asked for since the last call, and in how many disjoint regions:
+   * the union of the asked ranges per object (see {@link NeededBytes}).
    */
-  long drainBytesNeeded() {
+  long[] drainBytesNeeded() {
     return needed.drainUnion();
+  }
+
+  /** Bytes of the reader's tail reads (file footers and metadata, on opening) since the last call. */
+  long drainTailBytes() {
+    return needed.drainTail();
   }
 
   static void check(boolean ok, String what) {

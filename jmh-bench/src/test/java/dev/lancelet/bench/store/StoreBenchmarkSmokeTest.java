@@ -32,6 +32,7 @@ class StoreBenchmarkSmokeTest {
       assertThat(takeIo.ops).isEqualTo(2);
       assertThat(takeIo.requests).as("requests on %s", store).isPositive();
       assertThat(takeIo.bytesNeeded).as("bytes needed on %s", store).isPositive();
+      assertThat(takeIo.regionsNeeded).as("regions needed on %s", store).isPositive();
 
       StoreScanBenchmark scan = new StoreScanBenchmark();
       scan.rows = ROWS;
