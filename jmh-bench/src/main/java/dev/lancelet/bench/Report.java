@@ -260,8 +260,8 @@ public final class Report {
       }
     }
     if (!sb.isEmpty()) {
-      sb.append("\nrequests: local = read calls after coalescing, s3 = HTTP requests (every attempt). regions = disjoint\n"
-          + "byte regions the reader asked for (per file; touching or overlapping asks count once): the goal is requests <= regions.\n"
+      sb.append("\nrequests: local = read calls after coalescing, s3 = HTTP requests (every attempt). regions = byte\n"
+          + "regions the reader asked for (per file; overlapping asks count once, touching ones apart): the goal is requests <= regions.\n"
           + "read = bytes the store read (s3: GET bodies). needed = bytes of the ranges Lancelet's reader asked for, before merging (union per file);\n"
           + "of it tails = the reader's speculative tail reads of the data files it opened (footer and metadata).\n"
           + "over-read = read / needed.\n");

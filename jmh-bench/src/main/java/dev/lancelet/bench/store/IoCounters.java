@@ -26,7 +26,7 @@ public class IoCounters {
    * union of the asked ranges per object within one operation).
    */
   public long bytesNeeded;
-  /** Disjoint regions of {@link #bytesNeeded} (per file; touching or overlapping asks form one). */
+  /** Regions of {@link #bytesNeeded} (per file; overlapping asks form one, touching ones stay apart). */
   public long regionsNeeded;
   /** Of {@link #bytesNeeded}: the reader's tail reads of the data files it opened (footer, metadata). */
   public long bytesTail;

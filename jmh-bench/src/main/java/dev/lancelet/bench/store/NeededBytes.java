@@ -52,7 +52,8 @@ final class NeededBytes implements ObjectStore {
 
   /**
    * Clears what was recorded; returns the size of the union of the ranges asked since the last
-   * call and the number of its disjoint regions (ranges that overlap or touch form one region).
+   * call and the number of its regions: asks that overlap form one region (a footer read inside a
+   * tail read), asks that only touch stay separate (consecutive pages are separate page regions).
    */
   synchronized long[] drainUnion() {
     long total = 0;
@@ -62,7 +63,7 @@ final class NeededBytes implements ObjectStore {
       long start = 0;
       long end = -1;
       for (long[] r : rs) {
-        if (r[0] > end) {
+        if (r[0] >= end) { // disjoint (touching asks stay separate regions: e.g. consecutive pages)
           if (end >= 0) {
             total += end - start;
           }
