@@ -219,14 +219,14 @@ public final class Report {
   static String ioTable(Collection<RunResult> results) {
     Map<String, Map<String, RunResult>> byStore = new TreeMap<>(); // benchmark and other params -> store -> result
     StringBuilder sb = new StringBuilder();
-    String fmt = "%-40s %-7s %22s %12s %12s %12s %12s %12s %10s%n";
+    String fmt = "%-40s %-7s %22s %12s %12s %12s %12s %12s %12s %10s%n";
     for (RunResult r : results) {
       Map<String, Result> sec = r.getSecondaryResults();
       if (!sec.containsKey("ops") || sec.get("ops").getScore() <= 0) {
         continue;
       }
       if (sb.isEmpty()) {
-        sb.append(String.format(Locale.ROOT, fmt, "benchmark (Lancelet)", "store", "time", "requests/op", "regions/op", "read/op", "needed/op", "of it tails", "over-read"));
+        sb.append(String.format(Locale.ROOT, fmt, "benchmark (Lancelet)", "store", "time", "requests/op", "asks/op", "regions/op", "read/op", "needed/op", "of it tails", "over-read"));
       }
       BenchmarkParams p = r.getParams();
       String bench = p.getBenchmark();
@@ -246,6 +246,7 @@ public final class Report {
       double tails = sec.containsKey("bytesTail") ? sec.get("bytesTail").getScore() / ops : Double.NaN;
       sb.append(String.format(Locale.ROOT, fmt, key, store, score(r.getPrimaryResult()),
           String.format(Locale.ROOT, "%.1f", sec.get("requests").getScore() / ops),
+          sec.containsKey("rangesAsked") ? String.format(Locale.ROOT, "%.1f", sec.get("rangesAsked").getScore() / ops) : "n/a",
           sec.containsKey("regionsNeeded") ? String.format(Locale.ROOT, "%.1f", sec.get("regionsNeeded").getScore() / ops) : "n/a",
           bytes(read), bytes(needed),
           Double.isNaN(tails) ? "n/a" : bytes(tails), needed > 0 ? String.format(Locale.ROOT, "%.2fx", read / needed) : "n/a"));

@@ -28,6 +28,8 @@ public class IoCounters {
   public long bytesNeeded;
   /** Regions of {@link #bytesNeeded} (per file; overlapping asks form one, touching ones stay apart). */
   public long regionsNeeded;
+  /** Ranges the reader asked for, one per range of a call (a range asked twice counts twice). */
+  public long rangesAsked;
   /** Of {@link #bytesNeeded}: the reader's tail reads of the data files it opened (footer, metadata). */
   public long bytesTail;
 
@@ -40,6 +42,7 @@ public class IoCounters {
     bytesNeeded = 0;
     bytesTail = 0;
     regionsNeeded = 0;
+    rangesAsked = 0;
   }
 
   /** Snapshot of a dataset's counters, taken before an operation (which also clears the needed ranges). */
@@ -47,6 +50,7 @@ public class IoCounters {
     static Mark of(StoreDataset d) {
       d.drainBytesNeeded();
       d.drainTailBytes();
+      d.drainAsks();
       return new Mark(d.requests(), d.bytesRead());
     }
   }
@@ -60,5 +64,6 @@ public class IoCounters {
     bytesNeeded += needed[0];
     regionsNeeded += needed[1];
     bytesTail += d.drainTailBytes();
+    rangesAsked += d.drainAsks();
   }
 }

@@ -25,6 +25,7 @@ final class NeededBytes implements ObjectStore {
   private final ObjectStore inner;
   private final Map<String, List<long[]>> asked = new HashMap<>();
   private long tail;
+  private long asks;
 
   NeededBytes(ObjectStore inner) {
     this.inner = inner;
@@ -32,6 +33,7 @@ final class NeededBytes implements ObjectStore {
 
   private synchronized void record(String location, long offset, long length) {
     if (length > 0) {
+      asks++;
       asked.computeIfAbsent(location, k -> new ArrayList<>()).add(new long[] {offset, offset + length});
     }
   }
@@ -48,6 +50,13 @@ final class NeededBytes implements ObjectStore {
     long t = tail;
     tail = 0;
     return t;
+  }
+
+  /** Ranges asked for (each range of a {@code readRanges} call is one) since the last call. */
+  synchronized long drainAsks() {
+    long a = asks;
+    asks = 0;
+    return a;
   }
 
   /**

@@ -112,6 +112,11 @@ final class StoreDataset implements AutoCloseable {
     return needed.drainUnion();
   }
 
+  /** Ranges the reader asked for since the last call (before any merging or deduplication). */
+  long drainAsks() {
+    return needed.drainAsks();
+  }
+
   /** Bytes of the reader's tail reads (file footers and metadata, on opening) since the last call. */
   long drainTailBytes() {
     return needed.drainTail();
