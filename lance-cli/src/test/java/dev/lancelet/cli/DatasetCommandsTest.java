@@ -422,6 +422,19 @@ class DatasetCommandsTest {
     assertThat(badExpr.err()).contains("id +* 2");
     fails(1, "drop-columns", ds, "nosuch");
     fails(1, "rename-column", ds, "nosuch", "x");
+    CliRun cast = ok("alter-column", ds, "id", "--type", "int32");
+    assertThat(cast.out()).contains("changed id to int32").contains("version 6 -> 7");
+    try (Dataset d = Dataset.open(ds, OpenOptions.builder().allocator(allocator).build())) {
+      assertThat(d.schema().findField("id").getType()).isEqualTo(new org.apache.arrow.vector.types.pojo.ArrowType.Int(32, true));
+    }
+    assertThat(apiScan(null, s -> s.columns("id", "tag").offset(3).limit(1))).containsExactly("id=4|tag=L3");
+    assertThat(fails(1, "alter-column", ds, "tag", "--type", "int64").err()).contains("Cannot cast column 'tag'");
+    assertThat(fails(2, "alter-column", ds, "id", "--type", "int99").err()).contains("--type");
+    fails(2, "alter-column", ds, "id");
+    assertThat(AlterColumnCommand.parse("v", "fixed_size_list(float16, 8)").toString())
+        .isEqualTo(new org.apache.arrow.vector.types.pojo.Field("v", org.apache.arrow.vector.types.pojo.FieldType.nullable(
+            new org.apache.arrow.vector.types.pojo.ArrowType.FixedSizeList(8)), List.of(AlterColumnCommand.parse("item",
+            "float16"))).toString());
     fails(2, "add-columns", ds);
     fails(2, "add-columns", ds, "--sql", "novalue");
   }
@@ -513,7 +526,7 @@ class DatasetCommandsTest {
   void helpListsTheDatasetCommands() {
     CliRun r = ok("--help");
     for (String c : List.of("import", "export", "take", "show", "versions", "checkout", "tag", "restore", "delete",
-        "update", "merge-insert", "add-columns", "drop-columns", "rename-column", "compact", "cleanup")) {
+        "update", "merge-insert", "add-columns", "drop-columns", "rename-column", "alter-column", "compact", "cleanup")) {
       assertThat(r.out()).contains("  " + c + " ");
     }
     assertThat(ok("show", "--help").out()).contains("--storage-option").contains("--version");

@@ -712,6 +712,39 @@ public final class Dataset implements AutoCloseable {
   }
 
   /**
+   * Changes the type of a top-level column, as Lance's {@code alter_columns} with a data type;
+   * see {@link #castColumns}. For list types, which need their item field, use {@code
+   * castColumns}.
+   *
+   * @return the new version
+   */
+  public Dataset castColumn(String column, org.apache.arrow.vector.types.pojo.ArrowType type) throws IOException {
+    Objects.requireNonNull(type, "type");
+    return castColumns(Map.of(column, new Field(column, new org.apache.arrow.vector.types.pojo.FieldType(true, type, null),
+        null)));
+  }
+
+  /**
+   * Changes the types of top-level columns (column name to a field giving the new type and, for
+   * lists, the item field; its name and nullability are ignored: the column keeps its own). The
+   * casts Lance allows are supported: within integers, within floats, {@code utf8} and {@code
+   * large_utf8}, {@code binary} and {@code large_binary}, decimals, a timestamp, date, time or
+   * duration to another unit (or time zone), and lists of those. Each fragment gets one new data
+   * file holding just the cast columns, which get new field ids; the old values stay readable in
+   * older versions. Only the cast columns are read, one batch at a time.
+   *
+   * @return the new version
+   * @throws IllegalArgumentException for an unknown column, a cast Lance does not allow, a column
+   *     already of that type, an indexed column, or a value that does not fit the new type
+   *     (integer overflow, decimal digits); nothing is committed then
+   * @throws UnsupportedOperationException for nested paths, blob and dictionary columns
+   */
+  public Dataset castColumns(Map<String, Field> casts) throws IOException {
+    checkOpen();
+    return committed(SchemaEvolution.castColumns(this, casts));
+  }
+
+  /**
    * Rewrites small fragments and fragments with many deleted rows into fragments of the target
    * size, without the deleted rows. Commits two versions (fragment id reservation, then the
    * rewrite) unless there is nothing to do. Fails with {@link CommitConflictException} when rows
