@@ -508,6 +508,25 @@ class DatasetCommandsTest {
     fails(2, "delete", ds);
     fails(1, "merge-insert", ds, src.toString(), "--on", "nosuch");
     assertThat(apiCount(null)).isEqualTo(96);
+
+    // conditional update: only where the source's score is higher (id 1 has 0.5, id 3 has 1.5)
+    Files.writeString(src, "id,name,score\n1,higher,9.0\n3,lower,0.0\n");
+    CliRun cond = ok("merge-insert", ds, src.toString(), "--on", "id", "--when-matched-update-if",
+        "source.score > target.score", "--conflict-retries", "0");
+    assertThat(cond.out()).contains("0 inserted, 1 updated, 0 deleted");
+    assertThat(apiScan(null, s -> s.filter("id = 1 OR id = 3").columns("name")))
+        .containsExactlyInAnyOrder("name=higher", "name=name3");
+    // replace a region: delete unmatched rows with id < 10, delete matched ones, fail on a match
+    CliRun region = ok("merge-insert", ds, src.toString(), "--on", "id", "--when-matched-delete",
+        "--when-not-matched-by-source-delete-if", "id < 10");
+    assertThat(region.out()).contains("0 inserted, 0 updated, 10 deleted");
+    assertThat(apiCount(null)).isEqualTo(86);
+    Files.writeString(src, "id,name,score\n50,dup,1.0\n300,new,1.0\n");
+    assertThat(fails(1, "merge-insert", ds, src.toString(), "--on", "id", "--when-matched-fail").err())
+        .contains("whenMatchedFail");
+    assertThat(apiCount(null)).isEqualTo(86);
+    fails(2, "merge-insert", ds, src.toString(), "--on", "id", "--when-matched-delete", "--when-matched-fail");
+    fails(2, "merge-insert", ds, src.toString(), "--on", "id", "--conflict-retries", "-1");
   }
 
   // ------------------------------------------------------------------ options
