@@ -250,6 +250,7 @@ public final class MergeInsertBuilder {
   private Result attempt(Dataset ds, ArrowReader source, org.apache.arrow.vector.ipc.ArrowStreamWriter spill)
       throws IOException {
     Manifest base = ds.manifest();
+    ds.checkWritable("Merge-insert into");
     FragmentReader.refuseBlobV2Rewrite(base, "Merge-insert into " + ds.uri());
     if (base.stableRowIds()) {
       throw new UnsupportedOperationException("Merge-insert into " + ds.uri()
