@@ -36,6 +36,10 @@ import org.apache.arrow.vector.util.Text;
  * deleted from their fragments through deletion files and written, with the inserted rows, into
  * new fragments; the commit is Lance's {@code Update} transaction.
  *
+ * <p>Stable row ids: an updated row keeps the row id (and created-at version) of the target row
+ * it replaces (of the first one, in scan order, when several share its key or satisfy the
+ * condition); inserted rows get new row ids. This takes 8 more bytes per written row.
+ *
  * <p>When the commit conflicts with a concurrent change of the same fragments, the merge runs
  * again from the start on the newest version, as Lance does, up to {@link #conflictRetries} more
  * times (default 10) within {@link #retryTimeout} (default 30 s). To replay the source, the first
@@ -252,10 +256,6 @@ public final class MergeInsertBuilder {
     Manifest base = ds.manifest();
     ds.checkWritable("Merge-insert into");
     FragmentReader.refuseBlobV2Rewrite(base, "Merge-insert into " + ds.uri());
-    if (base.stableRowIds()) {
-      throw new UnsupportedOperationException("Merge-insert into " + ds.uri()
-          + ": datasets with stable row ids are not supported yet (updated rows must keep their row ids)");
-    }
     Schema schema = ds.schema();
     for (String k : keys) {
       if (base.schema().topLevel(k) == null) {
@@ -318,6 +318,10 @@ public final class MergeInsertBuilder {
     List<dev.lancelet.table.format.Fragment> fresh;
     dev.lancelet.table.expr.Expression cond = matchCond;
     Schema pairs = pairSchema;
+    // With stable row ids an updated row keeps its id (the first target row's when several share
+    // the key); inserted rows get new ids on commit.
+    RowLineage lineage = RowLineage.forWrites(ds);
+    List<UpdateOperation.Lineage> lineages = null;
     try (MappedReader rows = new MappedReader(allocator, schema) {
       @Override
       VectorSchemaRoot next() throws IOException {
@@ -331,6 +335,8 @@ public final class MergeInsertBuilder {
         int n = b.getRowCount();
         List<FieldVector> kv = keyVectors(b);
         boolean[] keep = new boolean[n];
+        long[] movedFrom = new long[n]; // for an updated row, the address of the target row it replaces
+        boolean[] updated = new boolean[n];
         List<Integer> pairSrc = new ArrayList<>();
         List<Long> pairAddr = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -361,6 +367,8 @@ public final class MergeInsertBuilder {
               }
               if (matched == Matched.UPDATE) {
                 keep[i] = true;
+                updated[i] = true;
+                movedFrom[i] = addrs[0];
                 counts[1]++;
               } else {
                 counts[2] += addrs.length;
@@ -382,6 +390,8 @@ public final class MergeInsertBuilder {
               int i = pairSrc.get(j);
               if (!keep[i]) {
                 keep[i] = true;
+                updated[i] = true;
+                movedFrom[i] = pairAddr.get(j);
                 counts[1]++;
               }
             }
@@ -392,6 +402,13 @@ public final class MergeInsertBuilder {
         for (int i = 0; i < n; i++) {
           if (keep[i]) {
             rowsOut[kept++] = i;
+            if (lineage != null) {
+              if (updated[i]) {
+                lineage.moved(movedFrom[i]);
+              } else {
+                lineage.inserted();
+              }
+            }
           }
         }
         List<FieldVector> out = new ArrayList<>();
@@ -414,6 +431,9 @@ public final class MergeInsertBuilder {
       }
     }) {
       fresh = DatasetWriter.writeFragments(rows, ds.store(), base, written);
+      if (lineage != null) {
+        lineages = lineage.split(fresh);
+      }
     } catch (IOException | RuntimeException e) {
       Dml.deleteQuietly(ds.store(), written);
       throw e;
@@ -444,7 +464,7 @@ public final class MergeInsertBuilder {
       Dml.deleteQuietly(ds.store(), written);
       throw e;
     }
-    Dataset next = Dml.commit(ds, new UpdateOperation(d, fresh), d, written);
+    Dataset next = Dml.commit(ds, new UpdateOperation(d, fresh, lineages), d, written);
     return new Result(next, counts[0], counts[1], deleted);
   }
 

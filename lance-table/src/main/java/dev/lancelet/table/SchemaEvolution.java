@@ -261,6 +261,7 @@ final class SchemaEvolution {
 
     private Fragment finish(Fragment f, LanceFileWriter w, String name) throws IOException {
       w.close();
+      written.addAll(w.blobSidecars());
       DataFile df = new DataFile(name, fieldIds, columnIndices, version.major(), version.minor(),
           store.size("data/" + name), null);
       List<DataFile> files = new ArrayList<>(f.files());
@@ -467,6 +468,10 @@ final class SchemaEvolution {
   }
 
   private static void collectIds(LanceField f, boolean all, List<Integer> out) {
+    if (FragmentReader.BLOB_V2_EXTENSION.equals(f.metadata().get("ARROW:extension:name"))) {
+      out.add(f.id()); // a blob v2 field is one column of descriptors
+      return;
+    }
     if (all || f.isLeaf()) {
       out.add(f.id());
     }
