@@ -93,7 +93,7 @@ public final class Dataset implements AutoCloseable {
 
   /** Opens the dataset at {@code uri} with options. */
   public static Dataset open(String uri, OpenOptions options) throws IOException {
-    ObjectStore store = ObjectStores.forFolder(uri);
+    ObjectStore store = ObjectStores.forFolder(uri, options.storageOptions());
     try {
       return open(store, true, options);
     } catch (IOException | RuntimeException e) {
@@ -118,6 +118,11 @@ public final class Dataset implements AutoCloseable {
     } else {
       mf = ms.readLatestValid(); // a torn newest manifest is skipped with a warning
     }
+    if (mf.manifest().hasBasePaths()) {
+      // Files may live under other base paths: read them through a store that resolves them.
+      store = new BasePathStore(store, ownsStore, mf.manifest().basePaths(), options.storageOptions());
+      ownsStore = true;
+    }
     check(mf, store);
     BufferAllocator a = options.allocator();
     boolean owns = a == null;
@@ -131,8 +136,21 @@ public final class Dataset implements AutoCloseable {
     Manifest m = mf.manifest();
     FeatureFlags.checkReadable(m.readerFeatureFlags(), "Dataset " + store.uri() + " version " + m.version());
     if (m.hasBasePaths()) {
-      throw new UnsupportedFeatureException("Dataset " + store.uri() + " version " + m.version()
-          + " keeps files under external base paths, which Lancelet does not support yet");
+      if (!(store instanceof BasePathStore bs)) {
+        throw new UnsupportedFeatureException("Dataset " + store.uri() + " version " + m.version()
+            + " keeps files under external base paths, which a dataset opened at a version without them cannot"
+            + " resolve; open that version with Dataset.open");
+      }
+      bs.addBases(m.basePaths());
+    }
+  }
+
+  /** Refuses changes of datasets with external base paths (read only in Lancelet). */
+  void checkWritable(String what) throws UnsupportedFeatureException {
+    if (manifest().hasBasePaths()) {
+      throw new UnsupportedFeatureException(what + " " + uri() + " version " + version() + ": the dataset keeps files"
+          + " under external base paths (a shallow clone or multi-base dataset), which Lancelet reads but does not"
+          + " write yet");
     }
   }
 
@@ -593,6 +611,7 @@ public final class Dataset implements AutoCloseable {
    */
   public Dataset delete(String predicate) throws IOException {
     checkOpen();
+    checkWritable("Delete from");
     return Dml.delete(this, predicate);
   }
 
@@ -614,6 +633,7 @@ public final class Dataset implements AutoCloseable {
    */
   public Dataset update(Map<String, String> set, String where) throws IOException {
     checkOpen();
+    checkWritable("Update of");
     return Dml.updateWithRetry(this, set, where);
   }
 
@@ -640,6 +660,7 @@ public final class Dataset implements AutoCloseable {
    */
   public Dataset addColumns(Schema nullColumns) throws IOException {
     checkOpen();
+    checkWritable("Adding columns to");
     return committed(SchemaEvolution.addNullColumns(this, nullColumns));
   }
 
@@ -654,6 +675,7 @@ public final class Dataset implements AutoCloseable {
    */
   public Dataset addColumns(Map<String, String> expressions) throws IOException {
     checkOpen();
+    checkWritable("Adding columns to");
     return committed(SchemaEvolution.addSqlColumns(this, expressions));
   }
 
@@ -668,6 +690,7 @@ public final class Dataset implements AutoCloseable {
   public Dataset addColumns(Schema columns, List<String> read, NewColumnsFunction fn) throws IOException {
     checkOpen();
     Objects.requireNonNull(fn, "fn");
+    checkWritable("Adding columns to");
     return committed(SchemaEvolution.addComputedColumns(this, columns, read, fn));
   }
 
@@ -680,6 +703,7 @@ public final class Dataset implements AutoCloseable {
    */
   public Dataset addColumns(ArrowReader stream) throws IOException {
     checkOpen();
+    checkWritable("Adding columns to");
     return committed(SchemaEvolution.addStreamColumns(this, stream));
   }
 
@@ -692,12 +716,14 @@ public final class Dataset implements AutoCloseable {
    */
   public Dataset dropColumns(String... columns) throws IOException {
     checkOpen();
+    checkWritable("Dropping columns of");
     return committed(SchemaEvolution.dropColumns(this, List.of(columns)));
   }
 
   /** Renames a column (a top-level name or a dotted path into a struct); metadata only. */
   public Dataset renameColumn(String column, String newName) throws IOException {
     checkOpen();
+    checkWritable("Renaming a column of");
     return committed(SchemaEvolution.renameColumn(this, column, newName));
   }
 
@@ -708,7 +734,42 @@ public final class Dataset implements AutoCloseable {
    */
   public Dataset setNullable(String column, boolean nullable) throws IOException {
     checkOpen();
+    checkWritable("Changing a column of");
     return committed(SchemaEvolution.setNullable(this, column, nullable));
+  }
+
+  /**
+   * Changes the type of a top-level column, as Lance's {@code alter_columns} with a data type;
+   * see {@link #castColumns}. For list types, which need their item field, use {@code
+   * castColumns}.
+   *
+   * @return the new version
+   */
+  public Dataset castColumn(String column, org.apache.arrow.vector.types.pojo.ArrowType type) throws IOException {
+    Objects.requireNonNull(type, "type");
+    return castColumns(Map.of(column, new Field(column, new org.apache.arrow.vector.types.pojo.FieldType(true, type, null),
+        null)));
+  }
+
+  /**
+   * Changes the types of top-level columns (column name to a field giving the new type and, for
+   * lists, the item field; its name and nullability are ignored: the column keeps its own). The
+   * casts Lance allows are supported: within integers, within floats, {@code utf8} and {@code
+   * large_utf8}, {@code binary} and {@code large_binary}, decimals, a timestamp, date, time or
+   * duration to another unit (or time zone), and lists of those. Each fragment gets one new data
+   * file holding just the cast columns, which get new field ids; the old values stay readable in
+   * older versions. Only the cast columns are read, one batch at a time.
+   *
+   * @return the new version
+   * @throws IllegalArgumentException for an unknown column, a cast Lance does not allow, a column
+   *     already of that type, an indexed column, or a value that does not fit the new type
+   *     (integer overflow, decimal digits); nothing is committed then
+   * @throws UnsupportedOperationException for nested paths, blob and dictionary columns
+   */
+  public Dataset castColumns(Map<String, Field> casts) throws IOException {
+    checkOpen();
+    checkWritable("Changing column types of");
+    return committed(SchemaEvolution.castColumns(this, casts));
   }
 
   /**
@@ -729,6 +790,7 @@ public final class Dataset implements AutoCloseable {
    */
   public CompactionReport compact(CompactionOptions options) throws IOException {
     checkOpen();
+    checkWritable("Compacting");
     return Compaction.compact(this, options);
   }
 
@@ -764,7 +826,12 @@ public final class Dataset implements AutoCloseable {
    */
   public Dataset restore(long version) throws IOException {
     checkOpen();
+    checkWritable("Restoring");
     ManifestFile old = manifests.read(version);
+    if (old.manifest().hasBasePaths()) {
+      throw new UnsupportedFeatureException("Restoring " + uri() + " version " + version + ": it keeps files under"
+          + " external base paths, which Lancelet reads but does not write yet");
+    }
     check(old, res.store);
     return committed(new dev.lancelet.table.commit.Committer(res.store, WriteOptions.DEFAULT_COMMIT_RETRIES)
         .commit(new dev.lancelet.table.commit.RestoreOperation(old), version()));

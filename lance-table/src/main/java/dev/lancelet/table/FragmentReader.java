@@ -229,12 +229,8 @@ final class FragmentReader implements AutoCloseable {
       throw new UnsupportedFeatureException(where() + ": data file " + df.path()
           + " is a legacy (format 0.1/0.2) file, which Lancelet does not read");
     }
-    if (df.baseId() != null) {
-      throw new UnsupportedFeatureException(where() + ": data file " + df.path() + " lives under base path "
-          + df.baseId() + "; external base paths are not supported yet");
-    }
     // Every answer is checked for its length: a store answering short gives an EOFException naming the file.
-    r = LanceFileReader.open(ReadableObject.checkingLengths(store.open(df.datasetPath())), allocator);
+    r = LanceFileReader.open(ReadableObject.checkingLengths(store.open(BasePathStore.dataFilePath(store, df))), allocator);
     readers.put(k, r);
     if (r.numRows() != fragment.physicalRows()) {
       throw new CorruptManifestException(store.uri() + "/" + df.datasetPath(), "has " + r.numRows()
@@ -307,11 +303,7 @@ final class FragmentReader implements AutoCloseable {
     if (d == null) {
       return DeletionVector.empty();
     }
-    if (d.baseId() != null) {
-      throw new UnsupportedFeatureException("Deletion file of fragment " + fragment.id() + " lives under base path "
-          + d.baseId() + "; external base paths are not supported yet");
-    }
-    String path = d.path(fragment.id());
+    String path = BasePathStore.deletionFilePath(store, d, fragment.id());
     return DeletionVector.decode(store.readAll(path), d.type(), store.uri() + "/" + path, fragment.physicalRows());
   }
 
@@ -531,6 +523,10 @@ final class FragmentReader implements AutoCloseable {
       return out;
     }
     DataFile df = fragment.files().get(fileOf[0]);
+    if (df.baseId() != null) {
+      throw new UnsupportedFeatureException(where() + ": blob values of data file " + df.path()
+          + " under base path " + df.baseId() + " are not supported yet");
+    }
     LanceFileReader r = reader(fileOf[0]);
     String path = df.datasetPath();
     BlobStore sidecars = BlobStore.of(new PrefixedStore(store, "data/"));

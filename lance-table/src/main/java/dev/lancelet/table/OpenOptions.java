@@ -11,11 +11,13 @@ public final class OpenOptions {
   private final long version;
   private final String tag;
   private final BufferAllocator allocator;
+  private final java.util.Map<String, String> storageOptions;
 
   private OpenOptions(Builder b) {
     this.version = b.version;
     this.tag = b.tag;
     this.allocator = b.allocator;
+    this.storageOptions = java.util.Map.copyOf(b.storageOptions);
   }
 
   /** A builder: latest version, private allocator. */
@@ -43,6 +45,14 @@ public final class OpenOptions {
     return allocator;
   }
 
+  /**
+   * Object store options (Lance's {@code storage_options} keys): for the dataset's own location
+   * when opened by URI, and for external base paths of the same scheme.
+   */
+  public java.util.Map<String, String> storageOptions() {
+    return storageOptions;
+  }
+
   @Override
   public String toString() {
     return "OpenOptions{version=" + (version < 0 ? "latest" : version) + (tag == null ? "" : ", tag=" + tag) + "}";
@@ -53,6 +63,7 @@ public final class OpenOptions {
     private long version = -1;
     private String tag;
     private BufferAllocator allocator;
+    private java.util.Map<String, String> storageOptions = java.util.Map.of();
 
     private Builder() {}
 
@@ -77,6 +88,12 @@ public final class OpenOptions {
      */
     public Builder allocator(BufferAllocator allocator) {
       this.allocator = allocator;
+      return this;
+    }
+
+    /** Object store options; see {@link OpenOptions#storageOptions()}. Default: none. */
+    public Builder storageOptions(java.util.Map<String, String> options) {
+      this.storageOptions = java.util.Objects.requireNonNull(options, "options");
       return this;
     }
 
