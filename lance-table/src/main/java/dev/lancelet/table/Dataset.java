@@ -785,8 +785,7 @@ public final class Dataset implements AutoCloseable {
    * written dictionary-encoded again.
    *
    * @throws UnsupportedOperationException for nested dictionary columns, dictionary columns with
-   *     8- or 16-bit indices or non-string values, blob v2 columns, and indices without a fragment
-   *     bitmap
+   *     non-string values, blob v2 columns, and indices without a fragment bitmap
    */
   public CompactionReport compact(CompactionOptions options) throws IOException {
     checkOpen();
