@@ -48,24 +48,30 @@ public final class Dataset implements AutoCloseable {
     final boolean ownsStore;
     final BufferAllocator allocator;
     final boolean ownsAllocator;
+    final DataFileCache files;
     final AtomicInteger refs = new AtomicInteger(1);
 
-    Resources(ObjectStore store, boolean ownsStore, BufferAllocator allocator, boolean ownsAllocator) {
+    Resources(ObjectStore store, boolean ownsStore, BufferAllocator allocator, boolean ownsAllocator, int fileCacheSize) {
       this.store = store;
       this.ownsStore = ownsStore;
       this.allocator = allocator;
       this.ownsAllocator = ownsAllocator;
+      this.files = new DataFileCache(store, allocator, fileCacheSize);
     }
 
     void release() throws IOException {
       if (refs.decrementAndGet() == 0) {
         try {
-          if (ownsStore) {
-            store.close();
-          }
+          files.close();
         } finally {
-          if (ownsAllocator) {
-            allocator.close();
+          try {
+            if (ownsStore) {
+              store.close();
+            }
+          } finally {
+            if (ownsAllocator) {
+              allocator.close();
+            }
           }
         }
       }
@@ -124,7 +130,7 @@ public final class Dataset implements AutoCloseable {
     if (owns) {
       a = new RootAllocator();
     }
-    return new Dataset(new Resources(store, ownsStore, a, owns), mf);
+    return new Dataset(new Resources(store, ownsStore, a, owns, options.fileCacheSize()), mf);
   }
 
   private static void check(ManifestFile mf, ObjectStore store) throws IOException {
@@ -175,6 +181,11 @@ public final class Dataset implements AutoCloseable {
   /** The store holding the dataset. */
   public ObjectStore store() {
     return res.store;
+  }
+
+  /** Open data files shared by this dataset's reads (and its checkouts'). */
+  DataFileCache files() {
+    return res.files;
   }
 
   /** The allocator batches come from. */
@@ -466,7 +477,7 @@ public final class Dataset implements AutoCloseable {
       for (int j = 0; j < offs.length; j++) {
         offs[j] = addresses[idx.get(j)] & 0xFFFF_FFFFL;
       }
-      try (FragmentReader r = new FragmentReader(res.store, res.allocator, current.manifest(), f, fields, false, false)) {
+      try (FragmentReader r = new FragmentReader(res.store, res.allocator, current.manifest(), f, fields, false, false, res.files)) {
         if (check && f.deletionFile() != null) {
           DeletionVector dv = r.deletions();
           for (long o : offs) {
@@ -523,7 +534,7 @@ public final class Dataset implements AutoCloseable {
           partOf[idx.get(j)] = parts.size();
           rowIn[idx.get(j)] = j;
         }
-        try (FragmentReader r = new FragmentReader(res.store, res.allocator, current.manifest(), f, fields, false, false)) {
+        try (FragmentReader r = new FragmentReader(res.store, res.allocator, current.manifest(), f, fields, false, false, res.files)) {
           if (check && f.deletionFile() != null) {
             DeletionVector dv = r.deletions();
             for (long o : offs) {
