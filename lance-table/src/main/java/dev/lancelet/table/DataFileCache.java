@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
@@ -194,14 +193,5 @@ final class DataFileCache implements AutoCloseable {
   /** For tests: whether {@code path} is cached now. */
   synchronized boolean contains(String path) {
     return entries.containsKey(path);
-  }
-
-  /** For tests: cached paths, least recently used first. */
-  synchronized List<String> paths() {
-    List<String> out = new ArrayList<>();
-    for (Map.Entry<String, Entry> e : entries.entrySet()) {
-      out.add(e.getKey());
-    }
-    return out;
   }
 }

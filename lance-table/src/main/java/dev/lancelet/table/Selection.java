@@ -13,28 +13,26 @@ import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
+import org.apache.arrow.vector.types.pojo.Field;
 
 /**
- * Row selection tuned for filter results, dense or scattered. The kept rows are cut into runs of
- * consecutive rows once; then fixed-width vectors, strings and binaries (32-bit offsets) and
- * fixed-size lists of fixed-width values (embeddings) copy their values run by run straight
- * between buffers, with validity bits set in bulk when the source has no nulls. Other types
- * (bits, large strings, nested types) are copied row by row or through {@link Batches#gather}.
+ * Fast row copies for filter results (dense or scattered) and takes. The wanted rows are cut into
+ * runs of consecutive rows of one source once; then fixed-width vectors, strings and binaries
+ * (32-bit offsets) and fixed-size lists of fixed-width values (embeddings) copy their values run
+ * by run straight between buffers, with validity bits set in bulk when the sources have no nulls.
+ * Other types (bits, large strings, nested types) go row by row or through {@link Batches#gather}.
  */
 final class Selection {
   private Selection() {}
 
-  /** The kept rows, and the same as runs of consecutive rows. */
-  private record Rows(int[] rows, int n, int[] runStart, int[] runLen, int runs) {
-    static Rows of(BitSet keep) {
+  /** Output rows as runs: run {@code r} is rows {@code [start, start + len)} of source {@code part}. */
+  private record Runs(int n, int[] part, int[] start, int[] len, int count) {
+    static Runs of(BitSet keep) {
       int n = keep.cardinality();
-      int[] rows = new int[n];
       int[] starts = new int[n];
       int[] lens = new int[n];
-      int k = 0;
       int runs = 0;
       for (int i = keep.nextSetBit(0); i >= 0; i = keep.nextSetBit(i + 1)) {
-        rows[k++] = i;
         if (runs > 0 && starts[runs - 1] + lens[runs - 1] == i) {
           lens[runs - 1]++;
         } else {
@@ -43,7 +41,37 @@ final class Selection {
           runs++;
         }
       }
-      return new Rows(rows, n, starts, lens, runs);
+      return new Runs(n, new int[n], starts, lens, runs);
+    }
+
+    static Runs of(int[] parts, int[] rows, int n) {
+      int[] ps = new int[n];
+      int[] starts = new int[n];
+      int[] lens = new int[n];
+      int runs = 0;
+      for (int i = 0; i < n; i++) {
+        if (runs > 0 && ps[runs - 1] == parts[i] && starts[runs - 1] + lens[runs - 1] == rows[i]) {
+          lens[runs - 1]++;
+        } else {
+          ps[runs] = parts[i];
+          starts[runs] = rows[i];
+          lens[runs] = 1;
+          runs++;
+        }
+      }
+      return new Runs(n, ps, starts, lens, runs);
+    }
+
+    /** Every output row's source row (for row-by-row fallbacks). */
+    int[] rows() {
+      int[] out = new int[n];
+      int i = 0;
+      for (int r = 0; r < count; r++) {
+        for (int j = 0; j < len[r]; j++) {
+          out[i++] = start[r] + j;
+        }
+      }
+      return out;
     }
   }
 
@@ -53,17 +81,15 @@ final class Selection {
     if (n == in.getRowCount()) {
       return in;
     }
-    Rows rows = Rows.of(keep);
+    Runs runs = Runs.of(keep);
     List<FieldVector> out = new ArrayList<>();
     try {
       for (FieldVector v : in.getFieldVectors()) {
-        FieldVector o = v.getField().createVector(allocator);
-        out.add(o);
-        if (!selectFast(v, o, rows)) {
-          out.remove(out.size() - 1);
-          o.close();
-          out.add(selectSlow(v, rows, allocator));
+        FieldVector o = copy(v.getField(), List.of(v), runs, allocator);
+        if (o == null) {
+          o = selectSlow(v, runs, allocator);
         }
+        out.add(o);
       }
       VectorSchemaRoot r = new VectorSchemaRoot(in.getSchema().getFields(), out, n);
       out = null;
@@ -74,8 +100,17 @@ final class Selection {
     }
   }
 
-  private static FieldVector selectSlow(FieldVector v, Rows rows, BufferAllocator allocator) {
-    int n = rows.n();
+  /**
+   * A new vector of {@code f} whose row {@code i} is row {@code rows[i]} of {@code
+   * sources.get(parts[i])}, or null when the type has no fast path here.
+   */
+  static FieldVector gather(Field f, List<FieldVector> sources, int[] parts, int[] rows, int n, BufferAllocator allocator) {
+    return copy(f, sources, Runs.of(parts, rows, n), allocator);
+  }
+
+  private static FieldVector selectSlow(FieldVector v, Runs runs, BufferAllocator allocator) {
+    int n = runs.n();
+    int[] rows = runs.rows();
     if (v.getField().getChildren().isEmpty()
         && (v instanceof BaseFixedWidthVector || v instanceof org.apache.arrow.vector.BaseLargeVariableWidthVector)) {
       FieldVector o = v.getField().createVector(allocator);
@@ -83,7 +118,7 @@ final class Selection {
         o.setInitialCapacity(n);
         o.allocateNew();
         for (int i = 0; i < n; i++) {
-          o.copyFromSafe(rows.rows()[i], i, v);
+          o.copyFromSafe(rows[i], i, v);
         }
         o.setValueCount(n);
         return o;
@@ -92,93 +127,168 @@ final class Selection {
         throw e;
       }
     }
-    return Batches.gather(v.getField(), List.of(v), new int[n], rows.rows(), n, allocator);
+    return Batches.gatherBySlices(v.getField(), List.of(v), new int[n], rows, n, allocator);
   }
 
-  /** Fills {@code o} (fresh, same field as {@code v}) with the kept rows; false when the type has no fast path. */
-  private static boolean selectFast(FieldVector v, FieldVector o, Rows rows) {
-    if (!v.getField().getChildren().isEmpty() && !(v instanceof FixedSizeListVector)) {
-      return false;
+  private static boolean fastFixed(FieldVector v) {
+    return v instanceof BaseFixedWidthVector && !(v instanceof BitVector) && v.getField().getChildren().isEmpty();
+  }
+
+  /** The runs copied from {@code sources} (all of the same type as {@code f}) into a new vector, or null. */
+  private static FieldVector copy(Field f, List<FieldVector> sources, Runs runs, BufferAllocator allocator) {
+    if (sources.isEmpty()) {
+      return null;
     }
-    int n = rows.n();
-    if (v instanceof BaseFixedWidthVector src && !(v instanceof BitVector)) {
-      BaseFixedWidthVector dst = (BaseFixedWidthVector) o;
-      dst.allocateNew(n);
-      copyValues(src.getDataBuffer(), dst.getDataBuffer(), src.getTypeWidth(), rows);
-      copyValidity(src.getValidityBuffer(), src.getNullCount() == 0, dst.getValidityBuffer(), 1, rows);
-      dst.setValueCount(n);
-      return true;
-    }
-    if (v instanceof BaseVariableWidthVector src) {
-      BaseVariableWidthVector dst = (BaseVariableWidthVector) o;
-      ArrowBuf so = src.getOffsetBuffer();
-      long total = 0;
-      for (int r = 0; r < rows.runs(); r++) {
-        int s = rows.runStart()[r];
-        total += so.getInt(4L * (s + rows.runLen()[r])) - so.getInt(4L * s);
+    FieldVector first = sources.get(0);
+    for (FieldVector s : sources) {
+      if (s.getClass() != first.getClass()) {
+        return null;
       }
-      dst.allocateNew(Math.max(total, 1), n);
-      ArrowBuf dOff = dst.getOffsetBuffer();
-      long sData = src.getDataBuffer().memoryAddress();
-      long dData = dst.getDataBuffer().memoryAddress();
-      int at = 0;
-      int i = 0;
-      dOff.setInt(0, 0);
-      for (int r = 0; r < rows.runs(); r++) {
-        int s = rows.runStart()[r];
-        int len = rows.runLen()[r];
-        int from = so.getInt(4L * s);
-        int to = so.getInt(4L * (s + len));
-        MemoryUtil.copyMemory(sData + from, dData + at, to - from);
-        for (int j = 1; j <= len; j++) {
-          dOff.setInt(4L * (i + j), at + so.getInt(4L * (s + j)) - from);
+    }
+    int n = runs.n();
+    if (fastFixed(first)) {
+      BaseFixedWidthVector dst = (BaseFixedWidthVector) f.createVector(allocator);
+      try {
+        if (dst.getClass() != first.getClass()) {
+          dst.close();
+          return null;
         }
-        at += to - from;
-        i += len;
+        dst.allocateNew(n);
+        int width = ((BaseFixedWidthVector) first).getTypeWidth();
+        ArrowBuf[] data = new ArrowBuf[sources.size()];
+        ArrowBuf[] validity = new ArrowBuf[sources.size()];
+        for (int p = 0; p < data.length; p++) {
+          data[p] = sources.get(p).getDataBuffer();
+          validity[p] = sources.get(p).getValidityBuffer();
+        }
+        copyValues(data, dst.getDataBuffer(), width, runs);
+        copyValidity(validity, allValid(sources), dst.getValidityBuffer(), 1, runs);
+        dst.setValueCount(n);
+        return dst;
+      } catch (RuntimeException e) {
+        dst.close();
+        throw e;
       }
-      copyValidity(src.getValidityBuffer(), src.getNullCount() == 0, dst.getValidityBuffer(), 1, rows);
-      dst.setLastSet(n - 1);
-      dst.setValueCount(n);
-      return true;
     }
-    if (v instanceof FixedSizeListVector src && src.getDataVector() instanceof BaseFixedWidthVector child
-        && !(child instanceof BitVector) && child.getField().getChildren().isEmpty()) {
-      FixedSizeListVector dst = (FixedSizeListVector) o;
-      int size = src.getListSize();
-      dst.setInitialCapacity(n);
-      dst.allocateNew();
-      BaseFixedWidthVector dchild = (BaseFixedWidthVector) dst.getDataVector();
-      if (dst.getValueCapacity() < n || dchild.getValueCapacity() < (long) n * size) {
+    if (first instanceof BaseVariableWidthVector && f.getChildren().isEmpty()) {
+      BaseVariableWidthVector dst = (BaseVariableWidthVector) f.createVector(allocator);
+      try {
+        if (dst.getClass() != first.getClass()) {
+          dst.close();
+          return null;
+        }
+        long total = 0;
+        for (int r = 0; r < runs.count(); r++) {
+          ArrowBuf so = sources.get(runs.part()[r]).getOffsetBuffer();
+          int s = runs.start()[r];
+          total += so.getInt(4L * (s + runs.len()[r])) - so.getInt(4L * s);
+        }
+        if (total > Integer.MAX_VALUE) {
+          dst.close();
+          return null;
+        }
+        dst.allocateNew(Math.max(total, 1), n);
+        ArrowBuf dOff = dst.getOffsetBuffer();
+        long dData = dst.getDataBuffer().memoryAddress();
+        int at = 0;
+        int i = 0;
+        dOff.setInt(0, 0);
+        for (int r = 0; r < runs.count(); r++) {
+          FieldVector src = sources.get(runs.part()[r]);
+          ArrowBuf so = src.getOffsetBuffer();
+          int s = runs.start()[r];
+          int len = runs.len()[r];
+          int from = so.getInt(4L * s);
+          int to = so.getInt(4L * (s + len));
+          MemoryUtil.copyMemory(src.getDataBuffer().memoryAddress() + from, dData + at, to - from);
+          for (int j = 1; j <= len; j++) {
+            dOff.setInt(4L * (i + j), at + so.getInt(4L * (s + j)) - from);
+          }
+          at += to - from;
+          i += len;
+        }
+        ArrowBuf[] validity = new ArrowBuf[sources.size()];
+        for (int p = 0; p < validity.length; p++) {
+          validity[p] = sources.get(p).getValidityBuffer();
+        }
+        copyValidity(validity, allValid(sources), dst.getValidityBuffer(), 1, runs);
+        dst.setLastSet(n - 1);
+        dst.setValueCount(n);
+        return dst;
+      } catch (RuntimeException e) {
+        dst.close();
+        throw e;
+      }
+    }
+    if (first instanceof FixedSizeListVector fsl && fastFixed(fsl.getDataVector())) {
+      List<FieldVector> children = new ArrayList<>();
+      for (FieldVector s : sources) {
+        children.add(((FixedSizeListVector) s).getDataVector());
+        if (((FixedSizeListVector) s).getListSize() != fsl.getListSize()
+            || children.get(children.size() - 1).getClass() != fsl.getDataVector().getClass()) {
+          return null;
+        }
+      }
+      FixedSizeListVector dst = (FixedSizeListVector) f.createVector(allocator);
+      try {
+        int size = fsl.getListSize();
+        dst.setInitialCapacity(n);
+        dst.allocateNew();
+        FieldVector dchild = dst.getDataVector();
+        if (dst.getValueCapacity() < n || dchild.getValueCapacity() < (long) n * size
+            || dchild.getClass() != fsl.getDataVector().getClass()) {
+          dst.close();
+          return null;
+        }
+        ArrowBuf[] data = new ArrowBuf[sources.size()];
+        ArrowBuf[] validity = new ArrowBuf[sources.size()];
+        ArrowBuf[] childValidity = new ArrowBuf[sources.size()];
+        for (int p = 0; p < data.length; p++) {
+          data[p] = children.get(p).getDataBuffer();
+          validity[p] = sources.get(p).getValidityBuffer();
+          childValidity[p] = children.get(p).getValidityBuffer();
+        }
+        long width = (long) ((BaseFixedWidthVector) fsl.getDataVector()).getTypeWidth() * size;
+        copyValues(data, dchild.getDataBuffer(), width, runs);
+        copyValidity(validity, allValid(sources), dst.getValidityBuffer(), 1, runs);
+        copyValidity(childValidity, allValid(children), dchild.getValidityBuffer(), size, runs);
+        dchild.setValueCount(n * size);
+        dst.setValueCount(n);
+        return dst;
+      } catch (RuntimeException e) {
+        dst.close();
+        throw e;
+      }
+    }
+    return null;
+  }
+
+  private static boolean allValid(List<FieldVector> vs) {
+    for (FieldVector v : vs) {
+      if (v.getNullCount() != 0) {
         return false;
       }
-      copyValues(child.getDataBuffer(), dchild.getDataBuffer(), child.getTypeWidth() * size, rows);
-      copyValidity(src.getValidityBuffer(), src.getNullCount() == 0, dst.getValidityBuffer(), 1, rows);
-      copyValidity(child.getValidityBuffer(), child.getNullCount() == 0, dchild.getValidityBuffer(), size, rows);
-      dchild.setValueCount(n * size);
-      dst.setValueCount(n);
-      return true;
     }
-    return false;
+    return true;
   }
 
-  /** Copies the kept rows' values of {@code width} bytes each, run by run. */
-  private static void copyValues(ArrowBuf src, ArrowBuf dst, long width, Rows rows) {
-    long s = src.memoryAddress();
+  /** Copies the runs' values of {@code width} bytes each. */
+  private static void copyValues(ArrowBuf[] src, ArrowBuf dst, long width, Runs runs) {
     long d = dst.memoryAddress();
     long at = 0;
-    for (int r = 0; r < rows.runs(); r++) {
-      long bytes = rows.runLen()[r] * width;
-      MemoryUtil.copyMemory(s + rows.runStart()[r] * width, d + at, bytes);
+    for (int r = 0; r < runs.count(); r++) {
+      long bytes = runs.len()[r] * width;
+      MemoryUtil.copyMemory(src[runs.part()[r]].memoryAddress() + runs.start()[r] * width, d + at, bytes);
       at += bytes;
     }
   }
 
   /**
-   * Sets the validity bits of the kept rows, {@code per} bits per row (list items): all of them
-   * when the source has no nulls, else copied bit by bit. {@code dst} starts zeroed.
+   * Sets the validity bits of the output rows, {@code per} bits per row (list items): all of them
+   * when the sources have no nulls, else copied bit by bit. {@code dst} starts zeroed.
    */
-  private static void copyValidity(ArrowBuf src, boolean allValid, ArrowBuf dst, int per, Rows rows) {
-    long bits = (long) rows.n() * per;
+  private static void copyValidity(ArrowBuf[] src, boolean allValid, ArrowBuf dst, int per, Runs runs) {
+    long bits = (long) runs.n() * per;
     if (allValid) {
       long full = bits >>> 3;
       dst.setOne(0, full);
@@ -188,11 +298,12 @@ final class Selection {
       return;
     }
     long i = 0;
-    for (int r = 0; r < rows.runs(); r++) {
-      long from = (long) rows.runStart()[r] * per;
-      long to = from + (long) rows.runLen()[r] * per;
+    for (int r = 0; r < runs.count(); r++) {
+      ArrowBuf s = src[runs.part()[r]];
+      long from = (long) runs.start()[r] * per;
+      long to = from + (long) runs.len()[r] * per;
       for (long b = from; b < to; b++, i++) {
-        if (BitVectorHelper.get(src, (int) b) != 0) {
+        if (BitVectorHelper.get(s, (int) b) != 0) {
           BitVectorHelper.setBit(dst, i);
         }
       }

@@ -201,11 +201,22 @@ class DataFileCacheTest {
       takeAndCheck(ds, oneRowPerFragment(1));
       assertThat(ds.files().size()).isEqualTo(3);
       assertThat(store.openData.get()).isEqualTo(3);
-      // The last three fragments' files are the cached ones: taking from them opens nothing.
+      // Taking from the fragments whose files are cached opens nothing; from another opens one.
+      List<Long> cachedRows = new ArrayList<>();
+      long uncachedRow = -1;
+      for (int f = 0; f < FRAGMENTS; f++) {
+        long row = (long) f * ROWS_PER_FRAGMENT + 9;
+        if (ds.files().contains(ds.fragments().get(f).files().get(0).datasetPath())) {
+          cachedRows.add(row);
+        } else {
+          uncachedRow = row;
+        }
+      }
+      assertThat(cachedRows).hasSize(3);
       int before = store.opened.get();
-      takeAndCheck(ds, new long[] {7 * ROWS_PER_FRAGMENT, 8 * ROWS_PER_FRAGMENT + 9, 9 * ROWS_PER_FRAGMENT + 199});
+      takeAndCheck(ds, cachedRows.stream().mapToLong(Long::longValue).toArray());
       assertThat(store.opened.get()).isEqualTo(before);
-      takeAndCheck(ds, new long[] {0});
+      takeAndCheck(ds, new long[] {uncachedRow});
       assertThat(store.opened.get()).isEqualTo(before + 1);
       assertThat(ds.files().size()).isEqualTo(3);
     }

@@ -18,9 +18,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Selection#select} (the fast run-by-run copies used by filtered scans) against {@link
- * Batches#gather} (the generic slice-and-append path) on every catalog type, with and without
- * nulls, for sparse, half, dense and run-shaped selections.
+ * {@link Selection#select} and {@link Batches#gather} (the fast run-by-run copies used by filtered
+ * scans and takes) against {@link Batches#gatherBySlices} (the generic slice-and-append path) on
+ * every catalog type, with and without nulls, for sparse, half, dense and run-shaped selections,
+ * and for takes from several sources in any order with repeats.
  */
 class SelectionTest {
   static final int ROWS = 700;
@@ -67,7 +68,7 @@ class SelectionTest {
     int[] rows = keep.stream().toArray();
     List<FieldVector> out = new ArrayList<>();
     for (FieldVector v : in.getFieldVectors()) {
-      out.add(Batches.gather(v.getField(), List.of(v), new int[n], rows, n, allocator));
+      out.add(Batches.gatherBySlices(v.getField(), List.of(v), new int[n], rows, n, allocator));
     }
     return new VectorSchemaRoot(in.getSchema().getFields(), out, n);
   }
@@ -94,6 +95,48 @@ class SelectionTest {
               VectorSchemaRoot got = Selection.select(again.root(), keep, allocator)) {
             assertThat(got.getRowCount()).as(ctx).isEqualTo(keep.cardinality());
             ArrowAssert.assertRootsEqual(want, got, ctx);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void gatherFromSeveralSourcesMatchesSlices() {
+    long seed = new Random().nextLong();
+    List<Field> fields = new ArrayList<>();
+    for (TypeCatalog.Entry e : TypeCatalog.all()) {
+      if (!hasDictionary(e.field()) && !Batches.hasLargeList(e.field())) {
+        fields.add(e.field());
+      }
+    }
+    Schema schema = new Schema(fields);
+    Random r = new Random(seed);
+    try (BufferAllocator allocator = new RootAllocator()) {
+      for (RandomData.Nulls nulls : new RandomData.Nulls[] {RandomData.Nulls.NONE, RandomData.Nulls.RANDOM_10}) {
+        RandomData.Builder b = RandomData.builder(seed + nulls.ordinal()).rows(ROWS / 3).batches(3).nulls(nulls);
+        try (RandomData.Batches in = b.build(schema, allocator)) {
+          int n = 400;
+          int[] parts = new int[n];
+          int[] rows = new int[n];
+          for (int i = 0; i < n; i++) {
+            parts[i] = r.nextInt(3);
+            // runs of neighbours, jumps and repeats
+            rows[i] = i > 0 && parts[i] == parts[i - 1] && r.nextBoolean() && rows[i - 1] + 1 < ROWS / 3
+                ? rows[i - 1] + (r.nextInt(4) == 0 ? 0 : 1) : r.nextInt(ROWS / 3);
+          }
+          for (int c = 0; c < fields.size(); c++) {
+            List<FieldVector> sources = new ArrayList<>();
+            for (VectorSchemaRoot root : in.roots()) {
+              sources.add(root.getVector(c));
+            }
+            Field f = fields.get(c);
+            try (FieldVector want = Batches.gatherBySlices(f, sources, parts, rows, n, allocator);
+                FieldVector got = Batches.gather(f, sources, parts, rows, n, allocator);
+                VectorSchemaRoot w = VectorSchemaRoot.of(want);
+                VectorSchemaRoot g = VectorSchemaRoot.of(got)) {
+              ArrowAssert.assertRootsEqual(w, g, b.describe() + " column " + f.getName());
+            }
           }
         }
       }
