@@ -13,6 +13,7 @@ import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
+import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 import org.apache.arrow.vector.types.pojo.Field;
 
 /**
@@ -153,7 +154,6 @@ final class Selection {
           dst.close();
           return null;
         }
-        dst.allocateNew(n);
         int width = ((BaseFixedWidthVector) first).getTypeWidth();
         ArrowBuf[] data = new ArrowBuf[sources.size()];
         ArrowBuf[] validity = new ArrowBuf[sources.size()];
@@ -161,9 +161,7 @@ final class Selection {
           data[p] = sources.get(p).getDataBuffer();
           validity[p] = sources.get(p).getValidityBuffer();
         }
-        copyValues(data, dst.getDataBuffer(), width, runs);
-        copyValidity(validity, allValid(sources), dst.getValidityBuffer(), 1, runs);
-        dst.setValueCount(n);
+        fill(dst, allocator, data, validity, allValid(sources), width, 1, runs);
         return dst;
       } catch (RuntimeException e) {
         dst.close();
@@ -232,11 +230,8 @@ final class Selection {
       FixedSizeListVector dst = (FixedSizeListVector) f.createVector(allocator);
       try {
         int size = fsl.getListSize();
-        dst.setInitialCapacity(n);
-        dst.allocateNew();
         FieldVector dchild = dst.getDataVector();
-        if (dst.getValueCapacity() < n || dchild.getValueCapacity() < (long) n * size
-            || dchild.getClass() != fsl.getDataVector().getClass()) {
+        if (dchild == null || dchild.getClass() != fsl.getDataVector().getClass()) {
           dst.close();
           return null;
         }
@@ -248,12 +243,12 @@ final class Selection {
           validity[p] = sources.get(p).getValidityBuffer();
           childValidity[p] = children.get(p).getValidityBuffer();
         }
-        long width = (long) ((BaseFixedWidthVector) fsl.getDataVector()).getTypeWidth() * size;
-        copyValues(data, dchild.getDataBuffer(), width, runs);
-        copyValidity(validity, allValid(sources), dst.getValidityBuffer(), 1, runs);
-        copyValidity(childValidity, allValid(children), dchild.getValidityBuffer(), size, runs);
-        dchild.setValueCount(n * size);
-        dst.setValueCount(n);
+        int width = ((BaseFixedWidthVector) fsl.getDataVector()).getTypeWidth();
+        fill(dchild, allocator, data, childValidity, allValid(children), width, size, runs);
+        try (ArrowBuf bits = validityFor(allocator, n)) {
+          int nulls = copyValidity(validity, allValid(sources), bits, 1, runs);
+          dst.loadFieldBuffers(new ArrowFieldNode(n, nulls), List.of(bits));
+        }
         return dst;
       } catch (RuntimeException e) {
         dst.close();
@@ -272,6 +267,27 @@ final class Selection {
     return true;
   }
 
+  /**
+   * Loads into fresh fixed-width vector {@code dst} the runs' values ({@code per} values of {@code
+   * width} bytes per row) and validity, into buffers that are written once (not zeroed first).
+   */
+  private static void fill(FieldVector dst, BufferAllocator allocator, ArrowBuf[] data, ArrowBuf[] validity,
+      boolean allValid, int width, int per, Runs runs) {
+    long values = (long) runs.n() * per;
+    try (ArrowBuf bits = validityFor(allocator, values); ArrowBuf bytes = allocator.buffer(Math.max(1, values * width))) {
+      copyValues(data, bytes, (long) width * per, runs);
+      int nulls = copyValidity(validity, allValid, bits, per, runs);
+      dst.loadFieldBuffers(new ArrowFieldNode(values, nulls), List.of(bits, bytes));
+    }
+  }
+
+  /** A zeroed validity buffer for {@code values} bits. */
+  private static ArrowBuf validityFor(BufferAllocator allocator, long values) {
+    ArrowBuf b = allocator.buffer(Math.max(1, (values + 7) >>> 3));
+    b.setZero(0, b.capacity());
+    return b;
+  }
+
   /** Copies the runs' values of {@code width} bytes each. */
   private static void copyValues(ArrowBuf[] src, ArrowBuf dst, long width, Runs runs) {
     long d = dst.memoryAddress();
@@ -287,7 +303,7 @@ final class Selection {
    * Sets the validity bits of the output rows, {@code per} bits per row (list items): all of them
    * when the sources have no nulls, else copied bit by bit. {@code dst} starts zeroed.
    */
-  private static void copyValidity(ArrowBuf[] src, boolean allValid, ArrowBuf dst, int per, Runs runs) {
+  private static int copyValidity(ArrowBuf[] src, boolean allValid, ArrowBuf dst, int per, Runs runs) {
     long bits = (long) runs.n() * per;
     if (allValid) {
       long full = bits >>> 3;
@@ -295,8 +311,9 @@ final class Selection {
       for (long b = full << 3; b < bits; b++) {
         BitVectorHelper.setBit(dst, b);
       }
-      return;
+      return 0;
     }
+    long set = 0;
     long i = 0;
     for (int r = 0; r < runs.count(); r++) {
       ArrowBuf s = src[runs.part()[r]];
@@ -305,8 +322,10 @@ final class Selection {
       for (long b = from; b < to; b++, i++) {
         if (BitVectorHelper.get(s, (int) b) != 0) {
           BitVectorHelper.setBit(dst, i);
+          set++;
         }
       }
     }
+    return (int) (bits - set);
   }
 }
