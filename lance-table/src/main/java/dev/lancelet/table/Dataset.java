@@ -36,10 +36,12 @@ import org.roaringbitmap.RoaringBitmap;
  * a folder holding {@code data/*.lance} files, one manifest per version under {@code _versions/},
  * transactions, deletion files, indices and tags; see {@code docs/table.md}.
  *
- * <p>Opening reads one manifest. Scans ({@link #newScan()}) and takes read data files on demand.
- * A {@code Dataset} is safe for concurrent use; the version it shows never changes ({@link
- * #checkout} opens another). Close it to release the store and, if the dataset created it, the
- * allocator; datasets made by {@code checkout} share both and release them with the last close.
+ * <p>Opening reads one manifest. Scans ({@link #newScan()}) and takes read data files on demand
+ * and keep them open for later reads, up to {@link OpenOptions#fileCacheSize()} files. A {@code
+ * Dataset} is safe for concurrent use; the version it shows never changes ({@link #checkout} opens
+ * another). Close it to release the open data files, the store and, if the dataset created it,
+ * the allocator; datasets made by {@code checkout} share all three and release them with the last
+ * close.
  */
 public final class Dataset implements AutoCloseable {
   /** Store, allocator and their shared ownership across checkouts. */
