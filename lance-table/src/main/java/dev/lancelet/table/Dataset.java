@@ -565,8 +565,12 @@ public final class Dataset implements AutoCloseable {
     return t;
   });
 
-  /** Most threads one take reads fragments on (the caller's included). */
-  private static final int TAKE_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+  /**
+   * Most threads one take reads fragments on (the caller's included): the cores, at most 4;
+   * {@code -Dlancelet.takeThreads=1} keeps takes on the caller's thread.
+   */
+  private static final int TAKE_THREADS = Math.max(1,
+      Integer.getInteger("lancelet.takeThreads", Math.min(4, Runtime.getRuntime().availableProcessors())));
 
   /**
    * Reads the rows {@code offsets.get(i)} of {@code fragments.get(i)} into {@code out[i]}, on up to
