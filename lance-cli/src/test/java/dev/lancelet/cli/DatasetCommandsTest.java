@@ -497,6 +497,40 @@ class DatasetCommandsTest {
     assertThat(apiCount(null)).isEqualTo(96);
   }
 
+  /** id -> _rowid of the latest version. */
+  java.util.Map<Long, Long> rowIds() throws IOException {
+    java.util.Map<Long, Long> out = new java.util.HashMap<>();
+    try (Dataset d = Dataset.open(ds, OpenOptions.builder().allocator(allocator).build());
+        ArrowReader r = d.newScan().columns("id").withRowId(true).open()) {
+      while (r.loadNextBatch()) {
+        var root = r.getVectorSchemaRoot();
+        for (int i = 0; i < root.getRowCount(); i++) {
+          out.put(((Number) root.getVector("id").getObject(i)).longValue(),
+              ((Number) root.getVector("_rowid").getObject(i)).longValue());
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void updateMergeInsertAndCompactKeepStableRowIds() throws Exception {
+    ok("import", csv("a.csv", 0, 100).toString(), ds, "--stable-row-ids", "--max-rows-per-file", "30", "-q");
+    java.util.Map<Long, Long> before = rowIds();
+    assertThat(ok("update", ds, "--set", "name='changed'", "--where", "id < 40").out()).contains("updated 40 rows");
+    Path src = csv("src.csv", 95, 10); // 95..99 exist, 100..104 are new
+    assertThat(ok("merge-insert", ds, src.toString(), "--on", "id").out()).contains("5 inserted, 5 updated, 0 deleted");
+    assertThat(ok("compact", ds, "--target-rows", "1000").out()).contains("into 1");
+    java.util.Map<Long, Long> after = rowIds();
+    assertThat(after).hasSize(105);
+    for (long id = 0; id < 100; id++) {
+      assertThat(after.get(id)).as("row id of id " + id).isEqualTo(before.get(id));
+    }
+    assertThat(java.util.stream.LongStream.range(100, 105).map(after::get).sorted().toArray())
+        .containsExactly(100, 101, 102, 103, 104);
+    assertThat(apiScan(null, s -> s.filter("id < 40").columns("name"))).hasSize(40).allMatch(r -> r.equals("name=changed"));
+  }
+
   // ------------------------------------------------------------------ options
 
   @Test

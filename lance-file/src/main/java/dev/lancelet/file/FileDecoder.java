@@ -2,6 +2,7 @@ package dev.lancelet.file;
 
 import dev.lancelet.file.container.FileMetadata;
 import dev.lancelet.file.schema.LanceField;
+import dev.lancelet.io.IoPriority;
 import dev.lancelet.io.ReadableObject;
 import java.io.IOException;
 import java.util.List;
@@ -53,6 +54,15 @@ public interface FileDecoder {
    */
   default long[] legacyBlobDescriptors(long[] rows, int field) throws IOException {
     throw new UnsupportedOperationException("Blob descriptors are not available from this decoder");
+  }
+
+  /**
+   * A decoder of the same file whose reads are scheduled at {@code priority} (see {@link
+   * ReadableObject#withPriority}); it may share this decoder's caches and must not be closed
+   * separately. The default ignores the priority.
+   */
+  default FileDecoder withPriority(IoPriority priority) {
+    return this;
   }
 
   /** Physical column descriptions for {@link LanceFileReader#info()}. */

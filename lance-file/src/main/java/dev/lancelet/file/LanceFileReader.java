@@ -8,6 +8,7 @@ import dev.lancelet.file.schema.LanceField;
 import dev.lancelet.file.schema.LanceSchemaConverter;
 import dev.lancelet.file.structural.StructuralDecoder;
 import dev.lancelet.format.LanceFileVersion;
+import dev.lancelet.io.IoPriority;
 import dev.lancelet.io.ObjectStore;
 import dev.lancelet.io.ReadableObject;
 import java.io.IOException;
@@ -57,6 +58,8 @@ public final class LanceFileReader implements AutoCloseable {
   private final List<LanceField> fields;
   private final Schema schema;
   private final FileDecoder decoder;
+  /** {@link #decoder} at bulk priority, made on first use. */
+  private volatile FileDecoder bulkDecoder;
 
   private LanceFileReader(ReadableObject object, BufferAllocator allocator) throws IOException {
     this.object = object;
@@ -214,7 +217,7 @@ public final class LanceFileReader implements AutoCloseable {
     long start = Math.min(options.rowStart(), numRows());
     long end = options.rowEnd() < 0 ? numRows() : Math.min(options.rowEnd(), numRows());
     Schema s = projected(idx);
-    FileDecoder.Cursor cursor = decoder.scan(idx, start, Math.max(start, end));
+    FileDecoder.Cursor cursor = decoder(options.priority()).scan(idx, start, Math.max(start, end));
     int batch = options.batchSize();
     return new ArrowReader(allocator) {
       long pos = start;
@@ -264,11 +267,34 @@ public final class LanceFileReader implements AutoCloseable {
     };
   }
 
+  /** The decoder reading at {@code priority} (made once per priority, sharing the caches). */
+  private FileDecoder decoder(IoPriority priority) {
+    if (priority == IoPriority.INTERACTIVE) {
+      return decoder;
+    }
+    FileDecoder d = bulkDecoder;
+    if (d == null) {
+      d = decoder.withPriority(IoPriority.BULK);
+      bulkDecoder = d;
+    }
+    return d;
+  }
+
   /**
    * Reads the given rows (any order, duplicates allowed) of the given top-level columns (all when
-   * null), in the order asked. The caller closes the result.
+   * null), in the order asked, at {@link IoPriority#INTERACTIVE} priority. The caller closes the
+   * result.
    */
   public VectorSchemaRoot take(long[] rows, List<String> columns) throws IOException {
+    return take(rows, columns, IoPriority.INTERACTIVE);
+  }
+
+  /**
+   * {@link #take(long[], List)} with the reads scheduled at {@code priority} by a remote store,
+   * e.g. {@link IoPriority#BULK} for the rows a filtered scan gathers.
+   */
+  public VectorSchemaRoot take(long[] rows, List<String> columns, IoPriority priority) throws IOException {
+    java.util.Objects.requireNonNull(priority, "priority");
     List<Integer> idx = fieldIndexes(columns);
     for (long r : rows) {
       if (r < 0 || r >= numRows()) {
@@ -282,7 +308,7 @@ public final class LanceFileReader implements AutoCloseable {
       for (Field f : s.getFields()) {
         vecs.add(f.createVector(allocator));
       }
-      decoder.take(rows, idx, vecs);
+      decoder(priority).take(rows, idx, vecs);
       VectorSchemaRoot root = new VectorSchemaRoot(s.getFields(), vecs, rows.length);
       ok = true;
       return root;

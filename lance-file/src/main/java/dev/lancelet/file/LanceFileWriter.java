@@ -34,7 +34,7 @@ public final class LanceFileWriter implements AutoCloseable {
   private long rows;
   private boolean closed;
 
-  private LanceFileWriter(String path, Schema schema, Schema logical, DictionaryProvider dictionaries,
+  private LanceFileWriter(ObjectStore store, String path, Schema schema, Schema logical, DictionaryProvider dictionaries,
       ObjectWriter out, WriteOptions options) {
     this.path = path;
     this.schema = schema;
@@ -47,7 +47,8 @@ public final class LanceFileWriter implements AutoCloseable {
     boolean v20 = options.version() == LanceFileVersion.V2_0;
     int numColumns = v20 ? dev.lancelet.file.v20.V20FileEncoder.numColumns(schema.getFields()) : ColumnWriters.numColumns(logical.getFields());
     this.container = new ContainerWriter(out, options.version(), numColumns);
-    this.columns = v20 ? null : new ColumnWriters(logical.getFields(), options.version(), container, options.maxPageBytes());
+    this.columns = v20 ? null : new ColumnWriters(logical.getFields(), options.version(), container, options.maxPageBytes(),
+        store, path, options.blobPackFileSize());
     this.v20 = v20 ? new dev.lancelet.file.v20.V20FileEncoder(schema.getFields(), container, options.maxPageBytes()) : null;
   }
 
@@ -79,6 +80,14 @@ public final class LanceFileWriter implements AutoCloseable {
       throw new UnsupportedOperationException(
           "Lancelet writes Lance file versions 2.0, 2.1 and 2.2 only for now, not " + v);
     }
+    if (v == LanceFileVersion.V2_0 || v == LanceFileVersion.V2_1) {
+      for (var f : schema.getFields()) {
+        if (f.getMetadata() != null && LanceSchemaConverter.BLOB_V2_EXTENSION.equals(f.getMetadata().get(LanceSchemaConverter.EXTENSION_NAME_KEY))) {
+          throw new UnsupportedOperationException("Blob v2 field " + f.getName() + " (" + LanceSchemaConverter.BLOB_V2_EXTENSION
+              + ") needs file version 2.2 or later, not " + v + "; use lance-encoding:blob on a large_binary field for " + v);
+        }
+      }
+    }
     // Validate the schema (unsupported types fail here) before creating anything.
     Schema logical;
     if (v == LanceFileVersion.V2_0) {
@@ -94,7 +103,7 @@ public final class LanceFileWriter implements AutoCloseable {
     ObjectWriter w = store.create(path);
     boolean ok = false;
     try {
-      LanceFileWriter writer = new LanceFileWriter(path, schema, logical, dictionaries, w, options);
+      LanceFileWriter writer = new LanceFileWriter(store, path, schema, logical, dictionaries, w, options);
       ok = true;
       return writer;
     } finally {
@@ -142,6 +151,49 @@ public final class LanceFileWriter implements AutoCloseable {
     rows += batch.getRowCount();
   }
 
+  /**
+   * Appends a batch whose blob v2 values may come from elsewhere (copying blobs between files or
+   * datasets): for each blob v2 column named in {@code blobSources}, a row whose struct is valid
+   * but sets neither {@code data} nor {@code uri} takes its bytes from the handle at the same
+   * index of the list (which must have one entry per batch row; entries of other rows are
+   * ignored). The bytes are streamed from the handle into the data file or a sidecar in reads of
+   * at most {@value dev.lancelet.file.blob.BlobHandle#STREAM_READ_BYTES} bytes, and placed by
+   * size like any other value. Handles must stay readable until this returns.
+   *
+   * @throws IllegalArgumentException if a list's length differs from the batch's row count or a
+   *     named column is not a blob v2 column of the writer's schema
+   */
+  public void write(VectorSchemaRoot batch, java.util.Map<String, java.util.List<dev.lancelet.file.blob.BlobHandle>> blobSources)
+      throws IOException {
+    checkOpen();
+    Objects.requireNonNull(blobSources, "blobSources");
+    if (blobSources.isEmpty()) {
+      write(batch);
+      return;
+    }
+    for (Map.Entry<String, java.util.List<dev.lancelet.file.blob.BlobHandle>> e : blobSources.entrySet()) {
+      var f = logical.getFields().stream().filter(x -> x.getName().equals(e.getKey())).findFirst().orElse(null);
+      if (f == null || f.getMetadata() == null
+          || !LanceSchemaConverter.BLOB_V2_EXTENSION.equals(f.getMetadata().get(LanceSchemaConverter.EXTENSION_NAME_KEY))) {
+        throw new IllegalArgumentException("Blob sources given for '" + e.getKey() + "', which is not a blob v2 column of " + path);
+      }
+      if (e.getValue().size() != batch.getRowCount()) {
+        throw new IllegalArgumentException("Blob sources for '" + e.getKey() + "' has " + e.getValue().size()
+            + " entries for a batch of " + batch.getRowCount() + " rows");
+      }
+    }
+    if (!batch.getSchema().getFields().equals(schema.getFields())) {
+      throw new IllegalArgumentException(
+          "Batch schema does not match the writer's schema for " + path + ": expected "
+              + schema.getFields() + ", got " + batch.getSchema().getFields());
+    }
+    if (batch.getRowCount() == 0) {
+      return;
+    }
+    columns.write(batch, rows, defaultDictionaries, blobSources);
+    rows += batch.getRowCount();
+  }
+
   /** Adds schema-level metadata written into the file's schema. */
   public void addMetadata(Map<String, String> metadata) {
     checkOpen();
@@ -167,23 +219,39 @@ public final class LanceFileWriter implements AutoCloseable {
       } else {
         columns.finish();
       }
-      container.finish(LanceSchemaConverter.toLance(logical), metadata, rows);
+      container.finish(LanceSchemaConverter.toLanceFile(logical), metadata, rows);
       out.close();
       ok = true;
     } finally {
       if (!ok) {
         out.abort();
+        if (columns != null) {
+          columns.abortSidecars();
+        }
       }
     }
   }
 
-  /** Discards the file. */
+  /** Discards the file and any blob sidecar files written for it. */
   public void abort() throws IOException {
     if (closed) {
       return;
     }
     closed = true;
     out.abort();
+    if (columns != null) {
+      columns.abortSidecars();
+    }
+  }
+
+  /**
+   * Paths, in the writer's store, of the blob v2 sidecar files written for this file so far: for
+   * data file {@code dir/<stem>.lance}, {@code dir/<stem>/<id>.blob} (see {@link
+   * dev.lancelet.file.blob.BlobStore#sidecarPath}). Pack files become visible when the file is
+   * closed; {@link #abort()} deletes them all.
+   */
+  public java.util.List<String> blobSidecars() {
+    return columns == null ? java.util.List.of() : columns.blobSidecars();
   }
 
   private void checkOpen() {

@@ -1,10 +1,12 @@
 package dev.lancelet.file;
 
+import dev.lancelet.io.IoPriority;
 import java.util.List;
 
 /**
  * What a {@link LanceFileReader#scan} reads: which top-level columns (all when unset), which rows
- * (a half-open range, all when unset) and how many rows per batch.
+ * (a half-open range, all when unset), how many rows per batch, and the I/O priority of its reads
+ * ({@link IoPriority#BULK} unless set: a scan is a throughput read that yields to point lookups).
  */
 public final class ScanOptions {
   /** Rows per batch when none is given. */
@@ -14,8 +16,10 @@ public final class ScanOptions {
   private final long rowStart;
   private final long rowEnd;
   private final int batchSize;
+  private final IoPriority priority;
 
   private ScanOptions(Builder b) {
+    this.priority = b.priority;
     this.columns = b.columns == null ? null : List.copyOf(b.columns);
     this.rowStart = b.rowStart;
     this.rowEnd = b.rowEnd;
@@ -50,9 +54,14 @@ public final class ScanOptions {
     return batchSize;
   }
 
+  /** The priority the scan's reads (read-ahead included) are scheduled at by a remote store. */
+  public IoPriority priority() {
+    return priority;
+  }
+
   @Override
   public String toString() {
-    return "ScanOptions{columns=" + columns + ", rows=[" + rowStart + ", " + (rowEnd < 0 ? "end" : rowEnd) + "), batchSize=" + batchSize + "}";
+    return "ScanOptions{columns=" + columns + ", rows=[" + rowStart + ", " + (rowEnd < 0 ? "end" : rowEnd) + "), batchSize=" + batchSize + ", priority=" + priority + "}";
   }
 
   /** Builder for {@link ScanOptions}. */
@@ -61,8 +70,15 @@ public final class ScanOptions {
     private long rowStart;
     private long rowEnd = -1;
     private int batchSize = DEFAULT_BATCH_SIZE;
+    private IoPriority priority = IoPriority.BULK;
 
     private Builder() {}
+
+    /** The I/O priority of the scan's reads (default {@link IoPriority#BULK}). */
+    public Builder priority(IoPriority priority) {
+      this.priority = java.util.Objects.requireNonNull(priority, "priority");
+      return this;
+    }
 
     public Builder columns(List<String> columns) {
       this.columns = columns;

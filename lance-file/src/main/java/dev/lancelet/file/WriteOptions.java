@@ -9,10 +9,12 @@ public final class WriteOptions {
 
   private final LanceFileVersion version;
   private final long maxPageBytes;
+  private final long blobPackFileSize;
 
   private WriteOptions(Builder b) {
     this.version = b.version;
     this.maxPageBytes = b.maxPageBytes;
+    this.blobPackFileSize = b.blobPackFileSize;
   }
 
   public static Builder builder() {
@@ -32,17 +34,36 @@ public final class WriteOptions {
     return maxPageBytes;
   }
 
+  /**
+   * Blob v2 (2.2+): a shared pack sidecar takes values until the next one would push it past this
+   * many bytes; then a new pack file is started (a single value larger than this still goes into a
+   * pack file of its own). Lance's default is 1 GiB.
+   */
+  public long blobPackFileSize() {
+    return blobPackFileSize;
+  }
+
   @Override
   public String toString() {
-    return "WriteOptions{version=" + version + ", maxPageBytes=" + maxPageBytes + "}";
+    return "WriteOptions{version=" + version + ", maxPageBytes=" + maxPageBytes + ", blobPackFileSize=" + blobPackFileSize + "}";
   }
 
   /** Builder for {@link WriteOptions}. */
   public static final class Builder {
     private LanceFileVersion version = DEFAULT_VERSION;
     private long maxPageBytes = 8L << 20;
+    private long blobPackFileSize = 1L << 30;
 
     private Builder() {}
+
+    /** See {@link WriteOptions#blobPackFileSize()}; must be positive. */
+    public Builder blobPackFileSize(long bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("blobPackFileSize must be positive, got " + bytes);
+      }
+      this.blobPackFileSize = bytes;
+      return this;
+    }
 
     public Builder version(LanceFileVersion version) {
       this.version = java.util.Objects.requireNonNull(version, "version");

@@ -25,6 +25,8 @@ import java.util.UUID;
  * than the cut-off, not the latest and not tagged. Then a file is deleted when no kept version
  * uses it and either a removed version used it, or nobody did and it is older than both the
  * cut-off and a safety margin of 7 days (a write in progress has files no manifest names yet).
+ * A blob v2 sidecar {@code data/<stem>/<id>.blob} counts as used exactly when its data file
+ * {@code data/<stem>.lance} is, so it goes with that file and never before it.
  * Manifests go first, so a crash midway leaves fewer versions, never a version with missing files.
  */
 final class Cleanup {
@@ -39,6 +41,10 @@ final class Cleanup {
     boolean uses(String path) {
       if (files.contains(path)) {
         return true;
+      }
+      String owner = sidecarOwner(path);
+      if (owner != null) {
+        return files.contains(owner);
       }
       if (path.startsWith("_indices/")) {
         int slash = path.indexOf('/', "_indices/".length());
@@ -112,6 +118,21 @@ final class Cleanup {
       }
     }
     return new CleanupReport(versionsRemoved, data, deletions, txns, indices, other, bytes);
+  }
+
+  /**
+   * The data file a blob v2 sidecar belongs to: {@code data/<stem>/<id>.blob} belongs to {@code
+   * data/<stem>.lance} (and lives or dies with it); null for any other path.
+   */
+  static String sidecarOwner(String path) {
+    if (!path.startsWith("data/") || !path.endsWith(".blob")) {
+      return null;
+    }
+    int slash = path.indexOf('/', "data/".length());
+    if (slash < 0 || path.indexOf('/', slash + 1) >= 0) {
+      return null;
+    }
+    return path.substring(0, slash) + ".lance";
   }
 
   private static Instant min(Instant a, Instant b) {

@@ -1,6 +1,7 @@
 package dev.lancelet.table;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.lancelet.format.proto.TableProtos;
 import dev.lancelet.file.LanceFileWriter;
 import dev.lancelet.file.schema.LanceField;
 import dev.lancelet.format.LanceFileVersion;
@@ -9,14 +10,19 @@ import dev.lancelet.table.commit.Committer;
 import dev.lancelet.table.commit.ReserveFragmentsOperation;
 import dev.lancelet.table.commit.RewriteOperation;
 import dev.lancelet.table.format.DataFile;
+import dev.lancelet.table.format.DeletionVector;
 import dev.lancelet.table.format.Fragment;
 import dev.lancelet.table.format.Manifest;
 import dev.lancelet.table.format.ManifestFile;
+import dev.lancelet.table.format.RowIdSequence;
+import dev.lancelet.table.format.RowVersions;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * Compaction, as Lance plans it: runs of consecutive fragments that are small (fewer physical rows
@@ -24,6 +30,11 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * without the deleted rows. A lone fragment is rewritten only to drop its deletions. The commit is
  * two versions, as with Lance 7: {@code ReserveFragments} (ids for the new fragments), then {@code
  * Rewrite}.
+ *
+ * <p>Runs are split where the set of indices covering the fragments changes (see {@link
+ * RewriteOperation} for what happens to the indices). With stable row ids the new fragments carry
+ * the row ids and row versions of their rows; dictionary-typed columns are re-encoded ({@link
+ * DictionaryRewriter}).
  */
 final class Compaction {
   private Compaction() {}
@@ -33,23 +44,9 @@ final class Compaction {
 
   static CompactionReport compact(Dataset ds, CompactionOptions o) throws IOException {
     Manifest m = ds.manifest();
-    if (m.stableRowIds()) {
-      throw new UnsupportedOperationException("Compacting " + ds.uri()
-          + " is not supported: it has stable row ids, which Lancelet cannot carry through a rewrite yet");
-    }
-    for (LanceField f : m.schema().topLevel()) {
-      checkNoDictionary(f, ds);
-    }
     FragmentReader.refuseBlobV2Rewrite(m, "Compacting " + ds.uri());
-    try {
-      if (ds.manifestFile().indexSection() != null && ds.manifestFile().indices().getIndicesCount() > 0) {
-        throw new UnsupportedOperationException("Compacting " + ds.uri()
-            + " is not supported: it has indices, which Lancelet cannot remap after a rewrite yet");
-      }
-    } catch (InvalidProtocolBufferException e) {
-      throw new CorruptManifestException(ds.uri() + " version " + ds.version(), "bad index section", e);
-    }
-    List<Task> tasks = plan(ds, o);
+    List<RoaringBitmap> coverage = indexCoverage(ds);
+    List<Task> tasks = plan(ds, o, coverage);
     if (tasks.isEmpty()) {
       return new CompactionReport(0, 0, 0, 0, 0, 0, ds.version());
     }
@@ -72,18 +69,23 @@ final class Compaction {
       columns.add(i);
     }
     Schema arrow = m.schema().arrowSchema();
+    DictionaryRewriter dicts = DictionaryRewriter.of(m.schema(), arrow, ds.allocator(), "Compacting " + ds.uri());
     dev.lancelet.file.WriteOptions fileOptions = dev.lancelet.file.WriteOptions.builder().version(version).build();
     boolean committing = false;
-    try {
+    try (dicts) {
       long done = 0;
       int fragsDone = 0;
       for (Task t : tasks) {
         List<Fragment> out = new ArrayList<>();
+        Carried carried = m.stableRowIds() ? new Carried() : null;
         LanceFileWriter w = null;
         String name = null;
         long rows = 0;
         try {
           for (Fragment f : t.fragments()) {
+            if (carried != null) {
+              carried.startFragment(store, f);
+            }
             try (FragmentReader r = new FragmentReader(store, ds.allocator(), m, f, m.schema().topLevel(), false, false);
                 FragmentReader.Pass p = r.pass(0, f.physicalRows(), o.batchSize())) {
               VectorSchemaRoot b;
@@ -95,22 +97,28 @@ final class Compaction {
                     if (w == null) {
                       name = DatasetWriter.newDataFileName();
                       written.add("data/" + name);
-                      w = LanceFileWriter.create(store, "data/" + name, arrow, ds.allocator(), fileOptions);
+                      w = dicts == null
+                          ? LanceFileWriter.create(store, "data/" + name, arrow, ds.allocator(), fileOptions)
+                          : LanceFileWriter.create(store, "data/" + name, dicts.writerSchema(), ds.allocator(),
+                              fileOptions, dicts.dictionaries());
                       rows = 0;
                     }
                     int take = (int) Math.min(n - off, o.targetRowsPerFragment() - rows);
                     if (off == 0 && take == n) {
-                      w.write(batch);
+                      write(w, batch, dicts);
                     } else {
                       try (VectorSchemaRoot s = Batches.slice(copyOf(batch, ds), off, take, ds.allocator())) {
-                        w.write(s);
+                        write(w, s, dicts);
                       }
+                    }
+                    if (carried != null) {
+                      carried.take(take);
                     }
                     off += take;
                     rows += take;
                     done += take;
                     if (rows >= o.targetRowsPerFragment()) {
-                      out.add(finish(w, store, name, rows, version, fieldIds, columns));
+                      out.add(carry(finish(w, store, name, rows, version, fieldIds, columns), carried));
                       w = null;
                     }
                   }
@@ -122,7 +130,7 @@ final class Compaction {
           }
           if (w != null) {
             if (rows > 0) {
-              out.add(finish(w, store, name, rows, version, fieldIds, columns));
+              out.add(carry(finish(w, store, name, rows, version, fieldIds, columns), carried));
             } else {
               w.abort();
               written.remove("data/" + name);
@@ -206,13 +214,114 @@ final class Compaction {
     return Fragment.of(0, List.of(df), rows);
   }
 
-  private static void checkNoDictionary(LanceField f, Dataset ds) {
-    if (f.logicalType().startsWith("dict:")) {
-      throw new UnsupportedOperationException("Compacting " + ds.uri() + " is not supported: column '" + f.name()
-          + "' is dictionary-encoded, which Lancelet does not rewrite yet");
+  /** A new fragment with the row ids and row versions carried for its rows (stable row ids). */
+  private static Fragment carry(Fragment f, Carried c) {
+    if (c == null) {
+      return f;
     }
-    for (LanceField c : f.children()) {
-      checkNoDictionary(c, ds);
+    if (c.n != f.physicalRows()) {
+      throw new IllegalStateException("Carried " + c.n + " row ids into a fragment of " + f.physicalRows() + " rows");
+    }
+    Fragment g = f.withInlineRowIds(RowIdSequence.encode(c.ids, c.n))
+        .withInlineRowVersions(RowVersions.encode(c.created, c.n), RowVersions.encode(c.updated, c.n));
+    c.n = 0;
+    return g;
+  }
+
+  /**
+   * The row ids, created-at and last-updated-at versions of the live rows written into the current
+   * new fragment, taken in order from the source fragment being read.
+   */
+  private static final class Carried {
+    long[] ids = new long[1024];
+    long[] created = new long[1024];
+    long[] updated = new long[1024];
+    int n;
+    private RowIdSequence srcIds;
+    private RowVersions srcCreated;
+    private RowVersions srcUpdated;
+    private DeletionVector srcDeleted;
+    private long cursor; // next physical row of the source fragment to consider
+
+    void startFragment(ObjectStore store, Fragment f) throws IOException {
+      srcIds = FragmentReader.loadRowIds(store, f);
+      srcCreated = RowLineage.createdAt(store, f);
+      srcUpdated = RowLineage.lastUpdatedAt(store, f);
+      srcDeleted = FragmentReader.loadDeletions(store, f);
+      cursor = 0;
+    }
+
+    /** The next {@code k} live rows of the source go to the current new fragment. */
+    void take(int k) {
+      if (n + k > ids.length) {
+        int cap = Math.max(n + k, ids.length + (ids.length >> 1));
+        ids = Arrays.copyOf(ids, cap);
+        created = Arrays.copyOf(created, cap);
+        updated = Arrays.copyOf(updated, cap);
+      }
+      for (int i = 0; i < k; i++) {
+        while (srcDeleted.contains(cursor)) {
+          cursor++;
+        }
+        ids[n] = srcIds.get(cursor);
+        created[n] = srcCreated.get(cursor);
+        updated[n] = srcUpdated.get(cursor);
+        n++;
+        cursor++;
+      }
+    }
+  }
+
+  /**
+   * Per index (in the index section's order), the fragments its bitmap covers. Compaction groups
+   * only fragments covered by the same indices, so that each index covers a group wholly or not
+   * at all (with stable row ids the bitmaps are remapped to the new fragments).
+   *
+   * @throws UnsupportedOperationException for an index that records no fragment bitmap
+   */
+  private static List<RoaringBitmap> indexCoverage(Dataset ds) throws IOException {
+    List<RoaringBitmap> out = new ArrayList<>();
+    TableProtos.IndexSection section;
+    try {
+      if (ds.manifestFile().indexSection() == null) {
+        return out;
+      }
+      section = ds.manifestFile().indices();
+    } catch (InvalidProtocolBufferException e) {
+      throw new CorruptManifestException(ds.uri() + " version " + ds.version(), "bad index section", e);
+    }
+    for (TableProtos.IndexMetadata im : section.getIndicesList()) {
+      if (im.getFragmentBitmap().isEmpty()) {
+        throw new UnsupportedOperationException("Compacting " + ds.uri() + " is not supported: index '" + im.getName()
+            + "' records no fragment bitmap, so the rows it covers after a rewrite are unknown");
+      }
+      RoaringBitmap b = new RoaringBitmap();
+      try {
+        b.deserialize(im.getFragmentBitmap().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN));
+      } catch (IOException | RuntimeException e) {
+        throw new CorruptManifestException(ds.uri() + " version " + ds.version(), "index '" + im.getName()
+            + "' has a bad fragment bitmap: " + e.getMessage(), e);
+      }
+      out.add(b);
+    }
+    return out;
+  }
+
+  /** Whether the same indices cover fragments {@code a} and {@code b}. */
+  private static boolean sameCoverage(List<RoaringBitmap> coverage, long a, long b) {
+    for (RoaringBitmap bits : coverage) {
+      if (bits.contains((int) a) != bits.contains((int) b)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void write(LanceFileWriter w, VectorSchemaRoot batch, DictionaryRewriter dicts) throws IOException {
+    if (dicts == null) {
+      w.write(batch);
+    } else {
+      dicts.write(w, batch);
     }
   }
 
@@ -226,7 +335,7 @@ final class Compaction {
   }
 
   /** Runs of consecutive candidates; each run's rows are written as fragments of the target size. */
-  private static List<Task> plan(Dataset ds, CompactionOptions o) throws IOException {
+  private static List<Task> plan(Dataset ds, CompactionOptions o, List<RoaringBitmap> coverage) throws IOException {
     List<Task> tasks = new ArrayList<>();
     List<Fragment> run = new ArrayList<>();
     long runLive = 0;
@@ -246,6 +355,12 @@ final class Compaction {
         runLive = 0;
         runDeleted = 0;
         continue;
+      }
+      if (!run.isEmpty() && !sameCoverage(coverage, run.get(0).id(), f.id())) {
+        addTask(tasks, run, runLive, runDeleted);
+        run = new ArrayList<>();
+        runLive = 0;
+        runDeleted = 0;
       }
       run.add(f);
       runLive += live;

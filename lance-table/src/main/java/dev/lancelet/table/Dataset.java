@@ -707,14 +707,14 @@ public final class Dataset implements AutoCloseable {
    * type. Matching rows are deleted from their fragments and written with their new values into
    * new fragments, as Lance does. When a concurrent commit changed the same fragments, the update
    * runs again on the newest version (up to {@value Dml#UPDATE_ATTEMPTS} times in all), since its
-   * rows must be chosen anew.
+   * rows must be chosen anew. With stable row ids, updated rows keep their row ids (and their
+   * created-at versions) in the new fragments.
    *
    * @param set column name to SQL expression
    * @throws dev.lancelet.table.expr.ExpressionException for a bad expression or predicate, or a
    *     value that cannot be converted to the column's type
    * @throws IllegalArgumentException for an unknown column, or NULL set into a non-nullable one
    * @throws CommitConflictException when concurrent commits kept changing the same fragments
-   * @throws UnsupportedOperationException for datasets with stable row ids
    */
   public Dataset update(Map<String, String> set, String where) throws IOException {
     checkOpen();
@@ -821,8 +821,15 @@ public final class Dataset implements AutoCloseable {
    * rewrite) unless there is nothing to do. Fails with {@link CommitConflictException} when rows
    * of a rewritten fragment were deleted or updated meanwhile.
    *
-   * @throws UnsupportedOperationException for datasets with stable row ids, indices or dictionary
-   *     columns (not supported yet)
+   * <p>With stable row ids the rewritten rows keep their row ids and row versions. Fragments are
+   * grouped only with fragments covered by the same indices; with stable row ids the indices'
+   * fragment bitmaps follow the rows into the new fragments, otherwise they are left naming the old
+   * fragments, so Lance reads the new fragments as not indexed. Dictionary-typed columns are
+   * written dictionary-encoded again.
+   *
+   * @throws UnsupportedOperationException for nested dictionary columns, dictionary columns with
+   *     8- or 16-bit indices or non-string values, blob v2 columns, and indices without a fragment
+   *     bitmap
    */
   public CompactionReport compact(CompactionOptions options) throws IOException {
     checkOpen();

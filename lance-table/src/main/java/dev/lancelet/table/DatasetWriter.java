@@ -171,6 +171,11 @@ final class DatasetWriter {
   }
 
   private static void collectIds(LanceField f, boolean all, List<Integer> out) {
+    if (FragmentReader.BLOB_V2_EXTENSION.equals(f.metadata().get("ARROW:extension:name"))) {
+      // A blob v2 field is one column of descriptors; its data file lists only the field itself.
+      out.add(f.id());
+      return;
+    }
     if (all || f.isLeaf()) {
       out.add(f.id());
     }
@@ -224,14 +229,14 @@ final class DatasetWriter {
           bytes += n == 0 ? 0 : batchBytes * take / n;
           off += take;
           if (rows >= options.maxRowsPerFile() || bytes >= options.maxBytesPerFile()) {
-            out.add(finish(w, store, name, rows, version, fieldIds, columns));
+            out.add(finish(w, store, name, rows, version, fieldIds, columns, written));
             w = null;
           }
         }
       }
       if (w != null) {
         if (rows > 0) {
-          out.add(finish(w, store, name, rows, version, fieldIds, columns));
+          out.add(finish(w, store, name, rows, version, fieldIds, columns, written));
         } else {
           w.abort();
           written.remove("data/" + name);
@@ -265,8 +270,10 @@ final class DatasetWriter {
   }
 
   private static Fragment finish(LanceFileWriter w, ObjectStore store, String name, long rows, LanceFileVersion version,
-      List<Integer> fieldIds, List<Integer> columns) throws IOException {
+      List<Integer> fieldIds, List<Integer> columns, List<String> written) throws IOException {
     w.close();
+    // Blob v2 sidecars are this file's too: they go if the write or its commit fails.
+    written.addAll(w.blobSidecars());
     long size = store.size("data/" + name);
     DataFile df = new DataFile(name, fieldIds, columns, version.major(), version.minor(), size, null);
     return Fragment.of(0, List.of(df), rows);

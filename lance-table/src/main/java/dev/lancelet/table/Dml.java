@@ -95,10 +95,6 @@ final class Dml {
 
   static Dataset update(Dataset ds, Map<String, String> set, String where) throws IOException {
     Manifest base = ds.manifest();
-    if (base.stableRowIds()) {
-      throw new UnsupportedOperationException("Update of " + ds.uri()
-          + ": datasets with stable row ids are not supported yet (moved rows must keep their row ids)");
-    }
     if (set == null || set.isEmpty()) {
       throw new IllegalArgumentException("Update of " + ds.uri() + " needs at least one column to set");
     }
@@ -119,9 +115,11 @@ final class Dml {
       sb.filter(where);
     }
     Marks marks = new Marks();
+    RowLineage lineage = RowLineage.forWrites(ds); // moved rows keep their stable row ids
     List<String> written = new ArrayList<>();
     BufferAllocator allocator = ds.allocator();
     List<Fragment> fresh;
+    List<UpdateOperation.Lineage> lineages = null;
     try (ArrowReader scan = sb.open();
         MappedReader rows = new MappedReader(allocator, schema) {
           @Override
@@ -131,7 +129,13 @@ final class Dml {
             }
             VectorSchemaRoot in = scan.getVectorSchemaRoot();
             int n = in.getRowCount();
-            marks.addAll((UInt8Vector) in.getVector(FragmentReader.ROW_ADDR), n);
+            UInt8Vector addresses = (UInt8Vector) in.getVector(FragmentReader.ROW_ADDR);
+            marks.addAll(addresses, n);
+            if (lineage != null) {
+              for (int i = 0; i < n; i++) {
+                lineage.moved(addresses.get(i));
+              }
+            }
             // Evaluate every SET expression before moving any column out of the scan's batch.
             Map<String, FieldVector> computed = new HashMap<>();
             List<FieldVector> out = new ArrayList<>();
@@ -165,6 +169,9 @@ final class Dml {
           }
         }) {
       fresh = DatasetWriter.writeFragments(rows, ds.store(), base, written);
+      if (lineage != null) {
+        lineages = lineage.split(fresh);
+      }
     } catch (IOException | RuntimeException e) {
       deleteQuietly(ds.store(), written);
       throw e;
@@ -176,7 +183,7 @@ final class Dml {
       deleteQuietly(ds.store(), written);
       throw e;
     }
-    return commit(ds, new UpdateOperation(d, fresh), d, written);
+    return commit(ds, new UpdateOperation(d, fresh, lineages), d, written);
   }
 
   /**

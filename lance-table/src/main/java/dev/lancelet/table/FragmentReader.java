@@ -7,6 +7,7 @@ import dev.lancelet.file.blob.BlobHandle;
 import dev.lancelet.file.blob.BlobStore;
 import dev.lancelet.file.schema.LanceField;
 import dev.lancelet.format.proto.TableProtos;
+import dev.lancelet.io.IoPriority;
 import dev.lancelet.io.ObjectStore;
 import dev.lancelet.io.ReadableObject;
 import dev.lancelet.table.format.DataFile;
@@ -486,6 +487,11 @@ final class FragmentReader implements AutoCloseable {
 
   /** The rows at the given physical offsets (any order, duplicates allowed), deleted or not. */
   VectorSchemaRoot take(long[] offsets) throws IOException {
+    return take(offsets, IoPriority.INTERACTIVE);
+  }
+
+  /** {@link #take(long[])} with the reads at {@code priority} (bulk for a scan's gather). */
+  VectorSchemaRoot take(long[] offsets, IoPriority priority) throws IOException {
     int n = offsets.length;
     Map<Integer, List<String>> columnsOfFile = new HashMap<>();
     for (int i = 0; i < fileOf.length; i++) {
@@ -497,7 +503,7 @@ final class FragmentReader implements AutoCloseable {
     List<FieldVector> out = new ArrayList<>();
     try {
       for (Map.Entry<Integer, List<String>> e : columnsOfFile.entrySet()) {
-        taken.put(e.getKey(), reader(e.getKey()).take(offsets, e.getValue()));
+        taken.put(e.getKey(), reader(e.getKey()).take(offsets, e.getValue(), priority));
       }
       for (int i = 0; i < fileOf.length; i++) {
         if (fileOf[i] < 0) {

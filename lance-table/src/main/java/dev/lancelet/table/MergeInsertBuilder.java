@@ -37,6 +37,10 @@ import org.apache.arrow.vector.util.Text;
  * an error. When several live target rows share a key, a matching source row replaces them all
  * with one row.
  *
+ * <p>Stable row ids: an updated row keeps the row id (and created-at version) of the target row
+ * it replaces (of the first one, in scan order, when several share its key); inserted rows get new
+ * row ids. This takes 8 more bytes per written row.
+ *
  * <p>Memory: the keys of every live target row (with their row addresses) and of every source row
  * are held in hash tables, roughly 100 bytes per row plus the key values; the other columns
  * stream through one batch at a time.
@@ -117,10 +121,6 @@ public final class MergeInsertBuilder {
     }
     Manifest base = dataset.manifest();
     FragmentReader.refuseBlobV2Rewrite(base, "Merge-insert into " + dataset.uri());
-    if (base.stableRowIds()) {
-      throw new UnsupportedOperationException("Merge-insert into " + dataset.uri()
-          + ": datasets with stable row ids are not supported yet (updated rows must keep their row ids)");
-    }
     Schema schema = dataset.schema();
     for (Field f : source.getVectorSchemaRoot().getSchema().getFields()) {
       if (f.getDictionary() != null) {
@@ -158,6 +158,10 @@ public final class MergeInsertBuilder {
     BufferAllocator allocator = dataset.allocator();
     List<String> written = new ArrayList<>();
     List<dev.lancelet.table.format.Fragment> fresh;
+    // With stable row ids an updated row keeps its id (the first target row's when several share
+    // the key); inserted rows get new ids on commit.
+    RowLineage lineage = RowLineage.forWrites(dataset);
+    List<UpdateOperation.Lineage> lineages = null;
     try (MappedReader rows = new MappedReader(allocator, schema) {
       @Override
       VectorSchemaRoot next() throws IOException {
@@ -190,10 +194,16 @@ public final class MergeInsertBuilder {
               }
               keep[kept++] = i;
               counts[1]++;
+              if (lineage != null) {
+                lineage.moved(match instanceof Long a ? a : ((long[]) match)[0]);
+              }
             }
           } else if (insert) {
             keep[kept++] = i;
             counts[0]++;
+            if (lineage != null) {
+              lineage.inserted();
+            }
           }
         }
         List<FieldVector> out = new ArrayList<>();
@@ -216,6 +226,9 @@ public final class MergeInsertBuilder {
       }
     }) {
       fresh = DatasetWriter.writeFragments(rows, dataset.store(), base, written);
+      if (lineage != null) {
+        lineages = lineage.split(fresh);
+      }
     } catch (IOException | RuntimeException e) {
       Dml.deleteQuietly(dataset.store(), written);
       throw e;
@@ -249,7 +262,7 @@ public final class MergeInsertBuilder {
       Dml.deleteQuietly(dataset.store(), written);
       throw e;
     }
-    Dataset next = Dml.commit(dataset, new UpdateOperation(d, fresh), d, written);
+    Dataset next = Dml.commit(dataset, new UpdateOperation(d, fresh, lineages), d, written);
     return new Result(next, counts[0], counts[1], deleted);
   }
 

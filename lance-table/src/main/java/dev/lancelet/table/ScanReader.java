@@ -211,7 +211,7 @@ final class ScanReader extends ArrowReader {
                 for (int i = keep.nextSetBit(0); i >= 0; i = keep.nextSetBit(i + 1)) {
                   offsets[k++] = addr.get(i) & 0xFFFF_FFFFL;
                 }
-                out = rest.take(offsets);
+                out = rest.take(offsets, dev.lancelet.io.IoPriority.BULK);
               }
             } finally {
               if (b != null) {

@@ -256,7 +256,8 @@ final class SchemaEvolution {
     }
 
     private Fragment finish(Fragment f, LanceFileWriter w, String name) throws IOException {
-      w.close(); // its bytes are all written; the file is published in the background
+      w.close(); // its bytes are all written; the file (and any blob sidecar) is published in the background
+      written.addAll(w.blobSidecars());
       DataFile df = new DataFile(name, fieldIds, columnIndices, version.major(), version.minor(),
           publish.size("data/" + name), null);
       List<DataFile> files = new ArrayList<>(f.files());
@@ -465,6 +466,10 @@ final class SchemaEvolution {
   }
 
   private static void collectIds(LanceField f, boolean all, List<Integer> out) {
+    if (FragmentReader.BLOB_V2_EXTENSION.equals(f.metadata().get("ARROW:extension:name"))) {
+      out.add(f.id()); // a blob v2 field is one column of descriptors
+      return;
+    }
     if (all || f.isLeaf()) {
       out.add(f.id());
     }

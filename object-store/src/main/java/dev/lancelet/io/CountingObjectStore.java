@@ -39,7 +39,10 @@ public final class CountingObjectStore implements ObjectStore {
 
   @Override
   public ReadableObject open(String path) throws IOException {
-    ReadableObject o = inner.open(path);
+    return counting(inner.open(path));
+  }
+
+  private ReadableObject counting(ReadableObject o) {
     return new ReadableObject() {
       @Override
       public String location() {
@@ -61,6 +64,12 @@ public final class CountingObjectStore implements ObjectStore {
       @Override
       public int coalesceGapBytes() {
         return o.coalesceGapBytes();
+      }
+
+      @Override
+      public ReadableObject withPriority(IoPriority priority) {
+        ReadableObject view = o.withPriority(priority);
+        return view == o ? this : counting(view);
       }
 
       @Override

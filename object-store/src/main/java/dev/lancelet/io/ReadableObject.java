@@ -58,6 +58,17 @@ public interface ReadableObject extends AutoCloseable {
     return 4096;
   }
 
+  /**
+   * A view of this object whose reads are scheduled at {@code priority} (see {@link
+   * IoScheduler}); the view shares this handle, so closing either closes both. Reads of an object
+   * run at {@link IoPriority#INTERACTIVE} unless made through such a view. Stores that do not
+   * schedule their reads (local files, memory) return this object itself.
+   */
+  default ReadableObject withPriority(IoPriority priority) {
+    java.util.Objects.requireNonNull(priority, "priority");
+    return this;
+  }
+
   @Override
   void close() throws IOException;
 
@@ -132,6 +143,12 @@ public interface ReadableObject extends AutoCloseable {
       @Override
       public int coalesceGapBytes() {
         return object.coalesceGapBytes();
+      }
+
+      @Override
+      public ReadableObject withPriority(IoPriority priority) {
+        ReadableObject view = object.withPriority(priority);
+        return view == object ? this : checkingLengths(view);
       }
 
       @Override

@@ -123,6 +123,23 @@ public final class ContainerWriter {
   }
 
   /**
+   * Writes the remaining bytes of {@code buf} as an out-of-line buffer (a blob v2 inline value),
+   * 64-byte aligned, and returns its absolute offset. A direct buffer is copied through in
+   * bounded chunks. An empty buffer writes only the padding and returns where it would start.
+   */
+  public long writeBuffer(java.nio.ByteBuffer buf) throws IOException {
+    long pos = out.position();
+    int pad = (int) ((LanceFormatConstants.PAGE_ALIGNMENT - (pos % LanceFormatConstants.PAGE_ALIGNMENT))
+        % LanceFormatConstants.PAGE_ALIGNMENT);
+    if (pad > 0) {
+      out.write(PAD, 0, pad);
+      pos += pad;
+    }
+    out.write(buf);
+    return pos;
+  }
+
+  /**
    * Replaces a column's {@code ColumnMetadata.encoding} (default {@code ColumnEncoding.values});
    * {@code columnEncoding} is a {@code lance.encodings.ColumnEncoding}, e.g. a 2.0 blob column's.
    */

@@ -426,7 +426,21 @@ public final class LanceSchemaConverter {
     List<FileProtos.Field> out = new ArrayList<>();
     int[] seed = {0};
     for (Field f : schema.getFields()) {
-      add(f, -1, seed, out);
+      add(f, -1, seed, out, false);
+    }
+    return out;
+  }
+
+  /**
+   * The field list a data file records for {@code schema}: as {@link #toLance}, except that a
+   * top-level blob v2 field ({@value #BLOB_V2_EXTENSION}) is listed in the form its column is
+   * stored in, the descriptor struct lance-core 7.0 writes (see {@link #adoptBlobV2Children}).
+   */
+  public static List<FileProtos.Field> toLanceFile(Schema schema) {
+    List<FileProtos.Field> out = new ArrayList<>();
+    int[] seed = {0};
+    for (Field f : schema.getFields()) {
+      add(f, -1, seed, out, true);
     }
     return out;
   }
@@ -442,7 +456,12 @@ public final class LanceSchemaConverter {
     return out;
   }
 
-  private static void add(Field f, int parentId, int[] seed, List<FileProtos.Field> out) {
+  private static void add(Field f, int parentId, int[] seed, List<FileProtos.Field> out, boolean dataFile) {
+    if (dataFile && parentId == -1 && f.getType() instanceof ArrowType.Struct && f.getMetadata() != null
+        && BLOB_V2_EXTENSION.equals(f.getMetadata().get(EXTENSION_NAME_KEY))) {
+      addBlobV2Descriptor(f, seed[0]++, out);
+      return;
+    }
     int id = seed[0]++;
     FileProtos.Field.Builder b = FileProtos.Field.newBuilder()
         .setName(f.getName())
@@ -465,8 +484,40 @@ public final class LanceSchemaConverter {
     ArrowType t = f.getType();
     if (t instanceof ArrowType.Struct || t instanceof ArrowType.List || t instanceof ArrowType.LargeList) {
       for (Field c : f.getChildren()) {
-        add(c, id, seed, out);
+        add(c, id, seed, out, dataFile);
       }
+    }
+  }
+
+  /** Arrow extension name of blob v2 fields. */
+  public static final String BLOB_V2_EXTENSION = "lance.blob.v2";
+
+  /**
+   * A blob v2 field as data files list it (lance-core 7.0): the descriptor struct with metadata
+   * {@code lance-encoding:blob} and {@code lance-encoding:packed}, then its five children with id
+   * and parent id -1 (see {@link #adoptBlobV2Children}).
+   */
+  private static void addBlobV2Descriptor(Field f, int id, List<FileProtos.Field> out) {
+    out.add(FileProtos.Field.newBuilder()
+        .setName(f.getName())
+        .setId(id)
+        .setParentId(-1)
+        .setLogicalType("struct")
+        .setNullable(f.isNullable())
+        .setEncoding(FileProtos.Encoding.NONE)
+        .putMetadata("lance-encoding:blob", ByteString.copyFromUtf8("true"))
+        .putMetadata("lance-encoding:packed", ByteString.copyFromUtf8("true"))
+        .build());
+    String[][] children = {{"kind", "uint8"}, {"position", "uint64"}, {"size", "uint64"}, {"blob_id", "uint32"}, {"blob_uri", "string"}};
+    for (String[] c : children) {
+      out.add(FileProtos.Field.newBuilder()
+          .setName(c[0])
+          .setId(-1)
+          .setParentId(-1)
+          .setLogicalType(c[1])
+          .setNullable(false)
+          .setEncoding(c[1].equals("string") ? FileProtos.Encoding.VAR_BINARY : FileProtos.Encoding.PLAIN)
+          .build());
     }
   }
 

@@ -6,6 +6,7 @@ import dev.lancelet.file.LanceFormatException;
 import dev.lancelet.file.schema.LanceField;
 import dev.lancelet.format.proto.EncodingsV21Protos.PageLayout;
 import dev.lancelet.format.proto.File2Protos.ColumnMetadata;
+import dev.lancelet.io.IoPriority;
 import dev.lancelet.io.ReadableObject;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -37,15 +38,18 @@ public final class StructuralDecoder implements FileDecoder {
   private final ReadableObject obj;
   private final String location;
   private final List<LanceField> fields;
-  private final List<List<Leaf>> leavesByField = new ArrayList<>();
-  private final List<Leaf> allLeaves = new ArrayList<>();
+  private final List<List<Leaf>> leavesByField;
+  private final List<Leaf> allLeaves;
   private final PageLayout[][] layouts;
   /** Search cache: per column, the index of each page; filled on first use, kept until close. */
   private final AtomicReferenceArray<PageIndex[]> indexes;
   /** Columns this reader cannot decode yet, with the reason; reading them throws. */
-  private final java.util.Map<Integer, String> unsupported = new java.util.HashMap<>();
+  private final java.util.Map<Integer, String> unsupported;
 
   private StructuralDecoder(Context ctx) throws IOException {
+    this.leavesByField = new ArrayList<>();
+    this.allLeaves = new ArrayList<>();
+    this.unsupported = new java.util.HashMap<>();
     this.obj = ctx.object();
     this.location = ctx.object().location();
     this.fields = ctx.fields();
@@ -73,6 +77,25 @@ public final class StructuralDecoder implements FileDecoder {
         }
       }
     }
+  }
+
+  /** A decoder over the same file and state (page search cache included) reading through {@code obj}. */
+  private StructuralDecoder(StructuralDecoder base, ReadableObject obj) {
+    this.obj = obj;
+    this.location = base.location;
+    this.fields = base.fields;
+    this.leavesByField = base.leavesByField;
+    this.allLeaves = base.allLeaves;
+    this.layouts = base.layouts;
+    this.indexes = base.indexes;
+    this.unsupported = base.unsupported;
+  }
+
+  /** This decoder reading at {@code priority}; it shares this one's caches. */
+  @Override
+  public FileDecoder withPriority(IoPriority priority) {
+    ReadableObject view = obj.withPriority(priority);
+    return view == obj ? this : new StructuralDecoder(this, view);
   }
 
   private String where(Leaf l, int page) {

@@ -2,6 +2,8 @@ package dev.lancelet.file.v20;
 
 import dev.lancelet.file.LanceFormatException;
 import dev.lancelet.io.ByteRange;
+import dev.lancelet.io.IoPriority;
+import dev.lancelet.io.IoScheduler;
 import dev.lancelet.io.ReadableObject;
 import java.io.EOFException;
 import java.io.IOException;
@@ -16,6 +18,11 @@ final class PageIo {
   private final ReadableObject object;
   private final String location;
   private final long fileSize;
+  /**
+   * The priority of the current thread's reads while a decoder runs a scan step or a take at a
+   * priority (null: the object's own). The 2.0 decoder reads on the caller's thread only.
+   */
+  private final ThreadLocal<IoPriority> priority = new ThreadLocal<>();
 
   PageIo(ReadableObject object, long fileSize) {
     this.object = object;
@@ -39,9 +46,30 @@ final class PageIo {
       }
     }
     try {
-      return object.readRanges(ranges);
+      IoPriority p = priority.get();
+      return (p == null ? object : object.withPriority(p)).readRanges(ranges);
     } catch (EOFException e) {
       throw new LanceFormatException(location + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether reading at {@code p} differs from reading the object as it is (false for local and memory stores). */
+  boolean honours(IoPriority p) {
+    return object.withPriority(p) != object;
+  }
+
+  /** Runs {@code body} with this thread's reads at {@code p}. */
+  <T> T at(IoPriority p, IoScheduler.IoCallable<T> body) throws IOException {
+    IoPriority before = priority.get();
+    priority.set(p);
+    try {
+      return body.call();
+    } finally {
+      if (before == null) {
+        priority.remove();
+      } else {
+        priority.set(before);
+      }
     }
   }
 

@@ -7,6 +7,7 @@ import dev.lancelet.file.container.FileMetadata;
 import dev.lancelet.file.schema.LanceSchemaConverter;
 import dev.lancelet.format.proto.EncodingsV20Protos.ColumnEncoding;
 import dev.lancelet.format.proto.File2Protos.ColumnMetadata;
+import dev.lancelet.io.IoPriority;
 import dev.lancelet.io.ReadableObject;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -295,6 +296,61 @@ public final class V20FileDecoder implements FileDecoder {
         src.makeTransferPair(dst).transfer();
       }
     }
+  }
+
+  /**
+   * This decoder with the reads of its scans and takes at {@code priority}: the readers are shared,
+   * the priority travels with the calling thread for the length of each call.
+   */
+  @Override
+  public FileDecoder withPriority(IoPriority priority) {
+    if (!io.honours(priority)) {
+      return this;
+    }
+    V20FileDecoder base = this;
+    return new FileDecoder() {
+      @Override
+      public Cursor scan(List<Integer> fields, long start, long end) throws IOException {
+        Cursor c = base.scan(fields, start, end);
+        return new Cursor() {
+          @Override
+          public void next(int numRows, List<FieldVector> out) throws IOException {
+            io.at(priority, () -> {
+              c.next(numRows, out);
+              return null;
+            });
+          }
+
+          @Override
+          public void close() {
+            c.close();
+          }
+        };
+      }
+
+      @Override
+      public void take(long[] rows, List<Integer> fields, List<FieldVector> out) throws IOException {
+        io.at(priority, () -> {
+          base.take(rows, fields, out);
+          return null;
+        });
+      }
+
+      @Override
+      public long[] legacyBlobDescriptors(long[] rows, int field) throws IOException {
+        return io.at(priority, () -> base.legacyBlobDescriptors(rows, field));
+      }
+
+      @Override
+      public FileDecoder withPriority(IoPriority p) {
+        return base.withPriority(p);
+      }
+
+      @Override
+      public List<FileInfo.ColumnInfo> columns() throws IOException {
+        return base.columns();
+      }
+    };
   }
 
   @Override

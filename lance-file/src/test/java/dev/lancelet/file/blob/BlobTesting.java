@@ -55,36 +55,58 @@ final class BlobTesting {
    * uris[i]} is set, that external URI.
    */
   static void writeBlobV2Dataset(Path dir, byte[][] values, String[] uris, BufferAllocator a) throws IOException {
-    Schema schema = new Schema(List.of(new Field("id", FieldType.notNullable(new ArrowType.Int(32, true)), null), blobV2Field("blob")));
-    try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, a)) {
-      IntVector id = (IntVector) root.getVector(0);
-      StructVector sv = (StructVector) root.getVector(1);
-      LargeVarBinaryVector dv = (LargeVarBinaryVector) sv.getChild("data");
-      VarCharVector uv = (VarCharVector) sv.getChild("uri");
-      int n = values.length;
-      for (int i = 0; i < n; i++) {
-        id.setSafe(i, i);
-        if (uris != null && uris[i] != null) {
-          sv.setIndexDefined(i);
-          dv.setNull(i);
-          uv.setSafe(i, uris[i].getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } else if (values[i] == null) {
-          sv.setNull(i);
-          dv.setNull(i);
-          uv.setNull(i);
-        } else {
-          sv.setIndexDefined(i);
-          dv.setSafe(i, values[i]);
-          uv.setNull(i);
-        }
+    writeBlobV2Dataset(dir, values, uris, a, 0);
+  }
+
+  /** As above, with lance-core's pack file size threshold when {@code packFileSize > 0}. */
+  static void writeBlobV2Dataset(Path dir, byte[][] values, String[] uris, BufferAllocator a, long packFileSize) throws IOException {
+    try (VectorSchemaRoot root = blobV2Root(values, uris, a)) {
+      WriteParams.Builder b = new WriteParams.Builder().withDataStorageVersion("2.2").withAllowExternalBlobOutsideBases(true);
+      if (packFileSize > 0) {
+        b.withBlobPackFileSizeThreshold(packFileSize);
       }
-      root.setRowCount(n);
-      WriteParams params = new WriteParams.Builder().withDataStorageVersion("2.2").withAllowExternalBlobOutsideBases(true).build();
+      WriteParams params = b.build();
       try (ArrowReader r = new OneBatch(a, root); ArrowArrayStream stream = ArrowArrayStream.allocateNew(a)) {
         Data.exportArrayStream(a, r, stream);
         Dataset.create(a, stream, dir.toString(), params).close();
       }
     }
+  }
+
+  /** Schema {@code id int32, blob (blob v2)}. */
+  static Schema blobV2Schema() {
+    return new Schema(List.of(new Field("id", FieldType.notNullable(new ArrowType.Int(32, true)), null), blobV2Field("blob")));
+  }
+
+  /**
+   * A batch of {@link #blobV2Schema()}: row i holds {@code values[i]} (null = null row) or, when
+   * {@code uris[i]} is set, that external URI; the caller closes it.
+   */
+  static VectorSchemaRoot blobV2Root(byte[][] values, String[] uris, BufferAllocator a) {
+    VectorSchemaRoot root = VectorSchemaRoot.create(blobV2Schema(), a);
+    IntVector id = (IntVector) root.getVector(0);
+    StructVector sv = (StructVector) root.getVector(1);
+    LargeVarBinaryVector dv = (LargeVarBinaryVector) sv.getChild("data");
+    VarCharVector uv = (VarCharVector) sv.getChild("uri");
+    int n = values.length;
+    for (int i = 0; i < n; i++) {
+      id.setSafe(i, i);
+      if (uris != null && uris[i] != null) {
+        sv.setIndexDefined(i);
+        dv.setNull(i);
+        uv.setSafe(i, uris[i].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      } else if (values[i] == null) {
+        sv.setNull(i);
+        dv.setNull(i);
+        uv.setNull(i);
+      } else {
+        sv.setIndexDefined(i);
+        dv.setSafe(i, values[i]);
+        uv.setNull(i);
+      }
+    }
+    root.setRowCount(n);
+    return root;
   }
 
   /** An ArrowReader handing out one batch (a copy of {@code src}). */

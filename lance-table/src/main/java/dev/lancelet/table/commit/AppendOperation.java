@@ -4,6 +4,7 @@ import dev.lancelet.format.proto.TransactionProtos;
 import dev.lancelet.table.format.Fragment;
 import dev.lancelet.table.format.Manifest;
 import dev.lancelet.table.format.RowIdSequence;
+import dev.lancelet.table.format.RowVersions;
 import dev.lancelet.table.format.Transaction;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,9 @@ public final class AppendOperation implements Operation {
       if (base.stableRowIds()) {
         g = g.withInlineRowIds(RowIdSequence.encodeRange(nextRowId, g.physicalRows()));
         nextRowId += g.physicalRows();
+        // Rows are created and last updated by this version, recorded as Lance 7 does.
+        byte[] versions = RowVersions.encodeUniform(g.physicalRows(), base.version() + 1);
+        g = g.withInlineRowVersions(versions, versions);
       }
       added.add(g);
     }

@@ -4,6 +4,7 @@ import dev.lancelet.format.proto.TransactionProtos;
 import dev.lancelet.table.format.Fragment;
 import dev.lancelet.table.format.Manifest;
 import dev.lancelet.table.format.RowIdSequence;
+import dev.lancelet.table.format.RowVersions;
 import dev.lancelet.table.format.TableSchema;
 import dev.lancelet.table.format.Transaction;
 import java.util.ArrayList;
@@ -56,6 +57,9 @@ public final class OverwriteOperation implements Operation {
       if (stableRowIds) {
         g = g.withInlineRowIds(RowIdSequence.encodeRange(nextRowId, g.physicalRows()));
         nextRowId += g.physicalRows();
+        // Rows are created and last updated by this version, recorded as Lance 7 does.
+        byte[] versions = RowVersions.encodeUniform(g.physicalRows(), base == null ? 1 : base.version() + 1);
+        g = g.withInlineRowVersions(versions, versions);
       }
       fs.add(g);
     }

@@ -101,6 +101,16 @@ public final class Fragment {
     return new Fragment(proto.toBuilder().setInlineRowIds(com.google.protobuf.ByteString.copyFrom(sequence)).build());
   }
 
+  /**
+   * This fragment with the given serialized per-row version sequences (see {@link RowVersions})
+   * stored inline.
+   */
+  public Fragment withInlineRowVersions(byte[] createdAt, byte[] lastUpdatedAt) {
+    return new Fragment(proto.toBuilder()
+        .setInlineCreatedAtVersions(com.google.protobuf.ByteString.copyFrom(createdAt))
+        .setInlineLastUpdatedAtVersions(com.google.protobuf.ByteString.copyFrom(lastUpdatedAt)).build());
+  }
+
   /** This fragment with other data files. */
   public Fragment withFiles(List<DataFile> newFiles) {
     TableProtos.DataFragment.Builder b = proto.toBuilder().clearFiles();

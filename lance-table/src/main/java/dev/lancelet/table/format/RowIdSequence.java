@@ -75,6 +75,117 @@ public final class RowIdSequence {
         .build().toByteArray();
   }
 
+  /** Runs of consecutive ids at least this long get a range segment of their own. */
+  private static final int MIN_RUN = 16;
+
+  /**
+   * The serialized form of the ids {@code ids[0..n)} in this order: runs of consecutive ids become
+   * range segments; the stretches between them are stored as one segment each, the smallest of a
+   * range with holes, a range with a bitmap or a sorted array when sorted, else an array.
+   */
+  public static byte[] encode(long[] ids, int n) {
+    RowIdsProtos.RowIdSequence.Builder b = RowIdsProtos.RowIdSequence.newBuilder();
+    int i = 0;
+    int loose = 0; // start of the pending stretch that is no long run
+    while (i < n) {
+      int j = i + 1;
+      while (j < n && ids[j] == ids[j - 1] + 1) {
+        j++;
+      }
+      if (j - i >= MIN_RUN) {
+        if (loose < i) {
+          b.addSegments(segmentOf(ids, loose, i));
+        }
+        b.addSegments(RowIdsProtos.U64Segment.newBuilder()
+            .setRange(RowIdsProtos.U64Segment.Range.newBuilder().setStart(ids[i]).setEnd(ids[j - 1] + 1)));
+        loose = j;
+      }
+      i = j;
+    }
+    if (loose < n) {
+      b.addSegments(segmentOf(ids, loose, n));
+    }
+    return b.build().toByteArray();
+  }
+
+  /** One segment holding {@code ids[from..to)}. */
+  static RowIdsProtos.U64Segment segmentOf(long[] ids, int from, int to) {
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    boolean sorted = true;
+    for (int i = from; i < to; i++) {
+      min = Math.min(min, ids[i]);
+      max = Math.max(max, ids[i]);
+      if (i > from && ids[i] <= ids[i - 1]) {
+        sorted = false;
+      }
+    }
+    RowIdsProtos.U64Segment.Builder s = RowIdsProtos.U64Segment.newBuilder();
+    int count = to - from;
+    if (!sorted) {
+      return s.setArray(encodeArray(ids, from, to, min, max)).build();
+    }
+    long slots = max - min + 1;
+    long holes = slots - count;
+    if (holes == 0) {
+      return s.setRange(RowIdsProtos.U64Segment.Range.newBuilder().setStart(min).setEnd(max + 1)).build();
+    }
+    long withHoles = 4 * holes;
+    long withBitmap = (slots + 7) / 8;
+    long asArray = 2L * count;
+    if (withHoles <= withBitmap && withHoles <= asArray) {
+      long[] h = new long[(int) holes];
+      int k = 0;
+      int next = from;
+      for (long v = min; v <= max; v++) {
+        if (ids[next] == v) {
+          next++;
+        } else {
+          h[k++] = v;
+        }
+      }
+      return s.setRangeWithHoles(RowIdsProtos.U64Segment.RangeWithHoles.newBuilder().setStart(min).setEnd(max + 1)
+          .setHoles(encodeArray(h, 0, h.length, h[0], h[h.length - 1]))).build();
+    }
+    if (withBitmap <= asArray) {
+      byte[] bits = new byte[(int) withBitmap];
+      for (int i = from; i < to; i++) {
+        long o = ids[i] - min;
+        bits[(int) (o >>> 3)] |= (byte) (1 << (o & 7));
+      }
+      return s.setRangeWithBitmap(RowIdsProtos.U64Segment.RangeWithBitmap.newBuilder().setStart(min).setEnd(max + 1)
+          .setBitmap(ByteString.copyFrom(bits))).build();
+    }
+    return s.setSortedArray(encodeArray(ids, from, to, min, max)).build();
+  }
+
+  /** {@code values[from..to)} as u16 or u32 offsets from their minimum when they fit, else u64. */
+  private static RowIdsProtos.EncodedU64Array encodeArray(long[] values, int from, int to, long min, long max) {
+    int n = to - from;
+    long span = max - min;
+    RowIdsProtos.EncodedU64Array.Builder a = RowIdsProtos.EncodedU64Array.newBuilder();
+    if (span >= 0 && span < (1L << 16)) {
+      ByteBuffer b = ByteBuffer.allocate(2 * n).order(ByteOrder.LITTLE_ENDIAN);
+      for (int i = from; i < to; i++) {
+        b.putShort((short) (values[i] - min));
+      }
+      a.setU16Array(RowIdsProtos.EncodedU64Array.U16Array.newBuilder().setBase(min).setOffsets(ByteString.copyFrom(b.array())));
+    } else if (span >= 0 && span < (1L << 32)) {
+      ByteBuffer b = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
+      for (int i = from; i < to; i++) {
+        b.putInt((int) (values[i] - min));
+      }
+      a.setU32Array(RowIdsProtos.EncodedU64Array.U32Array.newBuilder().setBase(min).setOffsets(ByteString.copyFrom(b.array())));
+    } else {
+      ByteBuffer b = ByteBuffer.allocate(8 * n).order(ByteOrder.LITTLE_ENDIAN);
+      for (int i = from; i < to; i++) {
+        b.putLong(values[i]);
+      }
+      a.setU64Array(RowIdsProtos.EncodedU64Array.U64Array.newBuilder().setValues(ByteString.copyFrom(b.array())));
+    }
+    return a.build();
+  }
+
   /** Number of row ids (= physical rows of the fragment). */
   public long length() {
     return length;

@@ -21,6 +21,8 @@ import com.google.cloud.storage.StorageRetryStrategy;
 import dev.lancelet.io.ByteRange;
 import dev.lancelet.io.RangePlan;
 import dev.lancelet.io.ConditionalPut;
+import dev.lancelet.io.IoPriority;
+import dev.lancelet.io.IoScheduler;
 import dev.lancelet.io.ObjectAlreadyExistsException;
 import dev.lancelet.io.ObjectInfo;
 import dev.lancelet.io.ObjectNotFoundException;
@@ -46,11 +48,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -62,6 +69,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       that handle is pinned to that generation, so a concurrent overwrite can never mix two
  *       versions. A range, or a tail, is one ranged GET; {@code readRanges} merges ranges closer
  *       than 32 KiB and fetches the merged requests in parallel.
+ *   <li>Every ranged GET goes through the store's {@link IoScheduler}, which bounds the requests
+ *       and response bytes in flight ({@link GcsOptions#ioLimits()}) and serves {@link
+ *       IoPriority#INTERACTIVE} reads before {@link IoPriority#BULK} ones; an object's reads are
+ *       interactive unless made through {@link ReadableObject#withPriority}. A single read runs on
+ *       the caller's thread once admitted, the parts of a {@code readRanges} on the store's read
+ *       threads (one per admissible request).
  *   <li>{@link #put} is a single upload request; {@link #create} buffers up to the upload chunk
  *       size and switches to a resumable upload beyond it, so memory stays bounded. The object
  *       appears only when the writer closes.
@@ -92,6 +105,8 @@ public final class GcsObjectStore implements ObjectStore, ConditionalPut {
   private final Storage storage;
   private final Storage storageNoRetry;
   private final ExecutorService pool;
+  private final ThreadPoolExecutor readers;
+  private final IoScheduler scheduler;
 
   private GcsObjectStore(String bucket, String prefix, GcsOptions options) throws IOException {
     this.bucket = bucket;
@@ -109,6 +124,16 @@ public final class GcsObjectStore implements ObjectStore, ConditionalPut {
           return t;
         };
     this.pool = Executors.newFixedThreadPool(options.readParallelism(), tf);
+    this.scheduler = new IoScheduler(options.ioLimits());
+    // As many threads as the scheduler admits requests, so an admitted request never queues here.
+    int n = options.ioLimits().maxRequests();
+    this.readers = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), tf);
+    this.readers.allowCoreThreadTimeOut(true);
+  }
+
+  /** The scheduler every ranged GET of this store goes through (for its limits and counters). */
+  public IoScheduler ioScheduler() {
+    return scheduler;
   }
 
   /**
@@ -283,7 +308,7 @@ public final class GcsObjectStore implements ObjectStore, ConditionalPut {
     if (blob == null) {
       throw new ObjectNotFoundException(location(path));
     }
-    return new GcsReadable(location(path), BlobId.of(bucket, name, blob.getGeneration()), blob.getSize());
+    return new GcsReadable(location(path), BlobId.of(bucket, name, blob.getGeneration()), blob.getSize(), IoPriority.INTERACTIVE);
   }
 
   @Override
@@ -493,6 +518,11 @@ public final class GcsObjectStore implements ObjectStore, ConditionalPut {
   @Override
   public void close() throws IOException {
     pool.shutdownNow();
+    for (Runnable r : readers.shutdownNow()) {
+      if (r instanceof ReadTask t) {
+        t.completeExceptionally(new IOException("GCS store " + uri() + " was closed before the read of " + t.location + " started"));
+      }
+    }
     try {
       storage.close();
       storageNoRetry.close();
@@ -506,16 +536,63 @@ public final class GcsObjectStore implements ObjectStore, ConditionalPut {
     return "GcsObjectStore[" + uri() + "]";
   }
 
-  /** An open object, pinned to the generation seen by {@link #open}. */
+  /**
+   * One part of a {@code readRanges} on a read thread. Cancelling it only stops it from starting:
+   * once running it completes when its GET does, so the scheduler's permit is held exactly as long
+   * as the request.
+   */
+  private static final class ReadTask extends CompletableFuture<ByteBuffer> implements Runnable {
+    final String location;
+    private final GcsReadable object;
+    private final long offset;
+    private final int length;
+    private volatile boolean withdrawn;
+
+    ReadTask(GcsReadable object, long offset, int length) {
+      this.location = object.location;
+      this.object = object;
+      this.offset = offset;
+      this.length = length;
+    }
+
+    @Override
+    public void run() {
+      if (withdrawn) {
+        completeExceptionally(new CancellationException("Read of " + location + " withdrawn"));
+        return;
+      }
+      try {
+        complete(object.fetch(offset, length));
+      } catch (Throwable t) {
+        completeExceptionally(t);
+      }
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterrupt) {
+      withdrawn = true;
+      return false;
+    }
+  }
+
+  /** An open object, pinned to the generation seen by {@link #open}; reads at one priority. */
   private final class GcsReadable implements ReadableObject {
     private final String location;
     private final BlobId id;
     private final long size;
+    private final IoPriority priority;
 
-    GcsReadable(String location, BlobId id, long size) {
+    GcsReadable(String location, BlobId id, long size, IoPriority priority) {
       this.location = location;
       this.id = id;
       this.size = size;
+      this.priority = priority;
+    }
+
+    @Override
+    public ReadableObject withPriority(IoPriority p) {
+      Objects.requireNonNull(p, "priority");
+      return p == priority ? this : new GcsReadable(location, id, size, p);
     }
 
     @Override
@@ -531,8 +608,16 @@ public final class GcsObjectStore implements ObjectStore, ConditionalPut {
     @Override
     public ByteBuffer read(long offset, int length) throws IOException {
       ReadableObject.checkRange(location, size, offset, length);
+      if (length == 0) {
+        return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
+      }
+      return scheduler.call(priority, length, () -> fetch(offset, length));
+    }
+
+    /** One GET on this thread, unscheduled (the caller holds a permit). */
+    ByteBuffer fetch(long offset, int length) throws IOException {
       ByteBuffer dst = ByteBuffer.allocate(length);
-      readInto(offset, dst);
+      fetchInto(offset, dst);
       return dst.flip().order(ByteOrder.LITTLE_ENDIAN);
     }
 
@@ -543,6 +628,17 @@ public final class GcsObjectStore implements ObjectStore, ConditionalPut {
       if (length == 0) {
         return;
       }
+      scheduler.call(
+          priority,
+          length,
+          () -> {
+            fetchInto(offset, dst);
+            return null;
+          });
+    }
+
+    private void fetchInto(long offset, ByteBuffer dst) throws IOException {
+      int length = dst.remaining();
       try (ReadChannel ch = storage.reader(id)) {
         ch.setChunkSize(0);
         ch.seek(offset);
@@ -608,11 +704,23 @@ public final class GcsObjectStore implements ObjectStore, ConditionalPut {
       if (merged.size() == 1) {
         fetched.add(read(merged.get(0).offset(), Math.toIntExact(merged.get(0).length())));
       } else {
-        List<Future<ByteBuffer>> futures = new ArrayList<>(merged.size());
+        // Parts beyond the store's limits wait in its scheduler (as descriptions, not buffers).
+        List<CompletableFuture<ByteBuffer>> futures = new ArrayList<>(merged.size());
         for (ByteRange m : merged) {
-          futures.add(pool.submit(() -> read(m.offset(), Math.toIntExact(m.length()))));
+          int len = Math.toIntExact(m.length());
+          futures.add(
+              len == 0
+                  ? CompletableFuture.completedFuture(ByteBuffer.allocate(0))
+                  : scheduler.submit(
+                      priority,
+                      len,
+                      () -> {
+                        ReadTask t = new ReadTask(this, m.offset(), len);
+                        readers.execute(t);
+                        return t;
+                      }));
         }
-        for (Future<ByteBuffer> f : futures) {
+        for (CompletableFuture<ByteBuffer> f : futures) {
           try {
             fetched.add(f.get());
           } catch (InterruptedException e) {
@@ -625,6 +733,9 @@ public final class GcsObjectStore implements ObjectStore, ConditionalPut {
               throw io;
             }
             throw new IOException("Reading " + location + " failed", e.getCause());
+          } catch (CancellationException e) {
+            futures.forEach(x -> x.cancel(true));
+            throw new InterruptedIOException("Reading " + location + " was cancelled");
           }
         }
       }

@@ -1,5 +1,6 @@
 package dev.lancelet.io.gcs;
 
+import dev.lancelet.io.IoScheduler;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -34,6 +35,9 @@ import java.util.Optional;
  *   <li>{@code google_upload_chunk_size} ({@code upload_chunk_size}): bytes per request of a
  *       resumable upload, a multiple of 256 KiB (default 16 MiB); a streaming write that stays
  *       below it is sent in one request
+ *   <li>{@code max_inflight_requests} (default 64) and {@code max_inflight_bytes} (default 256 MiB;
+ *       a byte count with an optional {@code KiB}, {@code MiB} or {@code GiB}): the limits of
+ *       the store's read scheduler, across all readers (see {@link IoScheduler})
  * </ul>
  *
  * <p>Environment fallbacks (used only when no option sets the same thing): {@code
@@ -64,6 +68,7 @@ public final class GcsOptions {
   private final int uploadChunkSize;
   private final int readParallelism;
   private final int listPageSize;
+  private final IoScheduler.Limits ioLimits;
 
   private GcsOptions(Builder b) {
     this.serviceAccountPath = b.serviceAccountPath;
@@ -81,6 +86,7 @@ public final class GcsOptions {
     this.uploadChunkSize = b.uploadChunkSize;
     this.readParallelism = b.readParallelism;
     this.listPageSize = b.listPageSize;
+    this.ioLimits = new IoScheduler.Limits(b.maxInflightRequests, b.maxInflightBytes);
   }
 
   /** A builder with the defaults (application default credentials, real GCS endpoint). */
@@ -187,6 +193,12 @@ public final class GcsOptions {
     if (canon.containsKey("google_upload_chunk_size")) {
       b.uploadChunkSize(parseInt("google_upload_chunk_size", canon.get("google_upload_chunk_size")));
     }
+    if (canon.containsKey("max_inflight_requests")) {
+      b.maxInflightRequests(parseInt("max_inflight_requests", canon.get("max_inflight_requests")));
+    }
+    if (canon.containsKey("max_inflight_bytes")) {
+      b.maxInflightBytes(parseSize("max_inflight_bytes", canon.get("max_inflight_bytes")));
+    }
     return b.build();
   }
 
@@ -215,6 +227,8 @@ public final class GcsOptions {
     m.put("client_retry_timeout", "client_retry_timeout");
     m.put("google_upload_chunk_size", "google_upload_chunk_size");
     m.put("upload_chunk_size", "google_upload_chunk_size");
+    m.put("max_inflight_requests", "max_inflight_requests");
+    m.put("max_inflight_bytes", "max_inflight_bytes");
     return m;
   }
 
@@ -231,6 +245,28 @@ public final class GcsOptions {
       return Integer.parseInt(value.trim());
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("GCS storage option '" + key + "' must be an integer, got '" + value + "'");
+    }
+  }
+
+  static long parseSize(String key, String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    int shift = 0;
+    for (String[] unit : new String[][] {{"kib", "10"}, {"mib", "20"}, {"gib", "30"}, {"kb", "10"}, {"mb", "20"}, {"gb", "30"}, {"b", "0"}}) {
+      if (v.endsWith(unit[0])) {
+        shift = Integer.parseInt(unit[1]);
+        v = v.substring(0, v.length() - unit[0].length()).trim();
+        break;
+      }
+    }
+    try {
+      long n = Long.parseLong(v);
+      if (n < 0) {
+        throw new NumberFormatException();
+      }
+      return Math.multiplyExact(n, 1L << shift);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new IllegalArgumentException(
+          "GCS storage option '" + key + "' must be a byte count such as 268435456 or 256MiB, got '" + value + "'");
     }
   }
 
@@ -317,9 +353,17 @@ public final class GcsOptions {
     return uploadChunkSize;
   }
 
-  /** Maximum concurrent range requests of one {@code readRanges} call. */
+  /**
+   * Threads of the pool that runs the deletes of {@link GcsObjectStore#deleteAll} in parallel.
+   * Range reads are bounded by {@link #ioLimits()} instead.
+   */
   public int readParallelism() {
     return readParallelism;
+  }
+
+  /** The limits of the store's read scheduler. */
+  public IoScheduler.Limits ioLimits() {
+    return ioLimits;
   }
 
   /** Objects asked for per listing request. */
@@ -344,7 +388,9 @@ public final class GcsOptions {
         + ", maxRetries=" + maxRetries
         + ", retryTimeout=" + retryTimeout
         + ", uploadChunkSize=" + uploadChunkSize
-        + ", readParallelism=" + readParallelism + "]";
+        + ", readParallelism=" + readParallelism
+        + ", maxInflightRequests=" + ioLimits.maxRequests()
+        + ", maxInflightBytes=" + ioLimits.maxBytes() + "]";
   }
 
   /** Builder of {@link GcsOptions}. */
@@ -364,6 +410,8 @@ public final class GcsOptions {
     private int uploadChunkSize = 16 << 20;
     private int readParallelism = 16;
     private int listPageSize = 1000;
+    private int maxInflightRequests = IoScheduler.Limits.DEFAULT.maxRequests();
+    private long maxInflightBytes = IoScheduler.Limits.DEFAULT.maxBytes();
 
     private Builder() {}
 
@@ -459,7 +507,25 @@ public final class GcsOptions {
       return this;
     }
 
-    /** Maximum concurrent range requests of one {@code readRanges} call. */
+    /** Ranged GETs in flight at most, across the store (default 64). */
+    public Builder maxInflightRequests(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("max_inflight_requests must be >= 1, got " + n);
+      }
+      this.maxInflightRequests = n;
+      return this;
+    }
+
+    /** Response bytes of ranged GETs in flight at most, across the store (default 256 MiB). */
+    public Builder maxInflightBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("max_inflight_bytes must be >= 1, got " + bytes);
+      }
+      this.maxInflightBytes = bytes;
+      return this;
+    }
+
+    /** Threads running the deletes of {@code deleteAll} in parallel (default 16). */
     public Builder readParallelism(int n) {
       if (n < 1) {
         throw new IllegalArgumentException("read parallelism must be >= 1, got " + n);

@@ -3,6 +3,8 @@ package dev.lancelet.io.s3;
 import dev.lancelet.io.ByteRange;
 import dev.lancelet.io.RangePlan;
 import dev.lancelet.io.ConditionalPut;
+import dev.lancelet.io.IoPriority;
+import dev.lancelet.io.IoScheduler;
 import dev.lancelet.io.ObjectAlreadyExistsException;
 import dev.lancelet.io.ObjectInfo;
 import dev.lancelet.io.ObjectNotFoundException;
@@ -71,6 +73,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *   <li>{@link ReadableObject#readRanges} merges ranges closer than {@value #COALESCE_GAP_BYTES}
  *       bytes (and only while the over-read stays under 2x, see {@link
  *       ByteRange#TINY_GAP_BYTES}) and fetches the merged ranges in parallel.
+ *   <li>Every GET goes through the store's {@link IoScheduler}, which bounds the requests and
+ *       response bytes in flight ({@link S3Options#ioLimits()}) and serves {@link
+ *       IoPriority#INTERACTIVE} reads before {@link IoPriority#BULK} ones; an object's reads are
+ *       interactive unless made through {@link ReadableObject#withPriority}.
  *   <li>{@link #create} buffers up to {@link S3Options#multipartThreshold()} bytes and then
  *       switches to a multipart upload with up to {@value #MAX_INFLIGHT_PARTS} parts in flight; a
  *       failed or aborted write aborts the upload.
@@ -105,11 +111,13 @@ public final class S3ObjectStore implements ObjectStore, ConditionalPut {
   private final SdkAsyncHttpClient http;
   private final AwsCredentialsProvider credentials;
   private final S3AsyncClient client;
+  private final IoScheduler scheduler;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private S3ObjectStore(S3Uri root, S3Options options, List<ExecutionInterceptor> interceptors) {
     this.root = root;
     this.options = options;
+    this.scheduler = new IoScheduler(options.ioLimits());
     this.credentials = credentialsFor(options);
     this.http =
         NettyNioAsyncHttpClient.builder()
@@ -234,6 +242,11 @@ public final class S3ObjectStore implements ObjectStore, ConditionalPut {
     return options;
   }
 
+  /** The scheduler every GET of this store goes through (for its limits and counters). */
+  public IoScheduler ioScheduler() {
+    return scheduler;
+  }
+
   @Override
   public String uri() {
     return root.toString();
@@ -266,7 +279,14 @@ public final class S3ObjectStore implements ObjectStore, ConditionalPut {
         GetObjectRequest.builder().bucket(root.bucket()).key(key).range("bytes=-" + OPEN_PREFETCH_BYTES).build();
     BoundedBytesTransformer.Result r;
     try {
-      r = await(client.getObject(req, new BoundedBytesTransformer(OPEN_PREFETCH_BYTES, loc)), "GET", loc);
+      r =
+          await(
+              scheduler.submit(
+                  IoPriority.INTERACTIVE,
+                  OPEN_PREFETCH_BYTES,
+                  () -> client.getObject(req, new BoundedBytesTransformer(OPEN_PREFETCH_BYTES, loc))),
+              "GET",
+              loc);
     } catch (S3RequestException e) {
       if (e.statusCode() != 416) {
         throw e;
@@ -277,10 +297,10 @@ public final class S3ObjectStore implements ObjectStore, ConditionalPut {
       if (size != 0) {
         throw new IOException("S3 refused a suffix range of a non-empty object (" + size + " bytes): " + loc, e);
       }
-      return new S3ReadableObject(key, loc, 0, head.eTag(), new byte[0]);
+      return new S3ReadableObject(key, loc, 0, head.eTag(), new byte[0], IoPriority.INTERACTIVE);
     }
     long size = totalSize(r.response().contentRange(), r.body().length, loc);
-    return new S3ReadableObject(key, loc, size, r.response().eTag(), r.body());
+    return new S3ReadableObject(key, loc, size, r.response().eTag(), r.body(), IoPriority.INTERACTIVE);
   }
 
   /** The total from a {@code Content-Range: bytes a-b/total} header; a full answer has none. */
@@ -322,26 +342,29 @@ public final class S3ObjectStore implements ObjectStore, ConditionalPut {
     }
   }
 
-  private CompletableFuture<byte[]> fetch(String key, String loc, String eTag, long offset, int length) {
+  /**
+   * A ranged GET through the scheduler. The future is the scheduler's, so cancelling it withdraws
+   * a queued request or aborts the running one; the length is checked by {@link #checked}.
+   */
+  private CompletableFuture<BoundedBytesTransformer.Result> fetch(
+      String key, String loc, String eTag, long offset, int length, IoPriority priority) {
     GetObjectRequest.Builder req =
         GetObjectRequest.builder().bucket(root.bucket()).key(key).range("bytes=" + offset + "-" + (offset + length - 1));
     if (eTag != null) {
       req.ifMatch(eTag);
     }
-    return client
-        .getObject(req.build(), new BoundedBytesTransformer(length, loc))
-        .thenApply(
-            r -> {
-              if (r.body().length != length) {
-                throw new CompletionException(
-                    new IOException(
-                        "S3 answered " + r.body().length + " bytes for a range of " + length + " at " + offset + ": " + loc));
-              }
-              return r.body();
-            });
+    GetObjectRequest built = req.build();
+    return scheduler.submit(priority, length, () -> client.getObject(built, new BoundedBytesTransformer(length, loc)));
   }
 
-  /** An open S3 object: size and ETag fixed at open, the tail cached. */
+  private static byte[] checked(BoundedBytesTransformer.Result r, long offset, int length, String loc) throws IOException {
+    if (r.body().length != length) {
+      throw new IOException("S3 answered " + r.body().length + " bytes for a range of " + length + " at " + offset + ": " + loc);
+    }
+    return r.body();
+  }
+
+  /** An open S3 object: size and ETag fixed at open, the tail cached; reads at one priority. */
   private final class S3ReadableObject implements ReadableObject {
     private final String key;
     private final String loc;
@@ -349,14 +372,22 @@ public final class S3ObjectStore implements ObjectStore, ConditionalPut {
     private final String eTag;
     private final byte[] tail;
     private final long tailStart;
+    private final IoPriority priority;
 
-    S3ReadableObject(String key, String loc, long size, String eTag, byte[] tail) {
+    S3ReadableObject(String key, String loc, long size, String eTag, byte[] tail, IoPriority priority) {
       this.key = key;
       this.loc = loc;
       this.size = size;
       this.eTag = eTag;
       this.tail = tail;
       this.tailStart = size - tail.length;
+      this.priority = priority;
+    }
+
+    @Override
+    public ReadableObject withPriority(IoPriority p) {
+      Objects.requireNonNull(p, "priority");
+      return p == priority ? this : new S3ReadableObject(key, loc, size, eTag, tail, p);
     }
 
     @Override
@@ -383,13 +414,13 @@ public final class S3ObjectStore implements ObjectStore, ConditionalPut {
       if (offset >= tailStart) {
         return fromTail(offset, length);
       }
-      byte[] b = awaitRead(fetch(key, loc, eTag, offset, length));
+      byte[] b = awaitRead(fetch(key, loc, eTag, offset, length, priority), offset, length);
       return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    private byte[] awaitRead(CompletableFuture<byte[]> f) throws IOException {
+    private byte[] awaitRead(CompletableFuture<BoundedBytesTransformer.Result> f, long offset, int length) throws IOException {
       try {
-        return await(f, "GET", loc);
+        return checked(await(f, "GET", loc), offset, length, loc);
       } catch (S3RequestException e) {
         if (e.statusCode() == 412) {
           throw new IOException("S3 object was replaced after it was opened (ETag " + eTag + " no longer matches): " + loc, e);
@@ -418,25 +449,24 @@ public final class S3ObjectStore implements ObjectStore, ConditionalPut {
         ReadableObject.checkRange(loc, size, r.offset(), r.length());
       }
       RangePlan plan = RangePlan.of(ranges, COALESCE_GAP_BYTES, MAX_MERGED_BYTES);
-      record Group(RangePlan.Group span, CompletableFuture<byte[]> bytes) {}
+      record Group(RangePlan.Group span, byte[] local, CompletableFuture<BoundedBytesTransformer.Result> remote) {}
       List<Group> groups = new ArrayList<>();
-      for (RangePlan.Group span : plan.groups()) {
-        long groupStart = span.start();
-        CompletableFuture<byte[]> bytes;
-        int len = span.length();
-        if (len == 0) {
-          bytes = CompletableFuture.completedFuture(new byte[0]);
-        } else if (groupStart >= tailStart) {
-          int from = (int) (groupStart - tailStart);
-          bytes = CompletableFuture.completedFuture(Arrays.copyOfRange(tail, from, from + len));
-        } else {
-          bytes = fetch(key, loc, eTag, groupStart, len);
-        }
-        groups.add(new Group(span, bytes));
-      }
       try {
+        // Requests beyond the store's limits wait in its scheduler (as descriptions, not buffers).
+        for (RangePlan.Group span : plan.groups()) {
+          long groupStart = span.start();
+          int len = span.length();
+          if (len == 0) {
+            groups.add(new Group(span, new byte[0], null));
+          } else if (groupStart >= tailStart) {
+            int from = (int) (groupStart - tailStart);
+            groups.add(new Group(span, Arrays.copyOfRange(tail, from, from + len), null));
+          } else {
+            groups.add(new Group(span, null, fetch(key, loc, eTag, groupStart, len, priority)));
+          }
+        }
         for (Group g : groups) {
-          byte[] merged = awaitRead(g.bytes);
+          byte[] merged = g.local != null ? g.local : awaitRead(g.remote, g.span.start(), g.span.length());
           ByteBuffer whole = ByteBuffer.wrap(merged);
           for (int k = g.span.from(); k < g.span.to(); k++) {
             int i = plan.rangeAt(k);
@@ -447,7 +477,9 @@ public final class S3ObjectStore implements ObjectStore, ConditionalPut {
         }
       } catch (IOException | RuntimeException e) {
         for (Group g : groups) {
-          g.bytes.cancel(true);
+          if (g.remote != null) {
+            g.remote.cancel(true);
+          }
         }
         throw e;
       }
@@ -596,7 +628,12 @@ public final class S3ObjectStore implements ObjectStore, ConditionalPut {
   private byte[] readKey(String key, String loc, int expected) throws IOException {
     GetObjectRequest req = GetObjectRequest.builder().bucket(root.bucket()).key(key).build();
     try {
-      return await(client.getObject(req, new BoundedBytesTransformer(expected, loc)), "GET", loc).body();
+      return await(
+              scheduler.submit(
+                  IoPriority.INTERACTIVE, expected, () -> client.getObject(req, new BoundedBytesTransformer(expected, loc))),
+              "GET",
+              loc)
+          .body();
     } catch (ObjectNotFoundException e) {
       throw e;
     } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.lancelet.io.s3;
 
+import dev.lancelet.io.IoScheduler;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -45,6 +46,10 @@ import java.util.TreeSet;
  *   <tr><td>{@code multipart_part_size}</td><td></td><td>Part size of multipart uploads (default 8MiB; S3's limits:
  *       5MiB to 5GiB)</td></tr>
  *   <tr><td>{@code max_connections}</td><td></td><td>Connection pool size (default 64)</td></tr>
+ *   <tr><td>{@code max_inflight_requests}</td><td></td><td>Ranged GETs in flight at most, across all
+ *       readers of the store (default 64; see {@link IoScheduler})</td></tr>
+ *   <tr><td>{@code max_inflight_bytes}</td><td></td><td>Response bytes of ranged GETs in flight at most
+ *       (default 256MiB)</td></tr>
  * </table>
  *
  * <p>Durations are a number with a unit {@code ms}, {@code s}, {@code m} or {@code h} (a bare number
@@ -65,6 +70,7 @@ import java.util.TreeSet;
  * @param multipartThreshold streaming writes larger than this use multipart upload
  * @param multipartPartSize part size of a multipart upload
  * @param maxConnections connection pool size
+ * @param ioLimits in-flight limits of the store's read scheduler
  */
 public record S3Options(
     String region,
@@ -80,7 +86,8 @@ public record S3Options(
     int maxRetries,
     long multipartThreshold,
     long multipartPartSize,
-    int maxConnections) {
+    int maxConnections,
+    IoScheduler.Limits ioLimits) {
 
   /** Largest part S3 accepts. */
   static final long MAX_PART_SIZE = 5L << 30;
@@ -123,6 +130,9 @@ public record S3Options(
     }
     if (maxConnections < 1) {
       throw new IllegalArgumentException("max_connections must be >= 1, got " + maxConnections);
+    }
+    if (ioLimits == null) {
+      throw new IllegalArgumentException("ioLimits must not be null");
     }
   }
 
@@ -221,6 +231,12 @@ public record S3Options(
     if (canon.containsKey("max_connections")) {
       b.maxConnections((int) integer("max_connections", canon.get("max_connections")));
     }
+    if (canon.containsKey("max_inflight_requests")) {
+      b.maxInflightRequests((int) integer("max_inflight_requests", canon.get("max_inflight_requests")));
+    }
+    if (canon.containsKey("max_inflight_bytes")) {
+      b.maxInflightBytes(size("max_inflight_bytes", canon.get("max_inflight_bytes")));
+    }
     return b.build();
   }
 
@@ -244,6 +260,8 @@ public record S3Options(
     alias(m, "multipart_threshold");
     alias(m, "multipart_part_size");
     alias(m, "max_connections");
+    alias(m, "max_inflight_requests");
+    alias(m, "max_inflight_bytes");
     return Map.copyOf(m);
   }
 
@@ -361,6 +379,8 @@ public record S3Options(
     private long multipartThreshold = 16L << 20;
     private long multipartPartSize = 8L << 20;
     private int maxConnections = 64;
+    private int maxInflightRequests = IoScheduler.Limits.DEFAULT.maxRequests();
+    private long maxInflightBytes = IoScheduler.Limits.DEFAULT.maxBytes();
 
     private Builder() {}
 
@@ -438,11 +458,24 @@ public record S3Options(
       return this;
     }
 
+    /** Ranged GETs in flight at most (default 64). */
+    public Builder maxInflightRequests(int n) {
+      this.maxInflightRequests = n;
+      return this;
+    }
+
+    /** Response bytes of ranged GETs in flight at most (default 256 MiB). */
+    public Builder maxInflightBytes(long bytes) {
+      this.maxInflightBytes = bytes;
+      return this;
+    }
+
     /** Validates and builds. */
     public S3Options build() {
       return new S3Options(
           region, endpoint, accessKeyId, secretAccessKey, sessionToken, skipSignature, virtualHostedStyle,
-          allowHttp, connectTimeout, requestTimeout, maxRetries, multipartThreshold, multipartPartSize, maxConnections);
+          allowHttp, connectTimeout, requestTimeout, maxRetries, multipartThreshold, multipartPartSize, maxConnections,
+          new IoScheduler.Limits(maxInflightRequests, maxInflightBytes));
     }
   }
 
@@ -453,6 +486,7 @@ public record S3Options(
         + (skipSignature ? "anonymous" : accessKeyId != null ? "static" : "default chain")
         + ", pathStyle=" + pathStyle() + ", allowHttp=" + allowHttp + ", connectTimeout=" + connectTimeout
         + ", timeout=" + requestTimeout + ", maxRetries=" + maxRetries + ", multipartThreshold="
-        + multipartThreshold + ", multipartPartSize=" + multipartPartSize + ", maxConnections=" + maxConnections + "]";
+        + multipartThreshold + ", multipartPartSize=" + multipartPartSize + ", maxConnections=" + maxConnections
+        + ", maxInflightRequests=" + ioLimits.maxRequests() + ", maxInflightBytes=" + ioLimits.maxBytes() + "]";
   }
 }

@@ -131,6 +131,14 @@ public final class FakeGcsServer implements AutoCloseable {
   private final Set<String> authorizations = ConcurrentHashMap.newKeySet();
   private final AtomicInteger tokenRequests = new AtomicInteger();
   private final AtomicInteger dropped = new AtomicInteger();
+  private volatile long mediaDelayMillis;
+  private volatile String holdName;
+  private volatile java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(0);
+  /** Checksums of stored contents (by identity), so ranged reads of a large object do not rehash it. */
+  private final Map<byte[], String[]> hashes = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+  private final AtomicInteger mediaInFlight = new AtomicInteger();
+  private final AtomicInteger peakMediaInFlight = new AtomicInteger();
+  private final List<String> mediaLog = java.util.Collections.synchronizedList(new ArrayList<>());
 
   private FakeGcsServer(HttpServer server, ExecutorService executor) {
     this.server = server;
@@ -240,7 +248,38 @@ public final class FakeGcsServer implements AutoCloseable {
     return tokenRequests.get();
   }
 
+  /** Holds every media (download) answer back for {@code millis} before sending it (0: none). */
+  public void mediaDelay(long millis) {
+    mediaDelayMillis = millis;
+  }
+
+  /** Holds every media request for the object {@code name} until {@link #releaseHeld()}. */
+  public void holdMedia(String name) {
+    held = new java.util.concurrent.CountDownLatch(1);
+    holdName = name;
+  }
+
+  /** Lets held media requests, and later ones, through. */
+  public void releaseHeld() {
+    held.countDown();
+    holdName = null;
+  }
+
+  /** The most media requests ever being served at once (from arrival until their answer starts). */
+  public int peakConcurrentMedia() {
+    return peakMediaInFlight.get();
+  }
+
+  /** Media requests as {@code "object range"}, in arrival order. */
+  public List<String> mediaLog() {
+    synchronized (mediaLog) {
+      return List.copyOf(mediaLog);
+    }
+  }
+
   public void resetCounters() {
+    peakMediaInFlight.set(0);
+    mediaLog.clear();
     for (AtomicInteger c : List.of(totalRequests, mediaRequests, metadataRequests, uploadRequests, resumableChunkRequests, deleteRequests, listRequests)) {
       c.set(0);
     }
@@ -482,6 +521,30 @@ public final class FakeGcsServer implements AutoCloseable {
   }
 
   private void media(HttpExchange ex, String bucket, String name, Map<String, String> q) throws IOException, ApiError {
+    peakMediaInFlight.accumulateAndGet(mediaInFlight.incrementAndGet(), Math::max);
+    try {
+      mediaLog.add(name + " " + ex.getRequestHeaders().getFirst("Range"));
+      long delay = mediaDelayMillis;
+      java.util.concurrent.CountDownLatch gate = held;
+      try {
+        if (delay > 0) {
+          Thread.sleep(delay);
+        }
+        if (name.equals(holdName)) {
+          gate.await();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+    } finally {
+      // Counted until the answer starts: the client cannot have its answer (and send the next request) before.
+      mediaInFlight.decrementAndGet();
+    }
+    serveMedia(ex, bucket, name, q);
+  }
+
+  private void serveMedia(HttpExchange ex, String bucket, String name, Map<String, String> q) throws IOException, ApiError {
     mediaRequests.incrementAndGet();
     StoredObject o = find(bucket(bucket), name, q);
     byte[] data = o.data();
@@ -494,8 +557,9 @@ public final class FakeGcsServer implements AutoCloseable {
     h.set("x-goog-metageneration", Long.toString(o.metageneration()));
     h.set("x-goog-stored-content-length", Long.toString(size));
     h.set("x-goog-stored-content-encoding", "identity");
-    h.add("x-goog-hash", "crc32c=" + crc32c(data));
-    h.add("x-goog-hash", "md5=" + md5(data));
+    String[] sums = hashes.computeIfAbsent(data, d -> new String[] {crc32c(d), md5(d)});
+    h.add("x-goog-hash", "crc32c=" + sums[0]);
+    h.add("x-goog-hash", "md5=" + sums[1]);
     h.set("ETag", etag(o));
     h.set("Accept-Ranges", "bytes");
     if (range == null) {

@@ -78,6 +78,24 @@ class GcsOptionsTest {
   }
 
   @Test
+  void schedulerLimitsAreOptions() {
+    assertThat(GcsOptions.fromMap(Map.of(), NO_ENV).ioLimits()).isEqualTo(dev.lancelet.io.IoScheduler.Limits.DEFAULT);
+    GcsOptions o = GcsOptions.fromMap(Map.of("max_inflight_requests", "4", "MAX_INFLIGHT_BYTES", "1GiB"), NO_ENV);
+    assertThat(o.ioLimits().maxRequests()).isEqualTo(4);
+    assertThat(o.ioLimits().maxBytes()).isEqualTo(1L << 30);
+    assertThat(GcsOptions.fromMap(Map.of("max_inflight_bytes", "4096"), NO_ENV).ioLimits().maxBytes()).isEqualTo(4096);
+    assertThatThrownBy(() -> GcsOptions.fromMap(Map.of("max_inflight_requests", "0"), NO_ENV))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("max_inflight_requests");
+    assertThatThrownBy(() -> GcsOptions.fromMap(Map.of("max_inflight_bytes", "-5"), NO_ENV))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("max_inflight_bytes");
+    assertThatThrownBy(() -> GcsOptions.fromMap(Map.of("max_inflight", "4"), NO_ENV))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("max_inflight");
+  }
+
+  @Test
   void environmentFallbacks() {
     GcsOptions emu = GcsOptions.fromMap(Map.of(), Map.of("STORAGE_EMULATOR_HOST", "localhost:9023"));
     assertThat(emu.endpoint()).hasValue("http://localhost:9023");

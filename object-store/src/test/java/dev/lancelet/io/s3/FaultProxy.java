@@ -70,6 +70,10 @@ public final class FaultProxy implements AutoCloseable {
   private final List<Request> seen = new CopyOnWriteArrayList<>();
   private final List<Fault> injected = new CopyOnWriteArrayList<>();
   private final List<String> answers = new CopyOnWriteArrayList<>();
+  private volatile Predicate<Request> holdMatch = r -> false;
+  private volatile java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(0);
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger peakInFlight = new AtomicInteger();
 
   public FaultProxy(int upstreamPort) throws IOException {
     this.upstreamPort = upstreamPort;
@@ -102,6 +106,23 @@ public final class FaultProxy implements AutoCloseable {
     return List.copyOf(injected);
   }
 
+  /** Holds every request matching {@code match} (before forwarding it) until {@link #releaseHeld()}. */
+  public FaultProxy hold(Predicate<Request> match) {
+    held = new java.util.concurrent.CountDownLatch(1);
+    holdMatch = match;
+    return this;
+  }
+
+  /** Lets the held requests, and later matching ones, through. */
+  public void releaseHeld() {
+    held.countDown();
+  }
+
+  /** The most exchanges (one per connection) ever open at once, each counted until its answer starts. */
+  public int peakConcurrentRequests() {
+    return peakInFlight.get();
+  }
+
   public static Predicate<Request> method(String method) {
     return r -> r.method().equals(method);
   }
@@ -128,6 +149,8 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   private void serve(Socket client) {
+    peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+    java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean(true);
     try (client) {
       InputStream in = new BufferedInputStream(client.getInputStream());
       OutputStream out = client.getOutputStream();
@@ -139,6 +162,14 @@ public final class FaultProxy implements AutoCloseable {
       List<String> headers = new ArrayList<>(lines.subList(1, lines.size()));
       Request req = new Request(requestLine[0], requestLine[1], List.copyOf(headers));
       seen.add(req);
+      if (holdMatch.test(req)) {
+        try {
+          held.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
       if ("100-continue".equalsIgnoreCase(req.header("Expect"))) {
         out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
@@ -194,13 +225,22 @@ public final class FaultProxy implements AutoCloseable {
         if (fault == Fault.DROP_RESPONSE) {
           return; // applied upstream, answer lost
         }
+        if (counted.getAndSet(false)) {
+          // Counted until the answer starts: the client cannot have it (and send its next request) before.
+          inFlight.decrementAndGet();
+        }
         out.write(response);
         out.flush();
       }
     } catch (IOException e) {
       // the client went away; nothing to do
+    } finally {
+      if (counted.getAndSet(false)) {
+        inFlight.decrementAndGet();
+      }
     }
   }
+
 
   private static List<String> readHead(InputStream in) throws IOException {
     List<String> lines = new ArrayList<>();

@@ -40,6 +40,25 @@ class S3OptionsTest {
   }
 
   @Test
+  void schedulerLimitsAreOptions() {
+    S3Options d = S3Options.fromMap(Map.of(), Map.of());
+    assertThat(d.ioLimits()).isEqualTo(dev.lancelet.io.IoScheduler.Limits.DEFAULT);
+    S3Options o = S3Options.fromMap(Map.of("max_inflight_requests", "8", "max_inflight_bytes", "32MiB"), Map.of());
+    assertThat(o.ioLimits().maxRequests()).isEqualTo(8);
+    assertThat(o.ioLimits().maxBytes()).isEqualTo(32L << 20);
+    assertThat(o.toString()).contains("maxInflightRequests=8");
+    assertThatThrownBy(() -> S3Options.fromMap(Map.of("max_inflight_requests", "0"), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("max_inflight_requests");
+    assertThatThrownBy(() -> S3Options.fromMap(Map.of("max_inflight_bytes", "lots"), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("max_inflight_bytes");
+    assertThatThrownBy(() -> S3Options.fromMap(Map.of("max_inflight_request", "8"), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Unknown S3 storage option 'max_inflight_request'");
+  }
+
+  @Test
   void environmentFillsWhatTheMapLacks() {
     Map<String, String> env =
         Map.of(

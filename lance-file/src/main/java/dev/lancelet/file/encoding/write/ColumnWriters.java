@@ -37,6 +37,11 @@ public final class ColumnWriters {
   private final LegacyBlobs[] blobs;
   /** The same, per leaf. */
   private final LegacyBlobs[] leafBlob;
+  /** Per top-level field, its blob v2 writer (2.2+ {@code lance.blob.v2} columns), else null. */
+  private final BlobV2Writer[] blobsV2;
+  /** The same, per leaf. */
+  private final BlobV2Writer[] leafBlobV2;
+  private final BlobV2Writer.Sidecars sidecars;
   private final List<LeafColumn> leaves;
   private final int[] leafStart; // first leaf index of each top-level field
   private final PageEncoder encoder;
@@ -47,12 +52,31 @@ public final class ColumnWriters {
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
 
   public ColumnWriters(List<Field> topFields, LanceFileVersion version, ContainerWriter container, long maxPageBytes) {
+    this(topFields, version, container, maxPageBytes, null, null, 1L << 30);
+  }
+
+  /**
+   * Column writers whose blob v2 columns put their sidecars next to data file {@code path} in
+   * {@code store} (both may be null when the schema has no blob v2 field), rolling pack files at
+   * {@code blobPackFileSize} bytes.
+   */
+  public ColumnWriters(List<Field> topFields, LanceFileVersion version, ContainerWriter container, long maxPageBytes,
+      dev.lancelet.io.ObjectStore store, String path, long blobPackFileSize) {
     this.topFields = topFields;
     this.blobs = new LegacyBlobs[topFields.size()];
+    this.blobsV2 = new BlobV2Writer[topFields.size()];
+    this.sidecars = store == null ? null : new BlobV2Writer.Sidecars(store, path);
     List<Field> shredded = new java.util.ArrayList<>(topFields);
     for (int i = 0; i < topFields.size(); i++) {
       LegacyBlobs.checkNested(topFields.get(i), version, true);
-      if (LegacyBlobs.isBlob(topFields.get(i))) {
+      BlobV2Writer.checkNested(topFields.get(i), true);
+      if (BlobV2Writer.isBlobV2(topFields.get(i))) {
+        if (sidecars == null) {
+          throw new IllegalStateException("Blob v2 field " + topFields.get(i).getName() + " needs a store for its sidecar files");
+        }
+        blobsV2[i] = new BlobV2Writer(topFields.get(i), version, sidecars, blobPackFileSize);
+        shredded.set(i, blobsV2[i].descriptorField());
+      } else if (LegacyBlobs.isBlob(topFields.get(i))) {
         blobs[i] = new LegacyBlobs(topFields.get(i), version);
         shredded.set(i, blobs[i].descriptorField());
       }
@@ -66,9 +90,14 @@ public final class ColumnWriters {
     }
     leafStart[topFields.size()] = k;
     this.leafBlob = new LegacyBlobs[k];
+    this.leafBlobV2 = new BlobV2Writer[k];
     for (int i = 0; i < topFields.size(); i++) {
       if (blobs[i] != null) {
         leafBlob[leafStart[i]] = blobs[i];
+      }
+      if (blobsV2[i] != null) {
+        leafBlobV2[leafStart[i]] = blobsV2[i];
+        leaves.get(leafStart[i]).blobDescriptors = true;
       }
     }
     this.encoder = new PageEncoder(version);
@@ -107,7 +136,15 @@ public final class ColumnWriters {
 
   /** Number of Lance columns (leaves). */
   public static int numColumns(List<Field> topFields) {
-    return LeafColumn.forSchema(topFields).size();
+    List<Field> shredded = new java.util.ArrayList<>(topFields);
+    for (int i = 0; i < shredded.size(); i++) {
+      if (BlobV2Writer.isBlobV2(shredded.get(i))) {
+        // One column of descriptors.
+        shredded.set(i, new Field(shredded.get(i).getName(), org.apache.arrow.vector.types.pojo.FieldType.nullable(
+            org.apache.arrow.vector.types.pojo.ArrowType.Binary.INSTANCE), null));
+      }
+    }
+    return LeafColumn.forSchema(shredded).size();
   }
 
   /**
@@ -116,9 +153,25 @@ public final class ColumnWriters {
    */
   public void write(VectorSchemaRoot batch, long firstRow, org.apache.arrow.vector.dictionary.DictionaryProvider dictionaries)
       throws IOException {
+    write(batch, firstRow, dictionaries, java.util.Map.of());
+  }
+
+  /**
+   * As {@link #write(VectorSchemaRoot, long, org.apache.arrow.vector.dictionary.DictionaryProvider)},
+   * with blob v2 values of the named columns taken from handles where a row sets neither data nor uri.
+   */
+  public void write(VectorSchemaRoot batch, long firstRow, org.apache.arrow.vector.dictionary.DictionaryProvider dictionaries,
+      java.util.Map<String, List<dev.lancelet.file.blob.BlobHandle>> blobSources) throws IOException {
     int rows = batch.getRowCount();
     for (int f = 0; f < topFields.size(); f++) {
       FieldVector v = batch.getVector(f);
+      if (blobsV2[f] != null) {
+        // Payloads go to the file or to sidecars now; the column shreds their descriptors.
+        try (FieldVector desc = blobsV2[f].descriptors(v, container, blobSources.get(topFields.get(f).getName()))) {
+          writeLeaf(leaves.get(leafStart[f]), desc, rows, firstRow, dictionaries);
+        }
+        continue;
+      }
       if (blobs[f] != null) {
         // Payloads go out of line now; the column shreds their (position, size) descriptors.
         try (FieldVector desc = blobs[f].descriptors(v, container)) {
@@ -195,7 +248,9 @@ public final class ColumnWriters {
     }
     LeafColumn page = p.page();
     LegacyBlobs blob = leafBlob[page.index];
-    container.writePage(page.index, e.buffers(), blob == null ? e.layout() : blob.wrap(e.layout(), page), page.pageFirstRow, page.pageRows);
+    BlobV2Writer blobV2 = leafBlobV2[page.index];
+    var layout = blob != null ? blob.wrap(e.layout(), page) : blobV2 != null ? blobV2.wrap(e.layout()) : e.layout();
+    container.writePage(page.index, e.buffers(), layout, page.pageFirstRow, page.pageRows);
     p.column().recycle(page);
   }
 
@@ -219,6 +274,28 @@ public final class ColumnWriters {
     }
     for (LeafColumn c : leaves) {
       c.releaseBuffers();
+    }
+    for (BlobV2Writer b : blobsV2) {
+      if (b != null) {
+        b.finish();
+      }
+    }
+  }
+
+  /** Paths (in the writer's store) of the blob v2 sidecar files written so far. */
+  public List<String> blobSidecars() {
+    return sidecars == null ? List.of() : sidecars.written();
+  }
+
+  /** Discards open sidecars and deletes the ones already written (the data file is being dropped). */
+  public void abortSidecars() {
+    for (BlobV2Writer b : blobsV2) {
+      if (b != null) {
+        b.abort();
+      }
+    }
+    if (sidecars != null) {
+      sidecars.deleteAll();
     }
   }
 }

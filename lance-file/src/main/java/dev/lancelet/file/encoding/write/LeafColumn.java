@@ -64,6 +64,11 @@ public final class LeafColumn {
   final boolean tracksLevels;
   /** VARIABLE: utf8 / large_utf8 (Lance considers FSST for text only, never for binary). */
   final boolean isText;
+  /**
+   * Blob v2 descriptors (each value a packed descriptor row): always a plain full-zip page, never
+   * dictionary-encoded or compressed, so the page can be relabelled as a packed struct.
+   */
+  boolean blobDescriptors;
 
   // Page accumulator (handed to a detached page object on flush, see detachPage)
   GrowBuf.Bytes values = new GrowBuf.Bytes();
@@ -125,6 +130,7 @@ public final class LeafColumn {
     this.fslItemBits = src.fslItemBits;
     this.tracksLevels = src.tracksLevels;
     this.isText = src.isText;
+    this.blobDescriptors = src.blobDescriptors;
     this.dictEncoding = src.dictEncoding;
     this.dictIndexBits = src.dictIndexBits;
     this.vecs = new ValueVector[0]; // a detached page is never bound to a batch

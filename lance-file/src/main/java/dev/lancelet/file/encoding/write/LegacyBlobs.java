@@ -43,7 +43,8 @@ final class LegacyBlobs {
     this.field = field;
     if (version != LanceFileVersion.V2_1) {
       throw new UnsupportedOperationException("Blob field " + field.getName() + " (metadata " + BLOB_META_KEY + "): legacy blob columns exist in"
-          + " file versions 2.0 and 2.1 only; Lance " + version + " uses blob v2 (lance.blob.v2), which Lancelet does not write yet");
+          + " file versions 2.0 and 2.1 only; Lance " + version + " uses blob v2: a struct<data: large_binary, uri: utf8> field with"
+          + " extension name lance.blob.v2");
     }
     if (!(field.getType() instanceof ArrowType.LargeBinary) && !(field.getType() instanceof ArrowType.Binary)) {
       throw new UnsupportedOperationException("Blob field " + field.getName() + " must be large_binary (or binary), not " + field.getType());

@@ -132,6 +132,11 @@ public final class PageEncoder {
 
   public EncodedPage encode(LeafColumn c) {
     Levels lv = levels(c);
+    if (c.blobDescriptors) {
+      // lance-core writes blob v2 descriptors as a plain full-zip page, even when all are null.
+      pendingFsst = null;
+      return fullZip(c, lv);
+    }
     boolean anyValid = false;
     if (lv.def == null) {
       anyValid = c.pageItems > 0;
@@ -1044,7 +1049,9 @@ public final class PageEncoder {
           .setVariable(Variable.newBuilder().setOffsets(flat(c.offsetBits)))
           .build();
       Fsst.Compressed fsst;
-      if (c.maxValueLength > PER_VALUE_COMPRESSION_MIN_LENGTH && dataSize >= FSST_MIN_DATA_SIZE) {
+      if (c.blobDescriptors) {
+        fz.setValueCompression(varEnc);
+      } else if (c.maxValueLength > PER_VALUE_COMPRESSION_MIN_LENGTH && dataSize >= FSST_MIN_DATA_SIZE) {
         compressed = new byte[c.pageItems][];
         for (int i = 0; i < c.pageItems; i++) {
           compressed[i] = GeneralCompression.zstdCompress(vals, (int) off[i], (int) (off[i + 1] - off[i]));
