@@ -36,10 +36,12 @@ import org.roaringbitmap.RoaringBitmap;
  * a folder holding {@code data/*.lance} files, one manifest per version under {@code _versions/},
  * transactions, deletion files, indices and tags; see {@code docs/table.md}.
  *
- * <p>Opening reads one manifest. Scans ({@link #newScan()}) and takes read data files on demand.
- * A {@code Dataset} is safe for concurrent use; the version it shows never changes ({@link
- * #checkout} opens another). Close it to release the store and, if the dataset created it, the
- * allocator; datasets made by {@code checkout} share both and release them with the last close.
+ * <p>Opening reads one manifest. Scans ({@link #newScan()}) and takes read data files on demand
+ * and keep them open for later reads, up to {@link OpenOptions#fileCacheSize()} files. A {@code
+ * Dataset} is safe for concurrent use; the version it shows never changes ({@link #checkout} opens
+ * another). Close it to release the open data files, the store and, if the dataset created it,
+ * the allocator; datasets made by {@code checkout} share all three and release them with the last
+ * close.
  */
 public final class Dataset implements AutoCloseable {
   /** Store, allocator and their shared ownership across checkouts. */
@@ -48,24 +50,30 @@ public final class Dataset implements AutoCloseable {
     final boolean ownsStore;
     final BufferAllocator allocator;
     final boolean ownsAllocator;
+    final DataFileCache files;
     final AtomicInteger refs = new AtomicInteger(1);
 
-    Resources(ObjectStore store, boolean ownsStore, BufferAllocator allocator, boolean ownsAllocator) {
+    Resources(ObjectStore store, boolean ownsStore, BufferAllocator allocator, boolean ownsAllocator, int fileCacheSize) {
       this.store = store;
       this.ownsStore = ownsStore;
       this.allocator = allocator;
       this.ownsAllocator = ownsAllocator;
+      this.files = new DataFileCache(store, allocator, fileCacheSize);
     }
 
     void release() throws IOException {
       if (refs.decrementAndGet() == 0) {
         try {
-          if (ownsStore) {
-            store.close();
-          }
+          files.close();
         } finally {
-          if (ownsAllocator) {
-            allocator.close();
+          try {
+            if (ownsStore) {
+              store.close();
+            }
+          } finally {
+            if (ownsAllocator) {
+              allocator.close();
+            }
           }
         }
       }
@@ -129,7 +137,7 @@ public final class Dataset implements AutoCloseable {
     if (owns) {
       a = new RootAllocator();
     }
-    return new Dataset(new Resources(store, ownsStore, a, owns), mf);
+    return new Dataset(new Resources(store, ownsStore, a, owns, options.fileCacheSize()), mf);
   }
 
   private static void check(ManifestFile mf, ObjectStore store) throws IOException {
@@ -193,6 +201,11 @@ public final class Dataset implements AutoCloseable {
   /** The store holding the dataset. */
   public ObjectStore store() {
     return res.store;
+  }
+
+  /** Open data files shared by this dataset's reads (and its checkouts'). */
+  DataFileCache files() {
+    return res.files;
   }
 
   /** The allocator batches come from. */
@@ -484,7 +497,7 @@ public final class Dataset implements AutoCloseable {
       for (int j = 0; j < offs.length; j++) {
         offs[j] = addresses[idx.get(j)] & 0xFFFF_FFFFL;
       }
-      try (FragmentReader r = new FragmentReader(res.store, res.allocator, current.manifest(), f, fields, false, false)) {
+      try (FragmentReader r = new FragmentReader(res.store, res.allocator, current.manifest(), f, fields, false, false, res.files)) {
         if (check && f.deletionFile() != null) {
           DeletionVector dv = r.deletions();
           for (long o : offs) {
@@ -527,33 +540,26 @@ public final class Dataset implements AutoCloseable {
     }
     // Read each fragment's rows, then copy into the output in the order asked (variable-width
     // vectors must be filled in order).
-    List<VectorSchemaRoot> parts = new ArrayList<>();
     int[] partOf = new int[addresses.length];
     int[] rowIn = new int[addresses.length];
+    List<Fragment> partFragments = new ArrayList<>();
+    List<long[]> partOffsets = new ArrayList<>();
+    for (Map.Entry<Long, List<Integer>> g : groups.entrySet()) {
+      List<Integer> idx = g.getValue();
+      long[] offs = new long[idx.size()];
+      for (int j = 0; j < offs.length; j++) {
+        offs[j] = addresses[idx.get(j)] & 0xFFFF_FFFFL;
+        partOf[idx.get(j)] = partFragments.size();
+        rowIn[idx.get(j)] = j;
+      }
+      partFragments.add(byId.get(g.getKey()));
+      partOffsets.add(offs);
+    }
+    VectorSchemaRoot[] taken = new VectorSchemaRoot[partFragments.size()];
+    List<VectorSchemaRoot> parts = java.util.Arrays.asList(taken);
     List<FieldVector> out = new ArrayList<>();
     try {
-      for (Map.Entry<Long, List<Integer>> g : groups.entrySet()) {
-        Fragment f = byId.get(g.getKey());
-        List<Integer> idx = g.getValue();
-        long[] offs = new long[idx.size()];
-        for (int j = 0; j < offs.length; j++) {
-          offs[j] = addresses[idx.get(j)] & 0xFFFF_FFFFL;
-          partOf[idx.get(j)] = parts.size();
-          rowIn[idx.get(j)] = j;
-        }
-        try (FragmentReader r = new FragmentReader(res.store, res.allocator, current.manifest(), f, fields, false, false)) {
-          if (check && f.deletionFile() != null) {
-            DeletionVector dv = r.deletions();
-            for (long o : offs) {
-              if (dv.contains(o)) {
-                throw new IllegalArgumentException("Row address " + ((f.id() << 32) | o) + " names a deleted row of "
-                    + uri() + " version " + version());
-              }
-            }
-          }
-          parts.add(r.take(offs));
-        }
-      }
+      takeParts(partFragments, partOffsets, fields, check, taken);
       for (int c = 0; c < outFields.size(); c++) {
         List<FieldVector> sources = new ArrayList<>();
         for (VectorSchemaRoot p : parts) {
@@ -567,6 +573,104 @@ public final class Dataset implements AutoCloseable {
     } finally {
       Batches.closeAll(out);
       Batches.closeAll(parts);
+    }
+  }
+
+  /** Threads that read the fragments of one take in parallel (daemon; idle ones end after a minute). */
+  private static final java.util.concurrent.ExecutorService TAKE_POOL = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "lancelet-take");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /**
+   * Most threads one take reads fragments on (the caller's included): the cores, at most 4;
+   * {@code -Dlancelet.takeThreads=1} keeps takes on the caller's thread.
+   */
+  private static final int TAKE_THREADS = Math.max(1,
+      Integer.getInteger("lancelet.takeThreads", Math.min(4, Runtime.getRuntime().availableProcessors())));
+
+  /**
+   * Reads the rows {@code offsets.get(i)} of {@code fragments.get(i)} into {@code out[i]}, on up to
+   * {@link #TAKE_THREADS} threads when several fragments are involved (each thread takes every
+   * k-th fragment). On failure every part read is closed and the first error is thrown.
+   */
+  private void takeParts(List<Fragment> fragments, List<long[]> offsets, List<LanceField> fields, boolean check,
+      VectorSchemaRoot[] out) throws IOException {
+    int threads = Math.min(TAKE_THREADS, fragments.size());
+    if (threads <= 1) {
+      takeStripe(fragments, offsets, fields, check, out, 0, 1);
+      return;
+    }
+    List<java.util.concurrent.Future<?>> helpers = new ArrayList<>();
+    Throwable failure = null;
+    try {
+      for (int t = 1; t < threads; t++) {
+        int first = t;
+        helpers.add(TAKE_POOL.submit(() -> {
+          takeStripe(fragments, offsets, fields, check, out, first, threads);
+          return null;
+        }));
+      }
+      takeStripe(fragments, offsets, fields, check, out, 0, threads);
+    } catch (IOException | RuntimeException e) {
+      failure = e;
+    }
+    boolean interrupted = false;
+    for (java.util.concurrent.Future<?> h : helpers) {
+      while (true) {
+        try {
+          h.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true; // the helpers use this take's output array: wait for them anyway
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (failure == null) {
+            failure = e.getCause();
+          } else {
+            failure.addSuppressed(e.getCause());
+          }
+          break;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (failure != null) {
+      Batches.closeAll(java.util.Arrays.asList(out));
+      java.util.Arrays.fill(out, null);
+      if (failure instanceof IOException io) {
+        throw io;
+      }
+      if (failure instanceof RuntimeException re) {
+        throw re;
+      }
+      if (failure instanceof Error err) {
+        throw err;
+      }
+      throw new IOException("Take from " + uri() + " failed", failure);
+    }
+  }
+
+  /** Takes the parts {@code first, first + step, ...}. */
+  private void takeStripe(List<Fragment> fragments, List<long[]> offsets, List<LanceField> fields, boolean check,
+      VectorSchemaRoot[] out, int first, int step) throws IOException {
+    for (int i = first; i < fragments.size(); i += step) {
+      Fragment f = fragments.get(i);
+      long[] offs = offsets.get(i);
+      try (FragmentReader r = new FragmentReader(res.store, res.allocator, current.manifest(), f, fields, false, false, res.files)) {
+        if (check && f.deletionFile() != null) {
+          DeletionVector dv = r.deletions();
+          for (long o : offs) {
+            if (dv.contains(o)) {
+              throw new IllegalArgumentException("Row address " + ((f.id() << 32) | o) + " names a deleted row of "
+                  + uri() + " version " + version());
+            }
+          }
+        }
+        out[i] = r.take(offs);
+      }
     }
   }
 

@@ -135,11 +135,21 @@ final class FragmentReader implements AutoCloseable {
   /** Per projected field: the field's name inside its file. */
   private final String[] nameInFile;
   private final Map<Integer, LanceFileReader> readers = new HashMap<>();
+  /** Shared open files, or null to open and close files here. */
+  private final DataFileCache cache;
+  private final List<DataFileCache.Lease> leases = new ArrayList<>();
   private DeletionVector deletions;
   private RowIdSequence rowIds;
 
   FragmentReader(ObjectStore store, BufferAllocator allocator, Manifest manifest, Fragment fragment,
       List<LanceField> fields, boolean rowId, boolean rowAddr) throws IOException {
+    this(store, allocator, manifest, fragment, fields, rowId, rowAddr, null);
+  }
+
+  /** As above, borrowing open data files from {@code cache} (null: opening them here). */
+  FragmentReader(ObjectStore store, BufferAllocator allocator, Manifest manifest, Fragment fragment,
+      List<LanceField> fields, boolean rowId, boolean rowAddr, DataFileCache cache) throws IOException {
+    this.cache = cache;
     this.store = store;
     this.allocator = allocator;
     this.manifest = manifest;
@@ -229,8 +239,15 @@ final class FragmentReader implements AutoCloseable {
       throw new UnsupportedFeatureException(where() + ": data file " + df.path()
           + " is a legacy (format 0.1/0.2) file, which Lancelet does not read");
     }
-    // Every answer is checked for its length: a store answering short gives an EOFException naming the file.
-    r = LanceFileReader.open(ReadableObject.checkingLengths(store.open(BasePathStore.dataFilePath(store, df))), allocator);
+    String path = BasePathStore.dataFilePath(store, df);
+    if (cache != null) {
+      DataFileCache.Lease lease = cache.acquire(path);
+      leases.add(lease);
+      r = lease.reader();
+    } else {
+      // Every answer is checked for its length: a store answering short gives an EOFException naming the file.
+      r = LanceFileReader.open(ReadableObject.checkingLengths(store.open(path)), allocator);
+    }
     readers.put(k, r);
     if (r.numRows() != fragment.physicalRows()) {
       throw new CorruptManifestException(store.uri() + "/" + df.datasetPath(), "has " + r.numRows()
@@ -541,7 +558,11 @@ final class FragmentReader implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    Batches.closeAll(new ArrayList<>(readers.values()));
+    if (cache == null) {
+      Batches.closeAll(new ArrayList<>(readers.values()));
+    }
     readers.clear();
+    Batches.closeAll(leases);
+    leases.clear();
   }
 }

@@ -236,11 +236,14 @@ final class SchemaEvolution {
     final List<Integer> fieldIds = new ArrayList<>();
     final List<Integer> columnIndices = new ArrayList<>();
     final List<String> written = new ArrayList<>();
+    /** New files are made durable in the background while the next is written; awaited before the commit. */
+    final BackgroundPublish publish;
     boolean committing;
 
     NewFiles(Dataset ds, TableSchema schema, Schema out) throws IOException {
       this.ds = ds;
       this.store = ds.store();
+      this.publish = new BackgroundPublish(store);
       this.allocator = ds.allocator();
       this.schema = schema;
       this.out = out;
@@ -255,15 +258,15 @@ final class SchemaEvolution {
 
     private LanceFileWriter start(String name) throws IOException {
       written.add("data/" + name);
-      return LanceFileWriter.create(store, "data/" + name, out, allocator,
+      return LanceFileWriter.create(publish.store(), "data/" + name, out, allocator,
           dev.lancelet.file.WriteOptions.builder().version(version).build());
     }
 
     private Fragment finish(Fragment f, LanceFileWriter w, String name) throws IOException {
-      w.close();
+      w.close(); // its bytes are all written; the file (and any blob sidecar) is published in the background
       written.addAll(w.blobSidecars());
       DataFile df = new DataFile(name, fieldIds, columnIndices, version.major(), version.minor(),
-          store.size("data/" + name), null);
+          publish.size("data/" + name), null);
       List<DataFile> files = new ArrayList<>(f.files());
       files.add(df);
       return f.withFiles(files);
@@ -443,11 +446,13 @@ final class SchemaEvolution {
     }
 
     ManifestFile commit(List<Fragment> fragments) throws IOException {
+      publish.await(); // every new file is in place and durable before a manifest names it
       committing = true;
       return SchemaEvolution.commit(ds, new MergeOperation(ds.manifest(), schema, fragments));
     }
 
     void failed(Exception e) {
+      publish.awaitQuietly(); // no file is still being published when it is deleted
       if (!committing || e instanceof CommitConflictException) {
         for (String p : written) {
           try {
