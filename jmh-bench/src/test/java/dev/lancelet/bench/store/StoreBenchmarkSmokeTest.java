@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the object-store benchmarks' methods on a 2,000-row, 100-fragment dataset on local disk and
+ * Runs the object-store benchmarks' methods on a 20,000-row, 100-fragment dataset (200-row files, larger than the 64 KiB footer read, so a scan of files already open still reads pages) on local disk and
  * on S3Proxy, setup self-checks included (both engines must agree there), and checks that
- * Lancelet's I/O counters move: a take needs fewer bytes than a scan, reads at least what it needs
- * (over-read only from merged gaps and prefetched tails), and sends requests.
+ * Lancelet's I/O counters move: a take needs fewer bytes than a scan, reads at most twice what it needs, and sends requests.
  */
 class StoreBenchmarkSmokeTest {
-  private static final long ROWS = 2_000;
+  private static final long ROWS = 20_000;
 
   @Test
   void takeAndScanOnBothStores() throws Exception {
@@ -47,7 +46,10 @@ class StoreBenchmarkSmokeTest {
       }
       assertThat(scanIo.ops).isEqualTo(1);
       assertThat(scanIo.requests).as("requests on %s", store).isPositive();
-      assertThat(scanIo.bytesRead).as("bytes read by a scan on %s", store).isGreaterThanOrEqualTo(scanIo.bytesNeeded);
+      // Asks can be served from bytes an open file already holds (its footer read), so a scan may
+      // read less than it asks for; the bound that matters is the over-read: at most 2x.
+      assertThat(scanIo.bytesRead).as("bytes read by a scan on %s", store).isPositive()
+          .isLessThanOrEqualTo(2 * scanIo.bytesNeeded);
       assertThat(scanIo.bytesNeeded).as("a scan needs more than a take on %s", store).isGreaterThan(takeIo.bytesNeeded / takeIo.ops);
     }
   }
