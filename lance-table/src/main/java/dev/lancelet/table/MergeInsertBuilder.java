@@ -120,7 +120,6 @@ public final class MergeInsertBuilder {
           + " has nothing to do: choose whenMatchedUpdateAll, whenNotMatchedInsertAll and/or whenNotMatchedBySourceDelete");
     }
     Manifest base = dataset.manifest();
-    FragmentReader.refuseBlobV2Rewrite(base, "Merge-insert into " + dataset.uri());
     Schema schema = dataset.schema();
     for (Field f : source.getVectorSchemaRoot().getSchema().getFields()) {
       if (f.getDictionary() != null) {
