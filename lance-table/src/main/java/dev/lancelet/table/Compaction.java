@@ -34,7 +34,8 @@ import org.roaringbitmap.RoaringBitmap;
  * <p>Runs are split where the set of indices covering the fragments changes (see {@link
  * RewriteOperation} for what happens to the indices). With stable row ids the new fragments carry
  * the row ids and row versions of their rows; dictionary-typed columns are re-encoded ({@link
- * DictionaryRewriter}).
+ * DictionaryRewriter}); blob v2 values are copied (streamed) into the new files and their sidecars
+ * ({@link BlobRewrite}).
  */
 final class Compaction {
   private Compaction() {}
@@ -70,11 +71,6 @@ final class Compaction {
     Schema arrow = m.schema().arrowSchema();
     DictionaryRewriter dicts = DictionaryRewriter.of(m.schema(), arrow, ds.allocator(), "Compacting " + ds.uri());
     boolean blobs = BlobRewrite.hasBlobV2(m);
-    if (blobs && dicts != null) {
-      dicts.close();
-      throw new UnsupportedOperationException("Compacting " + ds.uri() + " is not supported: it has both blob v2 and"
-          + " dictionary-typed columns, which Lancelet does not rewrite together yet");
-    }
     dev.lancelet.file.WriteOptions fileOptions = dev.lancelet.file.WriteOptions.builder().version(version).build();
     boolean committing = false;
     try (dicts) {
@@ -328,7 +324,7 @@ final class Compaction {
 
   private static void write(LanceFileWriter w, BlobRewrite.Batch batch, DictionaryRewriter dicts) throws IOException {
     if (dicts != null) {
-      dicts.write(w, batch.root());
+      dicts.write(w, batch.root(), batch.sources());
     } else if (batch.sources().isEmpty()) {
       w.write(batch.root());
     } else {
@@ -337,9 +333,9 @@ final class Compaction {
   }
 
   /**
-   * A batch read from fragment reader {@code r} (closed here) with its blob v2 columns in input
-   * form, the blobs to be copied from their current place: {@code offsets} are the physical rows
-   * of the batch.
+   * Batch {@code b} (closed here), read from fragment reader {@code r}, with its blob v2 columns
+   * in input form and handles on the blobs to copy from their current place; {@code offsets} are
+   * the physical rows of the batch in the fragment.
    */
   private static BlobRewrite.Batch blobBatch(VectorSchemaRoot b, long[] offsets, FragmentReader r, Schema arrow,
       Dataset ds) throws IOException {

@@ -300,6 +300,59 @@ class DatasetBlobV2RewriteInteropTest {
   }
 
   @Test
+  void compactionOfBlobAndDictionaryColumns() throws Exception {
+    Path dir = tmp.resolve("ds");
+    var enc = new org.apache.arrow.vector.types.pojo.DictionaryEncoding(7, false,
+        new org.apache.arrow.vector.types.pojo.ArrowType.Int(32, true));
+    var schema = new org.apache.arrow.vector.types.pojo.Schema(List.of(BlobTesting.blobV2Schema().getFields().get(0),
+        BlobTesting.blobV2Schema().getFields().get(1), new org.apache.arrow.vector.types.pojo.Field("d",
+            new org.apache.arrow.vector.types.pojo.FieldType(true, enc.getIndexType(), enc), null)));
+    VarCharVector words = new VarCharVector("d", alloc);
+    words.allocateNew();
+    for (int i = 0; i < 3; i++) {
+      words.setSafe(i, ("word" + i).getBytes(StandardCharsets.UTF_8));
+    }
+    words.setValueCount(3);
+    var provider = new org.apache.arrow.vector.dictionary.DictionaryProvider.MapDictionaryProvider();
+    provider.put(new org.apache.arrow.vector.dictionary.Dictionary(words, enc));
+    try (VectorSchemaRoot blobs = root(range(0, 12), values, uris); VectorSchemaRoot all = VectorSchemaRoot.create(schema, alloc)) {
+      for (int c = 0; c < 2; c++) {
+        blobs.getVector(c).makeTransferPair(all.getVector(c)).transfer();
+      }
+      IntVector d = (IntVector) all.getVector(2);
+      d.allocateNew(12);
+      for (int i = 0; i < 12; i++) {
+        d.set(i, i % 3);
+      }
+      d.setValueCount(12);
+      all.setRowCount(12);
+      try (ArrowReader r = new dev.lancelet.table.testing.RootsReader(alloc, schema, List.of(all), provider)) {
+        Dataset.write(r, dir.toString(), WriteOptions.builder().fileVersion(LanceFileVersion.V2_2).maxRowsPerFile(5)
+            .allocator(alloc).build()).close();
+      }
+    } finally {
+      words.close();
+    }
+    try (Dataset ds = open(dir); Dataset d1 = ds.delete("id = 4")) {
+      CompactionReport rep = d1.compact(CompactionOptions.builder().targetRowsPerFragment(1000).build());
+      assertThat(rep.fragmentsAdded()).isEqualTo(1);
+    }
+    check(dir, original(4), Set.of(EXTERNAL_ID));
+    try (Dataset ds = open(dir); ArrowReader r = ds.newScan().columns("id", "d").open()) {
+      assertThat(ds.manifest().schema().topLevel("d").logicalType()).isEqualTo("dict:string:int32:false");
+      int rows = 0;
+      while (r.loadNextBatch()) {
+        IntVector id = (IntVector) r.getVectorSchemaRoot().getVector("id");
+        VarCharVector d = (VarCharVector) r.getVectorSchemaRoot().getVector("d");
+        for (int i = 0; i < r.getVectorSchemaRoot().getRowCount(); i++, rows++) {
+          assertThat(new String(d.get(i), StandardCharsets.UTF_8)).isEqualTo("word" + id.get(i) % 3);
+        }
+      }
+      assertThat(rows).isEqualTo(11);
+    }
+  }
+
+  @Test
   void compactionThatLosesItsCommitLeavesNoSidecars() throws Exception {
     Path dir = tmp.resolve("ds");
     write(dir, 0, 12, WriteOptions.Mode.CREATE, false);
@@ -315,8 +368,18 @@ class DatasetBlobV2RewriteInteropTest {
 
   @Test
   void updateCopiesTheBlobsOfRewrittenRows() throws Exception {
+    update(false);
+  }
+
+  @Test
+  void updateWithStableRowIdsKeepsRowIdsAndBlobs() throws Exception {
+    update(true);
+  }
+
+  private void update(boolean stableRowIds) throws Exception {
     Path dir = tmp.resolve("ds");
-    write(dir, 0, 12, WriteOptions.Mode.CREATE, false);
+    write(dir, 0, 12, WriteOptions.Mode.CREATE, stableRowIds);
+    Map<Integer, Long> idsBefore = stableRowIds ? rowIds(dir) : null;
     Set<String> before = sidecars(dir);
     try (Dataset ds = open(dir); Dataset up = ds.update(Map.of("id", "id + 100"), "id >= 3 AND id < 9")) {
       assertThat(up.countRows()).isEqualTo(12);
@@ -330,6 +393,11 @@ class DatasetBlobV2RewriteInteropTest {
     assertThat(now).containsAll(before);
     // The rewritten rows' packed (70 KiB, 64 KiB + 1, 200 KiB) and dedicated (5 MiB) values.
     assertThat(now).hasSize(before.size() + 2);
+    if (stableRowIds) {
+      Map<Integer, Long> moved = new HashMap<>();
+      idsBefore.forEach((id, rowId) -> moved.put(id >= 3 && id < 9 ? id + 100 : id, rowId));
+      assertThat(rowIds(dir)).isEqualTo(moved);
+    }
   }
 
   @Test
