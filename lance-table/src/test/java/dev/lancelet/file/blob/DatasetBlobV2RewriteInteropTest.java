@@ -352,6 +352,100 @@ class DatasetBlobV2RewriteInteropTest {
     }
   }
 
+  /** A local store (with put-if-absent, so commits work) that records every read as path and length. */
+  private static final class Recording implements dev.lancelet.io.ObjectStore, dev.lancelet.io.ConditionalPut {
+    final dev.lancelet.io.LocalObjectStore inner;
+    final List<Map.Entry<String, Integer>> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    Recording(Path dir) {
+      inner = new dev.lancelet.io.LocalObjectStore(dir);
+    }
+
+    @Override
+    public String uri() {
+      return inner.uri();
+    }
+
+    @Override
+    public dev.lancelet.io.ReadableObject open(String path) throws java.io.IOException {
+      dev.lancelet.io.ReadableObject o = inner.open(path);
+      return new dev.lancelet.io.ReadableObject() {
+        @Override
+        public String location() {
+          return o.location();
+        }
+
+        @Override
+        public long size() throws java.io.IOException {
+          return o.size();
+        }
+
+        @Override
+        public java.nio.ByteBuffer read(long offset, int length) throws java.io.IOException {
+          reads.add(Map.entry(path, length));
+          return o.read(offset, length);
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+          o.close();
+        }
+      };
+    }
+
+    @Override
+    public boolean exists(String path) throws java.io.IOException {
+      return inner.exists(path);
+    }
+
+    @Override
+    public dev.lancelet.io.ObjectWriter create(String path) throws java.io.IOException {
+      return inner.create(path);
+    }
+
+    @Override
+    public List<dev.lancelet.io.ObjectInfo> list(String prefix) throws java.io.IOException {
+      return inner.list(prefix);
+    }
+
+    @Override
+    public void delete(String path) throws java.io.IOException {
+      inner.delete(path);
+    }
+
+    @Override
+    public void putIfAbsent(String path, byte[] data) throws java.io.IOException {
+      inner.putIfAbsent(path, data);
+    }
+  }
+
+  @Test
+  void compactionStreamsBlobsInSmallReads() throws Exception {
+    Path dir = tmp.resolve("ds");
+    write(dir, 0, 12, WriteOptions.Mode.CREATE, false);
+    Recording rec = new Recording(dir);
+    try (Dataset ds = Dataset.open(rec, OpenOptions.builder().allocator(alloc).build())) {
+      rec.reads.clear();
+      ds.compact(CompactionOptions.builder().targetRowsPerFragment(1000).build());
+    }
+    // The sidecar values (5 MiB and 4 MiB dedicated, 70 KiB to 200 KiB packed) were copied in reads
+    // of at most 64 KiB; nothing was read whole.
+    long sidecarBytes = 0;
+    int maxSidecarRead = 0;
+    int maxRead = 0;
+    for (Map.Entry<String, Integer> r : rec.reads) {
+      maxRead = Math.max(maxRead, r.getValue());
+      if (r.getKey().endsWith(".blob")) {
+        sidecarBytes += r.getValue();
+        maxSidecarRead = Math.max(maxSidecarRead, r.getValue());
+      }
+    }
+    assertThat(sidecarBytes).isEqualTo(5L * MIB + 4L * MIB + 7 + 70 * KIB + 64 * KIB + 1 + 200 * KIB);
+    assertThat(maxSidecarRead).isEqualTo(BlobHandle.STREAM_READ_BYTES);
+    assertThat(maxRead).isLessThan(MIB);
+    check(dir, original(), Set.of(EXTERNAL_ID));
+  }
+
   @Test
   void compactionThatLosesItsCommitLeavesNoSidecars() throws Exception {
     Path dir = tmp.resolve("ds");
