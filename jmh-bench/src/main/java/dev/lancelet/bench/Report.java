@@ -139,6 +139,10 @@ public final class Report {
     Collection<RunResult> results = new Runner(opts.build()).run();
     System.out.println();
     System.out.println(table(results));
+    String io = ioTable(results);
+    if (!io.isEmpty()) {
+      System.out.println(io);
+    }
     System.out.println("JSON result: " + out);
   }
 
@@ -204,6 +208,70 @@ public final class Report {
             + "reads the file lance-core wrote (identical bytes); lanceletNoFsync writes without fsync, as lance-core does.\n"
             + "n/a: that side did not run (not implemented yet, or failed: see the JMH log).\n");
     return sb.toString();
+  }
+
+  /**
+   * Per-operation I/O of the benchmarks that report {@code IoCounters} (the object-store ones):
+   * requests, bytes read and bytes needed per operation, the over-read (read / needed), and, where
+   * a benchmark ran on both stores, its S3 time over its local-disk time. Empty when no benchmark
+   * reported counters.
+   */
+  static String ioTable(Collection<RunResult> results) {
+    Map<String, Map<String, RunResult>> byStore = new TreeMap<>(); // benchmark and other params -> store -> result
+    StringBuilder sb = new StringBuilder();
+    String fmt = "%-40s %-7s %22s %12s %12s %12s %12s %12s %12s %10s%n";
+    for (RunResult r : results) {
+      Map<String, Result> sec = r.getSecondaryResults();
+      if (!sec.containsKey("ops") || sec.get("ops").getScore() <= 0) {
+        continue;
+      }
+      if (sb.isEmpty()) {
+        sb.append(String.format(Locale.ROOT, fmt, "benchmark (Lancelet)", "store", "time", "requests/op", "asks/op", "regions/op", "read/op", "needed/op", "of it tails", "over-read"));
+      }
+      BenchmarkParams p = r.getParams();
+      String bench = p.getBenchmark();
+      String cls = bench.substring(0, bench.lastIndexOf('.'));
+      cls = cls.substring(cls.lastIndexOf('.') + 1).replace("Benchmark", "");
+      StringBuilder key = new StringBuilder(cls).append('.').append(bench.substring(bench.lastIndexOf('.') + 1));
+      for (String k : p.getParamsKeys()) {
+        if (!k.equals("store")) {
+          key.append(' ').append(k).append('=').append(p.getParam(k));
+        }
+      }
+      String store = p.getParam("store") == null ? "" : p.getParam("store");
+      byStore.computeIfAbsent(key.toString(), k -> new TreeMap<>()).put(store, r);
+      double ops = sec.get("ops").getScore();
+      double read = sec.get("bytesRead").getScore() / ops;
+      double needed = sec.get("bytesNeeded").getScore() / ops;
+      double tails = sec.containsKey("bytesTail") ? sec.get("bytesTail").getScore() / ops : Double.NaN;
+      sb.append(String.format(Locale.ROOT, fmt, key, store, score(r.getPrimaryResult()),
+          String.format(Locale.ROOT, "%.1f", sec.get("requests").getScore() / ops),
+          sec.containsKey("rangesAsked") ? String.format(Locale.ROOT, "%.1f", sec.get("rangesAsked").getScore() / ops) : "n/a",
+          sec.containsKey("regionsNeeded") ? String.format(Locale.ROOT, "%.1f", sec.get("regionsNeeded").getScore() / ops) : "n/a",
+          bytes(read), bytes(needed),
+          Double.isNaN(tails) ? "n/a" : bytes(tails), needed > 0 ? String.format(Locale.ROOT, "%.2fx", read / needed) : "n/a"));
+    }
+    for (var e : byStore.entrySet()) {
+      RunResult local = e.getValue().get("local");
+      RunResult s3 = e.getValue().get("s3");
+      if (local != null && s3 != null && local.getPrimaryResult().getScore() > 0) {
+        sb.append(String.format(Locale.ROOT, "%s: S3 time / local time = %.2f (S3 throughput %.2f of local)%n", e.getKey(),
+            s3.getPrimaryResult().getScore() / local.getPrimaryResult().getScore(),
+            local.getPrimaryResult().getScore() / s3.getPrimaryResult().getScore()));
+      }
+    }
+    if (!sb.isEmpty()) {
+      sb.append("\nrequests: local = read calls after coalescing, s3 = HTTP requests (every attempt). regions = byte\n"
+          + "regions the reader asked for (per file; overlapping asks count once, touching ones apart): the goal is requests <= regions.\n"
+          + "read = bytes the store read (s3: GET bodies). needed = bytes of the ranges Lancelet's reader asked for, before merging (union per file);\n"
+          + "of it tails = the reader's speculative tail reads of the data files it opened (footer and metadata).\n"
+          + "over-read = read / needed.\n");
+    }
+    return sb.toString();
+  }
+
+  private static String bytes(double b) {
+    return b >= 1e6 ? String.format(Locale.ROOT, "%.2f MB", b / 1e6) : String.format(Locale.ROOT, "%.1f KB", b / 1e3);
   }
 
   private static String score(Result<?> r) {

@@ -106,12 +106,17 @@ abstract class DatasetCommand implements Callable<Integer> {
    * ends.
    */
   ObjectStore store(String uri) {
+    return closeLater(resolveStore(uri, allStorageOptions()));
+  }
+
+  /** The storage options given before and after the command name. */
+  private Map<String, String> allStorageOptions() {
     Map<String, String> options = new LinkedHashMap<>();
     if (spec.root().userObject() instanceof LanceCli root) {
       options.putAll(root.storageOptions); // given before the command name
     }
     options.putAll(storageOptions);
-    return closeLater(resolveStore(uri, options));
+    return options;
   }
 
   /**
@@ -148,6 +153,7 @@ abstract class DatasetCommand implements Callable<Integer> {
       options.tag(tag);
     }
     ObjectStore store = store(uri);
+    options.storageOptions(allStorageOptions()); // also for external base paths of the same scheme
     return closeLater(Dataset.open(store, options.build()));
   }
 

@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
       AddColumnsCommand.class,
       DropColumnsCommand.class,
       RenameColumnCommand.class,
+      AlterColumnCommand.class,
       CompactCommand.class,
       CleanupCommand.class,
       DemoCommand.class,

@@ -422,6 +422,19 @@ class DatasetCommandsTest {
     assertThat(badExpr.err()).contains("id +* 2");
     fails(1, "drop-columns", ds, "nosuch");
     fails(1, "rename-column", ds, "nosuch", "x");
+    CliRun cast = ok("alter-column", ds, "id", "--type", "int32");
+    assertThat(cast.out()).contains("changed id to int32").contains("version 6 -> 7");
+    try (Dataset d = Dataset.open(ds, OpenOptions.builder().allocator(allocator).build())) {
+      assertThat(d.schema().findField("id").getType()).isEqualTo(new org.apache.arrow.vector.types.pojo.ArrowType.Int(32, true));
+    }
+    assertThat(apiScan(null, s -> s.columns("id", "tag").offset(3).limit(1))).containsExactly("id=4|tag=L3");
+    assertThat(fails(1, "alter-column", ds, "tag", "--type", "int64").err()).contains("Cannot cast column 'tag'");
+    assertThat(fails(2, "alter-column", ds, "id", "--type", "int99").err()).contains("--type");
+    fails(2, "alter-column", ds, "id");
+    assertThat(AlterColumnCommand.parse("v", "fixed_size_list(float16, 8)").toString())
+        .isEqualTo(new org.apache.arrow.vector.types.pojo.Field("v", org.apache.arrow.vector.types.pojo.FieldType.nullable(
+            new org.apache.arrow.vector.types.pojo.ArrowType.FixedSizeList(8)), List.of(AlterColumnCommand.parse("item",
+            "float16"))).toString());
     fails(2, "add-columns", ds);
     fails(2, "add-columns", ds, "--sql", "novalue");
   }
@@ -495,6 +508,25 @@ class DatasetCommandsTest {
     fails(2, "delete", ds);
     fails(1, "merge-insert", ds, src.toString(), "--on", "nosuch");
     assertThat(apiCount(null)).isEqualTo(96);
+
+    // conditional update: only where the source's score is higher (id 1 has 0.5, id 3 has 1.5)
+    Files.writeString(src, "id,name,score\n1,higher,9.0\n3,lower,0.0\n");
+    CliRun cond = ok("merge-insert", ds, src.toString(), "--on", "id", "--when-matched-update-if",
+        "source.score > target.score", "--conflict-retries", "0");
+    assertThat(cond.out()).contains("0 inserted, 1 updated, 0 deleted");
+    assertThat(apiScan(null, s -> s.filter("id = 1 OR id = 3").columns("name")))
+        .containsExactlyInAnyOrder("name=higher", "name=name3");
+    // replace a region: delete unmatched rows with id < 10, delete matched ones, fail on a match
+    CliRun region = ok("merge-insert", ds, src.toString(), "--on", "id", "--when-matched-delete",
+        "--when-not-matched-by-source-delete-if", "id < 10");
+    assertThat(region.out()).contains("0 inserted, 0 updated, 10 deleted");
+    assertThat(apiCount(null)).isEqualTo(86);
+    Files.writeString(src, "id,name,score\n50,dup,1.0\n300,new,1.0\n");
+    assertThat(fails(1, "merge-insert", ds, src.toString(), "--on", "id", "--when-matched-fail").err())
+        .contains("whenMatchedFail");
+    assertThat(apiCount(null)).isEqualTo(86);
+    fails(2, "merge-insert", ds, src.toString(), "--on", "id", "--when-matched-delete", "--when-matched-fail");
+    fails(2, "merge-insert", ds, src.toString(), "--on", "id", "--conflict-retries", "-1");
   }
 
   /** id -> _rowid of the latest version. */
@@ -547,7 +579,7 @@ class DatasetCommandsTest {
   void helpListsTheDatasetCommands() {
     CliRun r = ok("--help");
     for (String c : List.of("import", "export", "take", "show", "versions", "checkout", "tag", "restore", "delete",
-        "update", "merge-insert", "add-columns", "drop-columns", "rename-column", "compact", "cleanup")) {
+        "update", "merge-insert", "add-columns", "drop-columns", "rename-column", "alter-column", "compact", "cleanup")) {
       assertThat(r.out()).contains("  " + c + " ");
     }
     assertThat(ok("show", "--help").out()).contains("--storage-option").contains("--version");

@@ -70,11 +70,21 @@ final class Batches {
 
   /**
    * A new vector of {@code f} whose row {@code i} is row {@code rows[i]} of {@code
-   * sources.get(parts[i])}, for {@code i < n}. Consecutive source rows are moved as one slice and
-   * appended, which works for every Arrow type (row-by-row copies do not, e.g. lists of
-   * fixed-size lists).
+   * sources.get(parts[i])}, for {@code i < n}. Flat types and fixed-size lists of fixed-width
+   * values are copied buffer to buffer ({@link Selection#gather}); others go through {@link
+   * #gatherBySlices}.
    */
   static FieldVector gather(Field f, List<FieldVector> sources, int[] parts, int[] rows, int n, BufferAllocator allocator) {
+    FieldVector fast = Selection.gather(f, sources, parts, rows, n, allocator);
+    return fast != null ? fast : gatherBySlices(f, sources, parts, rows, n, allocator);
+  }
+
+  /**
+   * As {@link #gather}, for every Arrow type: consecutive source rows are moved as one slice and
+   * appended (row-by-row copies do not work for every type, e.g. lists of fixed-size lists).
+   */
+  static FieldVector gatherBySlices(Field f, List<FieldVector> sources, int[] parts, int[] rows, int n,
+      BufferAllocator allocator) {
     FieldVector out = f.createVector(allocator);
     boolean ok = false;
     try {

@@ -12,4 +12,9 @@ public class CommitConflictException extends LanceTableException {
   public CommitConflictException(String message) {
     super(message);
   }
+
+  /** A conflict reported after earlier ones, the last of which is {@code cause}. */
+  public CommitConflictException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

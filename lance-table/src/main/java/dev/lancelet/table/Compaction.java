@@ -103,9 +103,21 @@ final class Compaction {
                           ? LanceFileWriter.create(store, "data/" + name, arrow, ds.allocator(), fileOptions)
                           : LanceFileWriter.create(store, "data/" + name, dicts.writerSchema(), ds.allocator(),
                               fileOptions, dicts.dictionaries());
+                      if (dicts != null) {
+                        dicts.newFile();
+                      }
                       rows = 0;
                     }
                     int take = (int) Math.min(n - off, o.targetRowsPerFragment() - rows);
+                    if (dicts != null) {
+                      // A file's narrow dictionary columns keep within their index type.
+                      take = dicts.fit(batch.root(), off, take);
+                      if (take == 0) {
+                        out.add(carry(finish(w, store, name, rows, version, fieldIds, columns, written), carried));
+                        w = null;
+                        continue;
+                      }
+                    }
                     if (off == 0 && take == n) {
                       write(w, batch, dicts);
                     } else {

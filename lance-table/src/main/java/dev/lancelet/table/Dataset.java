@@ -36,10 +36,12 @@ import org.roaringbitmap.RoaringBitmap;
  * a folder holding {@code data/*.lance} files, one manifest per version under {@code _versions/},
  * transactions, deletion files, indices and tags; see {@code docs/table.md}.
  *
- * <p>Opening reads one manifest. Scans ({@link #newScan()}) and takes read data files on demand.
- * A {@code Dataset} is safe for concurrent use; the version it shows never changes ({@link
- * #checkout} opens another). Close it to release the store and, if the dataset created it, the
- * allocator; datasets made by {@code checkout} share both and release them with the last close.
+ * <p>Opening reads one manifest. Scans ({@link #newScan()}) and takes read data files on demand
+ * and keep them open for later reads, up to {@link OpenOptions#fileCacheSize()} files. A {@code
+ * Dataset} is safe for concurrent use; the version it shows never changes ({@link #checkout} opens
+ * another). Close it to release the open data files, the store and, if the dataset created it,
+ * the allocator; datasets made by {@code checkout} share all three and release them with the last
+ * close.
  */
 public final class Dataset implements AutoCloseable {
   /** Store, allocator and their shared ownership across checkouts. */
@@ -48,24 +50,30 @@ public final class Dataset implements AutoCloseable {
     final boolean ownsStore;
     final BufferAllocator allocator;
     final boolean ownsAllocator;
+    final DataFileCache files;
     final AtomicInteger refs = new AtomicInteger(1);
 
-    Resources(ObjectStore store, boolean ownsStore, BufferAllocator allocator, boolean ownsAllocator) {
+    Resources(ObjectStore store, boolean ownsStore, BufferAllocator allocator, boolean ownsAllocator, int fileCacheSize) {
       this.store = store;
       this.ownsStore = ownsStore;
       this.allocator = allocator;
       this.ownsAllocator = ownsAllocator;
+      this.files = new DataFileCache(store, allocator, fileCacheSize);
     }
 
     void release() throws IOException {
       if (refs.decrementAndGet() == 0) {
         try {
-          if (ownsStore) {
-            store.close();
-          }
+          files.close();
         } finally {
-          if (ownsAllocator) {
-            allocator.close();
+          try {
+            if (ownsStore) {
+              store.close();
+            }
+          } finally {
+            if (ownsAllocator) {
+              allocator.close();
+            }
           }
         }
       }
@@ -93,7 +101,7 @@ public final class Dataset implements AutoCloseable {
 
   /** Opens the dataset at {@code uri} with options. */
   public static Dataset open(String uri, OpenOptions options) throws IOException {
-    ObjectStore store = ObjectStores.forFolder(uri);
+    ObjectStore store = ObjectStores.forFolder(uri, options.storageOptions());
     try {
       return open(store, true, options);
     } catch (IOException | RuntimeException e) {
@@ -118,21 +126,39 @@ public final class Dataset implements AutoCloseable {
     } else {
       mf = ms.readLatestValid(); // a torn newest manifest is skipped with a warning
     }
+    if (mf.manifest().hasBasePaths()) {
+      // Files may live under other base paths: read them through a store that resolves them.
+      store = new BasePathStore(store, ownsStore, mf.manifest().basePaths(), options.storageOptions());
+      ownsStore = true;
+    }
     check(mf, store);
     BufferAllocator a = options.allocator();
     boolean owns = a == null;
     if (owns) {
       a = new RootAllocator();
     }
-    return new Dataset(new Resources(store, ownsStore, a, owns), mf);
+    return new Dataset(new Resources(store, ownsStore, a, owns, options.fileCacheSize()), mf);
   }
 
   private static void check(ManifestFile mf, ObjectStore store) throws IOException {
     Manifest m = mf.manifest();
     FeatureFlags.checkReadable(m.readerFeatureFlags(), "Dataset " + store.uri() + " version " + m.version());
     if (m.hasBasePaths()) {
-      throw new UnsupportedFeatureException("Dataset " + store.uri() + " version " + m.version()
-          + " keeps files under external base paths, which Lancelet does not support yet");
+      if (!(store instanceof BasePathStore bs)) {
+        throw new UnsupportedFeatureException("Dataset " + store.uri() + " version " + m.version()
+            + " keeps files under external base paths, which a dataset opened at a version without them cannot"
+            + " resolve; open that version with Dataset.open");
+      }
+      bs.addBases(m.basePaths());
+    }
+  }
+
+  /** Refuses changes of datasets with external base paths (read only in Lancelet). */
+  void checkWritable(String what) throws UnsupportedFeatureException {
+    if (manifest().hasBasePaths()) {
+      throw new UnsupportedFeatureException(what + " " + uri() + " version " + version() + ": the dataset keeps files"
+          + " under external base paths (a shallow clone or multi-base dataset), which Lancelet reads but does not"
+          + " write yet");
     }
   }
 
@@ -175,6 +201,11 @@ public final class Dataset implements AutoCloseable {
   /** The store holding the dataset. */
   public ObjectStore store() {
     return res.store;
+  }
+
+  /** Open data files shared by this dataset's reads (and its checkouts'). */
+  DataFileCache files() {
+    return res.files;
   }
 
   /** The allocator batches come from. */
@@ -466,7 +497,7 @@ public final class Dataset implements AutoCloseable {
       for (int j = 0; j < offs.length; j++) {
         offs[j] = addresses[idx.get(j)] & 0xFFFF_FFFFL;
       }
-      try (FragmentReader r = new FragmentReader(res.store, res.allocator, current.manifest(), f, fields, false, false)) {
+      try (FragmentReader r = new FragmentReader(res.store, res.allocator, current.manifest(), f, fields, false, false, res.files)) {
         if (check && f.deletionFile() != null) {
           DeletionVector dv = r.deletions();
           for (long o : offs) {
@@ -509,33 +540,26 @@ public final class Dataset implements AutoCloseable {
     }
     // Read each fragment's rows, then copy into the output in the order asked (variable-width
     // vectors must be filled in order).
-    List<VectorSchemaRoot> parts = new ArrayList<>();
     int[] partOf = new int[addresses.length];
     int[] rowIn = new int[addresses.length];
+    List<Fragment> partFragments = new ArrayList<>();
+    List<long[]> partOffsets = new ArrayList<>();
+    for (Map.Entry<Long, List<Integer>> g : groups.entrySet()) {
+      List<Integer> idx = g.getValue();
+      long[] offs = new long[idx.size()];
+      for (int j = 0; j < offs.length; j++) {
+        offs[j] = addresses[idx.get(j)] & 0xFFFF_FFFFL;
+        partOf[idx.get(j)] = partFragments.size();
+        rowIn[idx.get(j)] = j;
+      }
+      partFragments.add(byId.get(g.getKey()));
+      partOffsets.add(offs);
+    }
+    VectorSchemaRoot[] taken = new VectorSchemaRoot[partFragments.size()];
+    List<VectorSchemaRoot> parts = java.util.Arrays.asList(taken);
     List<FieldVector> out = new ArrayList<>();
     try {
-      for (Map.Entry<Long, List<Integer>> g : groups.entrySet()) {
-        Fragment f = byId.get(g.getKey());
-        List<Integer> idx = g.getValue();
-        long[] offs = new long[idx.size()];
-        for (int j = 0; j < offs.length; j++) {
-          offs[j] = addresses[idx.get(j)] & 0xFFFF_FFFFL;
-          partOf[idx.get(j)] = parts.size();
-          rowIn[idx.get(j)] = j;
-        }
-        try (FragmentReader r = new FragmentReader(res.store, res.allocator, current.manifest(), f, fields, false, false)) {
-          if (check && f.deletionFile() != null) {
-            DeletionVector dv = r.deletions();
-            for (long o : offs) {
-              if (dv.contains(o)) {
-                throw new IllegalArgumentException("Row address " + ((f.id() << 32) | o) + " names a deleted row of "
-                    + uri() + " version " + version());
-              }
-            }
-          }
-          parts.add(r.take(offs));
-        }
-      }
+      takeParts(partFragments, partOffsets, fields, check, taken);
       for (int c = 0; c < outFields.size(); c++) {
         List<FieldVector> sources = new ArrayList<>();
         for (VectorSchemaRoot p : parts) {
@@ -549,6 +573,104 @@ public final class Dataset implements AutoCloseable {
     } finally {
       Batches.closeAll(out);
       Batches.closeAll(parts);
+    }
+  }
+
+  /** Threads that read the fragments of one take in parallel (daemon; idle ones end after a minute). */
+  private static final java.util.concurrent.ExecutorService TAKE_POOL = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "lancelet-take");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /**
+   * Most threads one take reads fragments on (the caller's included): the cores, at most 4;
+   * {@code -Dlancelet.takeThreads=1} keeps takes on the caller's thread.
+   */
+  private static final int TAKE_THREADS = Math.max(1,
+      Integer.getInteger("lancelet.takeThreads", Math.min(4, Runtime.getRuntime().availableProcessors())));
+
+  /**
+   * Reads the rows {@code offsets.get(i)} of {@code fragments.get(i)} into {@code out[i]}, on up to
+   * {@link #TAKE_THREADS} threads when several fragments are involved (each thread takes every
+   * k-th fragment). On failure every part read is closed and the first error is thrown.
+   */
+  private void takeParts(List<Fragment> fragments, List<long[]> offsets, List<LanceField> fields, boolean check,
+      VectorSchemaRoot[] out) throws IOException {
+    int threads = Math.min(TAKE_THREADS, fragments.size());
+    if (threads <= 1) {
+      takeStripe(fragments, offsets, fields, check, out, 0, 1);
+      return;
+    }
+    List<java.util.concurrent.Future<?>> helpers = new ArrayList<>();
+    Throwable failure = null;
+    try {
+      for (int t = 1; t < threads; t++) {
+        int first = t;
+        helpers.add(TAKE_POOL.submit(() -> {
+          takeStripe(fragments, offsets, fields, check, out, first, threads);
+          return null;
+        }));
+      }
+      takeStripe(fragments, offsets, fields, check, out, 0, threads);
+    } catch (IOException | RuntimeException e) {
+      failure = e;
+    }
+    boolean interrupted = false;
+    for (java.util.concurrent.Future<?> h : helpers) {
+      while (true) {
+        try {
+          h.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true; // the helpers use this take's output array: wait for them anyway
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (failure == null) {
+            failure = e.getCause();
+          } else {
+            failure.addSuppressed(e.getCause());
+          }
+          break;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (failure != null) {
+      Batches.closeAll(java.util.Arrays.asList(out));
+      java.util.Arrays.fill(out, null);
+      if (failure instanceof IOException io) {
+        throw io;
+      }
+      if (failure instanceof RuntimeException re) {
+        throw re;
+      }
+      if (failure instanceof Error err) {
+        throw err;
+      }
+      throw new IOException("Take from " + uri() + " failed", failure);
+    }
+  }
+
+  /** Takes the parts {@code first, first + step, ...}. */
+  private void takeStripe(List<Fragment> fragments, List<long[]> offsets, List<LanceField> fields, boolean check,
+      VectorSchemaRoot[] out, int first, int step) throws IOException {
+    for (int i = first; i < fragments.size(); i += step) {
+      Fragment f = fragments.get(i);
+      long[] offs = offsets.get(i);
+      try (FragmentReader r = new FragmentReader(res.store, res.allocator, current.manifest(), f, fields, false, false, res.files)) {
+        if (check && f.deletionFile() != null) {
+          DeletionVector dv = r.deletions();
+          for (long o : offs) {
+            if (dv.contains(o)) {
+              throw new IllegalArgumentException("Row address " + ((f.id() << 32) | o) + " names a deleted row of "
+                  + uri() + " version " + version());
+            }
+          }
+        }
+        out[i] = r.take(offs);
+      }
     }
   }
 
@@ -593,6 +715,7 @@ public final class Dataset implements AutoCloseable {
    */
   public Dataset delete(String predicate) throws IOException {
     checkOpen();
+    checkWritable("Delete from");
     return Dml.delete(this, predicate);
   }
 
@@ -614,6 +737,7 @@ public final class Dataset implements AutoCloseable {
    */
   public Dataset update(Map<String, String> set, String where) throws IOException {
     checkOpen();
+    checkWritable("Update of");
     return Dml.updateWithRetry(this, set, where);
   }
 
@@ -640,6 +764,7 @@ public final class Dataset implements AutoCloseable {
    */
   public Dataset addColumns(Schema nullColumns) throws IOException {
     checkOpen();
+    checkWritable("Adding columns to");
     return committed(SchemaEvolution.addNullColumns(this, nullColumns));
   }
 
@@ -654,6 +779,7 @@ public final class Dataset implements AutoCloseable {
    */
   public Dataset addColumns(Map<String, String> expressions) throws IOException {
     checkOpen();
+    checkWritable("Adding columns to");
     return committed(SchemaEvolution.addSqlColumns(this, expressions));
   }
 
@@ -668,6 +794,7 @@ public final class Dataset implements AutoCloseable {
   public Dataset addColumns(Schema columns, List<String> read, NewColumnsFunction fn) throws IOException {
     checkOpen();
     Objects.requireNonNull(fn, "fn");
+    checkWritable("Adding columns to");
     return committed(SchemaEvolution.addComputedColumns(this, columns, read, fn));
   }
 
@@ -680,6 +807,7 @@ public final class Dataset implements AutoCloseable {
    */
   public Dataset addColumns(ArrowReader stream) throws IOException {
     checkOpen();
+    checkWritable("Adding columns to");
     return committed(SchemaEvolution.addStreamColumns(this, stream));
   }
 
@@ -692,12 +820,14 @@ public final class Dataset implements AutoCloseable {
    */
   public Dataset dropColumns(String... columns) throws IOException {
     checkOpen();
+    checkWritable("Dropping columns of");
     return committed(SchemaEvolution.dropColumns(this, List.of(columns)));
   }
 
   /** Renames a column (a top-level name or a dotted path into a struct); metadata only. */
   public Dataset renameColumn(String column, String newName) throws IOException {
     checkOpen();
+    checkWritable("Renaming a column of");
     return committed(SchemaEvolution.renameColumn(this, column, newName));
   }
 
@@ -708,7 +838,42 @@ public final class Dataset implements AutoCloseable {
    */
   public Dataset setNullable(String column, boolean nullable) throws IOException {
     checkOpen();
+    checkWritable("Changing a column of");
     return committed(SchemaEvolution.setNullable(this, column, nullable));
+  }
+
+  /**
+   * Changes the type of a top-level column, as Lance's {@code alter_columns} with a data type;
+   * see {@link #castColumns}. For list types, which need their item field, use {@code
+   * castColumns}.
+   *
+   * @return the new version
+   */
+  public Dataset castColumn(String column, org.apache.arrow.vector.types.pojo.ArrowType type) throws IOException {
+    Objects.requireNonNull(type, "type");
+    return castColumns(Map.of(column, new Field(column, new org.apache.arrow.vector.types.pojo.FieldType(true, type, null),
+        null)));
+  }
+
+  /**
+   * Changes the types of top-level columns (column name to a field giving the new type and, for
+   * lists, the item field; its name and nullability are ignored: the column keeps its own). The
+   * casts Lance allows are supported: within integers, within floats, {@code utf8} and {@code
+   * large_utf8}, {@code binary} and {@code large_binary}, decimals, a timestamp, date, time or
+   * duration to another unit (or time zone), and lists of those. Each fragment gets one new data
+   * file holding just the cast columns, which get new field ids; the old values stay readable in
+   * older versions. Only the cast columns are read, one batch at a time.
+   *
+   * @return the new version
+   * @throws IllegalArgumentException for an unknown column, a cast Lance does not allow, a column
+   *     already of that type, an indexed column, or a value that does not fit the new type
+   *     (integer overflow, decimal digits); nothing is committed then
+   * @throws UnsupportedOperationException for nested paths, blob and dictionary columns
+   */
+  public Dataset castColumns(Map<String, Field> casts) throws IOException {
+    checkOpen();
+    checkWritable("Changing column types of");
+    return committed(SchemaEvolution.castColumns(this, casts));
   }
 
   /**
@@ -724,11 +889,11 @@ public final class Dataset implements AutoCloseable {
    * written dictionary-encoded again.
    *
    * @throws UnsupportedOperationException for nested dictionary columns, dictionary columns with
-   *     8- or 16-bit indices or non-string values, blob v2 columns, and indices without a fragment
-   *     bitmap
+   *     non-string values, blob v2 columns, and indices without a fragment bitmap
    */
   public CompactionReport compact(CompactionOptions options) throws IOException {
     checkOpen();
+    checkWritable("Compacting");
     return Compaction.compact(this, options);
   }
 
@@ -764,7 +929,12 @@ public final class Dataset implements AutoCloseable {
    */
   public Dataset restore(long version) throws IOException {
     checkOpen();
+    checkWritable("Restoring");
     ManifestFile old = manifests.read(version);
+    if (old.manifest().hasBasePaths()) {
+      throw new UnsupportedFeatureException("Restoring " + uri() + " version " + version + ": it keeps files under"
+          + " external base paths, which Lancelet reads but does not write yet");
+    }
     check(old, res.store);
     return committed(new dev.lancelet.table.commit.Committer(res.store, WriteOptions.DEFAULT_COMMIT_RETRIES)
         .commit(new dev.lancelet.table.commit.RestoreOperation(old), version()));

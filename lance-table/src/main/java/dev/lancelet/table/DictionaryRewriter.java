@@ -34,12 +34,19 @@ import org.apache.arrow.vector.util.TransferPair;
  * such column, a dictionary of its distinct values in first-seen order and indices of the
  * column's index type.
  *
- * <p>Only top-level columns of utf8, large_utf8, binary or large_binary values with 32- or 64-bit
- * indices are handled; others are refused. (The file writer gathers the dictionaries of the
- * batches in one page into one page dictionary, which can outgrow an 8- or 16-bit index type.)
+ * <p>Only top-level columns of utf8, large_utf8, binary or large_binary values are handled; others
+ * are refused. With 8- or 16-bit indices a data file takes rows only while each such column's
+ * distinct values (null counting as one) fit the index type ({@link #fit}): lance-core returns one
+ * dictionary per batch, and cannot read a batch whose values the index type does not address.
  */
 final class DictionaryRewriter implements AutoCloseable {
   private record Column(int index, DictionaryEncoding encoding, Field valueField) {}
+
+  /** Per column: values the index type addresses (0 = no limit kept) and the current file's values. */
+  private final int[] capacity;
+  private final List<java.util.Set<ByteBuffer>> fileValues = new ArrayList<>();
+  /** Per column: the current file has a null. */
+  private final boolean[] fileNull;
 
   private final List<Column> columns;
   private final Schema writerSchema;
@@ -50,6 +57,13 @@ final class DictionaryRewriter implements AutoCloseable {
     this.columns = columns;
     this.writerSchema = writerSchema;
     this.allocator = allocator;
+    this.capacity = new int[columns.size()];
+    this.fileNull = new boolean[columns.size()];
+    for (int i = 0; i < columns.size(); i++) {
+      ArrowType.Int t = columns.get(i).encoding().getIndexType();
+      capacity[i] = t.getBitWidth() > 16 ? 0 : t.getIsSigned() ? 1 << (t.getBitWidth() - 1) : 1 << t.getBitWidth();
+      fileValues.add(new java.util.HashSet<>());
+    }
   }
 
   /**
@@ -84,10 +98,6 @@ final class DictionaryRewriter implements AutoCloseable {
       if (!(it instanceof ArrowType.Int idx)) {
         throw new UnsupportedOperationException(what + " is not supported: dictionary column '" + lf.name()
             + "' has logical type '" + lf.logicalType() + "' without an integer index type");
-      }
-      if (idx.getBitWidth() < 32) {
-        throw new UnsupportedOperationException(what + " is not supported: dictionary column '" + lf.name()
-            + "' has " + idx.getBitWidth() + "-bit indices, which a rewritten page dictionary could outgrow");
       }
       DictionaryEncoding enc = new DictionaryEncoding(cols.size(), Boolean.parseBoolean(parts[3]), idx);
       Map<String, String> md = f.getMetadata() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(f.getMetadata());
@@ -127,6 +137,69 @@ final class DictionaryRewriter implements AutoCloseable {
   /** Empty dictionaries of the right value types, to create writers with. */
   DictionaryProvider dictionaries() {
     return empty;
+  }
+
+  /** Starts a new data file: no values counted yet. */
+  void newFile() {
+    for (java.util.Set<ByteBuffer> v : fileValues) {
+      v.clear();
+    }
+    java.util.Arrays.fill(fileNull, false);
+  }
+
+  /**
+   * How many of rows {@code [off, off + max)} of {@code batch} the current data file can take:
+   * the longest run keeping, for every column with 8- or 16-bit indices, the file's distinct
+   * values (null counting as one) within what the index type addresses. Counts the values of the
+   * rows it admits, which the caller must then write to the file. 0 means the file is full (never
+   * for a new file: one row adds at most one value per column).
+   */
+  int fit(VectorSchemaRoot batch, int off, int max) {
+    int end = off + max;
+    for (int c = 0; c < columns.size(); c++) {
+      if (capacity[c] == 0) {
+        continue;
+      }
+      FieldVector src = batch.getVector(columns.get(c).index());
+      java.util.Set<ByteBuffer> seen = fileValues.get(c);
+      java.util.Set<ByteBuffer> added = new java.util.HashSet<>();
+      boolean nullNow = fileNull[c];
+      for (int r = off; r < end; r++) {
+        boolean isNew;
+        ByteBuffer b = null;
+        if (src.isNull(r)) {
+          isNew = !nullNow;
+        } else {
+          b = ByteBuffer.wrap(bytes(src, r));
+          isNew = !seen.contains(b) && !added.contains(b);
+        }
+        if (isNew) {
+          if (seen.size() + added.size() + (nullNow ? 1 : 0) + 1 > capacity[c]) {
+            end = r;
+            break;
+          }
+          if (b == null) {
+            nullNow = true;
+          } else {
+            added.add(b);
+          }
+        }
+      }
+    }
+    for (int c = 0; c < columns.size(); c++) {
+      if (capacity[c] == 0) {
+        continue;
+      }
+      FieldVector src = batch.getVector(columns.get(c).index());
+      for (int r = off; r < end; r++) {
+        if (src.isNull(r)) {
+          fileNull[c] = true;
+        } else {
+          fileValues.get(c).add(ByteBuffer.wrap(bytes(src, r)));
+        }
+      }
+    }
+    return end - off;
   }
 
   /** Writes {@code batch} (values as scans give them; left as it is) to {@code w}. */

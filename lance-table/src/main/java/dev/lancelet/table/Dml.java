@@ -44,6 +44,11 @@ final class Dml {
       byFragment.computeIfAbsent(address >>> 32, k -> new RoaringBitmap()).add((int) (address & 0xFFFF_FFFFL));
     }
 
+    boolean contains(long address) {
+      RoaringBitmap b = byFragment.get(address >>> 32);
+      return b != null && b.contains((int) (address & 0xFFFF_FFFFL));
+    }
+
     void addAll(UInt8Vector addresses, int n) {
       for (int i = 0; i < n; i++) {
         add(addresses.get(i));

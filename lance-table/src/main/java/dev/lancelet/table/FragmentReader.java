@@ -122,11 +122,21 @@ final class FragmentReader implements AutoCloseable {
   /** Per projected field: the field's name inside its file. */
   private final String[] nameInFile;
   private final Map<Integer, LanceFileReader> readers = new HashMap<>();
+  /** Shared open files, or null to open and close files here. */
+  private final DataFileCache cache;
+  private final List<DataFileCache.Lease> leases = new ArrayList<>();
   private DeletionVector deletions;
   private RowIdSequence rowIds;
 
   FragmentReader(ObjectStore store, BufferAllocator allocator, Manifest manifest, Fragment fragment,
       List<LanceField> fields, boolean rowId, boolean rowAddr) throws IOException {
+    this(store, allocator, manifest, fragment, fields, rowId, rowAddr, null);
+  }
+
+  /** As above, borrowing open data files from {@code cache} (null: opening them here). */
+  FragmentReader(ObjectStore store, BufferAllocator allocator, Manifest manifest, Fragment fragment,
+      List<LanceField> fields, boolean rowId, boolean rowAddr, DataFileCache cache) throws IOException {
+    this.cache = cache;
     this.store = store;
     this.allocator = allocator;
     this.manifest = manifest;
@@ -216,12 +226,15 @@ final class FragmentReader implements AutoCloseable {
       throw new UnsupportedFeatureException(where() + ": data file " + df.path()
           + " is a legacy (format 0.1/0.2) file, which Lancelet does not read");
     }
-    if (df.baseId() != null) {
-      throw new UnsupportedFeatureException(where() + ": data file " + df.path() + " lives under base path "
-          + df.baseId() + "; external base paths are not supported yet");
+    String path = BasePathStore.dataFilePath(store, df);
+    if (cache != null) {
+      DataFileCache.Lease lease = cache.acquire(path);
+      leases.add(lease);
+      r = lease.reader();
+    } else {
+      // Every answer is checked for its length: a store answering short gives an EOFException naming the file.
+      r = LanceFileReader.open(ReadableObject.checkingLengths(store.open(path)), allocator);
     }
-    // Every answer is checked for its length: a store answering short gives an EOFException naming the file.
-    r = LanceFileReader.open(ReadableObject.checkingLengths(store.open(df.datasetPath())), allocator);
     readers.put(k, r);
     if (r.numRows() != fragment.physicalRows()) {
       throw new CorruptManifestException(store.uri() + "/" + df.datasetPath(), "has " + r.numRows()
@@ -294,11 +307,7 @@ final class FragmentReader implements AutoCloseable {
     if (d == null) {
       return DeletionVector.empty();
     }
-    if (d.baseId() != null) {
-      throw new UnsupportedFeatureException("Deletion file of fragment " + fragment.id() + " lives under base path "
-          + d.baseId() + "; external base paths are not supported yet");
-    }
-    String path = d.path(fragment.id());
+    String path = BasePathStore.deletionFilePath(store, d, fragment.id());
     return DeletionVector.decode(store.readAll(path), d.type(), store.uri() + "/" + path, fragment.physicalRows());
   }
 
@@ -535,6 +544,10 @@ final class FragmentReader implements AutoCloseable {
       return out;
     }
     DataFile df = fragment.files().get(fileOf[field]);
+    if (df.baseId() != null) {
+      throw new UnsupportedFeatureException(where() + ": blob values of data file " + df.path()
+          + " under base path " + df.baseId() + " are not supported yet");
+    }
     LanceFileReader r = reader(fileOf[field]);
     String path = df.datasetPath();
     BlobStore sidecars = BlobStore.of(new PrefixedStore(store, "data/"));
@@ -549,7 +562,11 @@ final class FragmentReader implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    Batches.closeAll(new ArrayList<>(readers.values()));
+    if (cache == null) {
+      Batches.closeAll(new ArrayList<>(readers.values()));
+    }
     readers.clear();
+    Batches.closeAll(leases);
+    leases.clear();
   }
 }

@@ -11,11 +11,18 @@ public final class OpenOptions {
   private final long version;
   private final String tag;
   private final BufferAllocator allocator;
+  private final java.util.Map<String, String> storageOptions;
+  private final int fileCacheSize;
+
+  /** Default of {@link Builder#fileCacheSize}. */
+  public static final int DEFAULT_FILE_CACHE_SIZE = 256;
 
   private OpenOptions(Builder b) {
     this.version = b.version;
     this.tag = b.tag;
     this.allocator = b.allocator;
+    this.storageOptions = java.util.Map.copyOf(b.storageOptions);
+    this.fileCacheSize = b.fileCacheSize;
   }
 
   /** A builder: latest version, private allocator. */
@@ -43,9 +50,23 @@ public final class OpenOptions {
     return allocator;
   }
 
+  /**
+   * Object store options (Lance's {@code storage_options} keys): for the dataset's own location
+   * when opened by URI, and for external base paths of the same scheme.
+   */
+  public java.util.Map<String, String> storageOptions() {
+    return storageOptions;
+  }
+
+  /** Most data files kept open between reads; see {@link Builder#fileCacheSize}. */
+  public int fileCacheSize() {
+    return fileCacheSize;
+  }
+
   @Override
   public String toString() {
-    return "OpenOptions{version=" + (version < 0 ? "latest" : version) + (tag == null ? "" : ", tag=" + tag) + "}";
+    return "OpenOptions{version=" + (version < 0 ? "latest" : version) + (tag == null ? "" : ", tag=" + tag)
+        + ", fileCacheSize=" + fileCacheSize + "}";
   }
 
   /** Builder of {@link OpenOptions}. */
@@ -53,6 +74,8 @@ public final class OpenOptions {
     private long version = -1;
     private String tag;
     private BufferAllocator allocator;
+    private java.util.Map<String, String> storageOptions = java.util.Map.of();
+    private int fileCacheSize = DEFAULT_FILE_CACHE_SIZE;
 
     private Builder() {}
 
@@ -80,6 +103,28 @@ public final class OpenOptions {
       return this;
     }
 
+    /** Object store options; see {@link OpenOptions#storageOptions()}. Default: none. */
+    public Builder storageOptions(java.util.Map<String, String> options) {
+      this.storageOptions = java.util.Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /**
+     * Most data files the dataset keeps open between takes and scans (default {@value
+     * OpenOptions#DEFAULT_FILE_CACHE_SIZE}), least recently used closed first. An open file keeps
+     * its footer and the page indexes read so far, so repeated takes skip re-reading them; each
+     * holds one file handle and its metadata in memory. Versions checked out from the dataset
+     * share the cache; closing the last of them closes the files. 0 reopens files on every read.
+     */
+    public Builder fileCacheSize(int files) {
+      if (files < 0) {
+        throw new IllegalArgumentException("fileCacheSize must be >= 0, got " + files);
+      }
+      this.fileCacheSize = files;
+      return this;
+    }
+
+    /** The options. */
     public OpenOptions build() {
       if (version >= 0 && tag != null) {
         throw new IllegalArgumentException("Give a version or a tag, not both");

@@ -153,7 +153,7 @@ final class ScanReader extends ArrowReader {
 
     private void readAll() throws IOException {
       try (FragmentReader r = new FragmentReader(dataset.store(), allocator, dataset.manifest(), fragment,
-          readFields, rowId, rowAddr);
+          readFields, rowId, rowAddr, dataset.files());
           FragmentReader.Pass pass = r.pass(0, fragment.physicalRows(), batchSize)) {
         while (!cancelled.get()) {
           VectorSchemaRoot b = pass.next();
@@ -174,9 +174,9 @@ final class ScanReader extends ArrowReader {
      */
     private void readFiltered() throws IOException {
       try (FragmentReader fr = new FragmentReader(dataset.store(), allocator, dataset.manifest(), fragment,
-          filterFields, false, true);
+          filterFields, false, true, dataset.files());
           FragmentReader rest = needTake ? new FragmentReader(dataset.store(), allocator, dataset.manifest(), fragment,
-              readFields, rowId, rowAddr) : null) {
+              readFields, rowId, rowAddr, dataset.files()) : null) {
         if (fr.allMissing() && !constantMatch(fr)) {
           return; // every filter column is null throughout the fragment and the filter rejects nulls
         }

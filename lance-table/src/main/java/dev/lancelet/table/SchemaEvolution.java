@@ -27,6 +27,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -52,14 +53,7 @@ final class SchemaEvolution {
    * reused id would make readers take those columns for the new ones.
    */
   static TableSchema withAdded(Manifest m, Schema added) {
-    int max = m.schema().maxFieldId();
-    for (Fragment f : m.fragments()) {
-      for (DataFile df : f.files()) {
-        for (int id : df.fields()) {
-          max = Math.max(max, id);
-        }
-      }
-    }
+    int max = maxIdInUse(m);
     for (Field f : added.getFields()) {
       if (m.schema().topLevel(f.getName()) != null) {
         throw new IllegalArgumentException("Column '" + f.getName() + "' already exists");
@@ -75,6 +69,19 @@ final class SchemaEvolution {
     } catch (dev.lancelet.file.LanceFormatException e) {
       throw new IllegalArgumentException("Invalid schema after adding " + added + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The largest field id in the schema or in any data file of {@code m}. */
+  private static int maxIdInUse(Manifest m) {
+    int max = m.schema().maxFieldId();
+    for (Fragment f : m.fragments()) {
+      for (DataFile df : f.files()) {
+        for (int id : df.fields()) {
+          max = Math.max(max, id);
+        }
+      }
+    }
+    return max;
   }
 
   /** Adds nullable columns whose values are all null: only the schema changes. */
@@ -229,11 +236,14 @@ final class SchemaEvolution {
     final List<Integer> fieldIds = new ArrayList<>();
     final List<Integer> columnIndices = new ArrayList<>();
     final List<String> written = new ArrayList<>();
+    /** New files are made durable in the background while the next is written; awaited before the commit. */
+    final BackgroundPublish publish;
     boolean committing;
 
     NewFiles(Dataset ds, TableSchema schema, Schema out) throws IOException {
       this.ds = ds;
       this.store = ds.store();
+      this.publish = new BackgroundPublish(store);
       this.allocator = ds.allocator();
       this.schema = schema;
       this.out = out;
@@ -248,15 +258,15 @@ final class SchemaEvolution {
 
     private LanceFileWriter start(String name) throws IOException {
       written.add("data/" + name);
-      return LanceFileWriter.create(store, "data/" + name, out, allocator,
+      return LanceFileWriter.create(publish.store(), "data/" + name, out, allocator,
           dev.lancelet.file.WriteOptions.builder().version(version).build());
     }
 
     private Fragment finish(Fragment f, LanceFileWriter w, String name) throws IOException {
-      w.close();
+      w.close(); // its bytes are all written; the file (and any blob sidecar) is published in the background
       written.addAll(w.blobSidecars());
       DataFile df = new DataFile(name, fieldIds, columnIndices, version.major(), version.minor(),
-          store.size("data/" + name), null);
+          publish.size("data/" + name), null);
       List<DataFile> files = new ArrayList<>(f.files());
       files.add(df);
       return f.withFiles(files);
@@ -436,11 +446,13 @@ final class SchemaEvolution {
     }
 
     ManifestFile commit(List<Fragment> fragments) throws IOException {
+      publish.await(); // every new file is in place and durable before a manifest names it
       committing = true;
       return SchemaEvolution.commit(ds, new MergeOperation(ds.manifest(), schema, fragments));
     }
 
     void failed(Exception e) {
+      publish.awaitQuietly(); // no file is still being published when it is deleted
       if (!committing || e instanceof CommitConflictException) {
         for (String p : written) {
           try {
@@ -486,6 +498,183 @@ final class SchemaEvolution {
           + v + " is not one Lancelet writes (2.0, 2.1, 2.2)");
     }
     return version;
+  }
+
+  // ------------------------------------------------------------------ type changes
+
+  /**
+   * Changes the types of top-level columns, as Lance's {@code alter_columns} with a data type
+   * does: each cast column gets a new field id (after every id in use) at its old place in the
+   * schema, keeps its name and nullability, loses its field metadata, and every fragment gets one
+   * new data file holding the cast columns for all its physical rows (deleted ones null). The old
+   * values stay in the old files, which older versions still read; a data file left without any
+   * column of the new schema leaves the fragment. Committed as a {@code Merge}.
+   */
+  static ManifestFile castColumns(Dataset ds, Map<String, Field> casts) throws IOException {
+    if (casts.isEmpty()) {
+      throw new IllegalArgumentException("No columns to cast");
+    }
+    Manifest m = ds.manifest();
+    TableSchema s = m.schema();
+    Map<Integer, Field> targetById = new java.util.HashMap<>();
+    for (Map.Entry<String, Field> e : casts.entrySet()) {
+      String name = e.getKey();
+      LanceField f = s.topLevel(name);
+      if (f == null) {
+        if (name.contains(".")) {
+          resolve(s, name, ds); // an unknown path fails here with the column list
+          throw new UnsupportedOperationException("Cannot cast '" + name + "' of " + ds.uri()
+              + ": only top-level columns can change type");
+        }
+        throw new IllegalArgumentException("No column '" + name + "' in " + ds.uri() + "; columns are " + s.names());
+      }
+      checkCastable(f, ds);
+      Field from = s.arrowField(name);
+      Field to = new Field(name, new FieldType(f.nullable(), e.getValue().getType(), null), e.getValue().getChildren());
+      if (sameType(from, to)) {
+        throw new IllegalArgumentException("Column '" + name + "' of " + ds.uri() + " is already of type " + describe(from));
+      }
+      String why = ColumnCast.refusal(from, to);
+      if (why != null) {
+        throw new IllegalArgumentException("Cannot cast column '" + name + "' of " + ds.uri() + " from "
+            + describe(from) + " to " + describe(to) + ": " + why);
+      }
+      targetById.put(f.id(), to);
+    }
+    checkNoIndex(ds, targetById.keySet());
+    // The new schema: each cast column replaced, in place, by its new form under fresh ids.
+    int next = maxIdInUse(m) + 1;
+    List<FileProtos.Field> fields = new ArrayList<>();
+    Set<Integer> replaced = new HashSet<>();
+    List<LanceField> read = new ArrayList<>();
+    List<Field> outFields = new ArrayList<>();
+    for (LanceField top : s.topLevel()) {
+      Field to = targetById.get(top.id());
+      if (to == null) {
+        continue;
+      }
+      replaced.addAll(TableSchema.idsPreOrder(top));
+      read.add(top);
+      outFields.add(to);
+    }
+    Map<Integer, List<FileProtos.Field>> newForms = new java.util.HashMap<>();
+    for (LanceField top : read) {
+      List<FileProtos.Field> form = TableSchema.fromArrow(new Schema(List.of(targetById.get(top.id()))), next).fields();
+      for (FileProtos.Field g : form) {
+        next = Math.max(next, g.getId() + 1);
+      }
+      newForms.put(top.id(), form);
+    }
+    for (FileProtos.Field g : s.fields()) {
+      if (newForms.containsKey(g.getId())) {
+        fields.addAll(newForms.get(g.getId()));
+      } else if (!replaced.contains(g.getId())) {
+        fields.add(g);
+      }
+    }
+    TableSchema schema = schemaOf(fields, s);
+    Schema out = new Schema(outFields);
+    NewColumnsFunction fn = (batch, allocator) -> {
+      List<FieldVector> vs = new ArrayList<>();
+      try {
+        for (int c = 0; c < outFields.size(); c++) {
+          try {
+            vs.add(ColumnCast.cast(batch.getVector(c), outFields.get(c), allocator));
+          } catch (ColumnCast.CastFailure e) {
+            throw new IllegalArgumentException("Cannot cast column '" + outFields.get(c).getName() + "' of "
+                + ds.uri() + " to " + describe(outFields.get(c)) + ": " + e.getMessage(), e);
+          }
+        }
+        VectorSchemaRoot r = new VectorSchemaRoot(outFields, vs, batch.getRowCount());
+        vs = null;
+        return r;
+      } finally {
+        Batches.closeAll(vs);
+      }
+    };
+    NewFiles nf = new NewFiles(ds, schema, out);
+    try {
+      Set<Integer> ids = schema.ids();
+      List<Fragment> fragments = new ArrayList<>();
+      for (Fragment f : m.fragments()) {
+        Fragment g = nf.computeFragment(f, read, fn);
+        List<DataFile> kept = new ArrayList<>();
+        for (DataFile df : g.files()) {
+          boolean any = false;
+          for (int id : df.fields()) {
+            any |= ids.contains(id);
+          }
+          if (any) {
+            kept.add(df);
+          }
+        }
+        fragments.add(kept.size() == g.files().size() ? g : g.withFiles(kept));
+      }
+      return nf.commit(fragments);
+    } catch (IOException | RuntimeException e) {
+      nf.failed(e);
+      throw e;
+    }
+  }
+
+  private static void checkCastable(LanceField f, Dataset ds) {
+    Map<String, String> meta = f.metadata();
+    if (meta.containsKey(dev.lancelet.file.LanceFileReader.BLOB_META_KEY)
+        || "lance.blob.v2".equals(meta.get("ARROW:extension:name"))) {
+      throw new UnsupportedOperationException("Cannot cast column '" + f.name() + "' of " + ds.uri()
+          + ": it is a blob column");
+    }
+    if (f.logicalType().startsWith("dict:")) {
+      throw new UnsupportedOperationException("Cannot cast column '" + f.name() + "' of " + ds.uri()
+          + ": it is dictionary-encoded, which Lancelet does not rewrite yet");
+    }
+    for (LanceField c : f.children()) {
+      checkCastable(c, ds);
+    }
+  }
+
+  /** Refuses casting indexed columns: the index would describe values the column no longer has. */
+  private static void checkNoIndex(Dataset ds, Set<Integer> castIds) throws IOException {
+    if (ds.manifestFile().indexSection() == null) {
+      return;
+    }
+    for (var im : ds.manifestFile().indices().getIndicesList()) {
+      for (int id : im.getFieldsList()) {
+        LanceField f = ds.manifest().schema().contains(id) ? ds.manifest().schema().field(id) : null;
+        while (f != null && f.parentId() >= 0) {
+          f = ds.manifest().schema().field(f.parentId());
+        }
+        if (f != null && castIds.contains(f.id())) {
+          throw new IllegalArgumentException("Cannot cast column '" + f.name() + "' of " + ds.uri() + ": index '"
+              + im.getName() + "' covers it; drop the index first (a cast would invalidate it)");
+        }
+      }
+    }
+  }
+
+  /** Same Arrow type all the way down (names, nullability and metadata aside). */
+  private static boolean sameType(Field a, Field b) {
+    if (!a.getType().equals(b.getType()) || a.getChildren().size() != b.getChildren().size()) {
+      return false;
+    }
+    for (int i = 0; i < a.getChildren().size(); i++) {
+      if (!sameType(a.getChildren().get(i), b.getChildren().get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String describe(Field f) {
+    ArrowType t = f.getType();
+    if (f.getChildren().isEmpty()) {
+      return t.toString();
+    }
+    StringBuilder b = new StringBuilder(t.toString()).append('<');
+    for (int i = 0; i < f.getChildren().size(); i++) {
+      b.append(i == 0 ? "" : ", ").append(describe(f.getChildren().get(i)));
+    }
+    return b.append('>').toString();
   }
 
   // ------------------------------------------------------------------ metadata only

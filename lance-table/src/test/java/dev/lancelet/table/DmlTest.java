@@ -429,6 +429,51 @@ class DmlTest {
   }
 
   @Test
+  void mergeInsertConditionalClauses() throws Exception {
+    // Update only where the source's score is higher; NULL scores compare to NULL (false).
+    List<Row> src = List.of(new Row(1, "up", 99), new Row(2, "down", 0), new Row(5, "nullTarget", 50),
+        new Row(7000, "new", 1));
+    try (Dataset v1 = latest(); ArrowReader in = source(src);
+        MergeInsertBuilder.Result r = v1.mergeInsert(List.of("id"))
+            .whenMatchedUpdateAll("source.score > target.score").whenNotMatchedInsertAll().execute(in)) {
+      assertThat(r.rowsUpdated()).isEqualTo(1);
+      assertThat(r.rowsInserted()).isEqualTo(1);
+      model.removeIf(x -> x.id() == 1);
+      model.add(new Row(1, "up", 99));
+      model.add(new Row(7000, "new", 1));
+      assertModel(r.dataset());
+    }
+    // Delete matched rows; delete unmatched target rows only where id < 100 (a region replaced).
+    List<Row> src2 = List.of(new Row(3, "x", 1), new Row(4, "y", 2), new Row(150, "z", 3), new Row(8000, "n", 4));
+    try (Dataset v = latest(); ArrowReader in = source(src2);
+        MergeInsertBuilder.Result r = v.mergeInsert(List.of("id")).whenMatchedDelete()
+            .whenNotMatchedBySourceDelete("id < 100").execute(in)) {
+      assertThat(r.rowsUpdated()).isZero();
+      assertThat(r.rowsInserted()).isZero();
+      assertThat(r.rowsDeleted()).isEqualTo(101); // 3 matched (3, 4, 150) + the 98 others below 100
+      model.removeIf(x -> x.id() < 100 || x.id() == 150);
+      assertModel(r.dataset());
+    }
+    // Fail on any match: nothing committed, nothing left.
+    int files = store.list("data/").size();
+    try (Dataset v = latest(); ArrowReader in = source(List.of(new Row(9001, "a", 1), new Row(200, "b", 2)))) {
+      assertThatThrownBy(() -> v.mergeInsert(List.of("id")).whenMatchedFail().whenNotMatchedInsertAll().execute(in))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("200").hasMessageContaining("whenMatchedFail");
+      assertThat(v.latestVersion()).isEqualTo(v.version());
+    }
+    assertThat(store.list("data/")).hasSize(files);
+    // Conditions must be boolean expressions over known columns.
+    try (Dataset v = latest(); ArrowReader in = source(List.of(new Row(1, "a", 1)))) {
+      assertThatThrownBy(() -> v.mergeInsert(List.of("id")).whenMatchedUpdateAll("source.score + 1").execute(in))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a boolean");
+      assertThatThrownBy(() -> v.mergeInsert(List.of("id")).whenMatchedUpdateAll("score > 1").execute(in))
+          .isInstanceOf(dev.lancelet.table.expr.ExpressionException.class);
+      assertThatThrownBy(() -> v.mergeInsert(List.of("id")).whenNotMatchedBySourceDelete("nope = 1").execute(in))
+          .isInstanceOf(dev.lancelet.table.expr.ExpressionException.class);
+    }
+  }
+
+  @Test
   void mergeInsertErrors() throws Exception {
     try (Dataset v1 = latest()) {
       try (ArrowReader in = source(List.of(new Row(3000, "a", 1), new Row(3000, "b", 2)))) {
@@ -572,25 +617,85 @@ class DmlTest {
   }
 
   @Test
-  void mergeInsertConflictingWithADeleteFailsCleanlyAndOtherFragmentsCommute() throws Exception {
+  void mergeInsertConflictingWithADeleteReRunsOnTheNewestVersion() throws Exception {
+    String tmp = System.getProperty("java.io.tmpdir");
     try (Dataset a = latest(); Dataset b = latest()) {
       try (Dataset va = a.delete("id = 10")) {
         assertThat(va.version()).isEqualTo(2);
       }
       int files = store.list("data/").size();
+      // Without re-runs the conflict surfaces and the merge leaves nothing behind.
       try (ArrowReader in = source(List.of(new Row(12, "x", 1)))) {
-        assertThatThrownBy(() -> b.mergeInsert(List.of("id")).whenMatchedUpdateAll().execute(in))
+        assertThatThrownBy(() -> b.mergeInsert(List.of("id")).whenMatchedUpdateAll().conflictRetries(0).execute(in))
             .isInstanceOf(CommitConflictException.class).hasMessageContaining("Delete");
       }
       assertThat(store.list("data/")).hasSize(files);
-      // A merge touching other fragments commutes with that delete.
+      // By default it runs again on version 2 (the source replayed from its spill copy) and commits.
+      long spills = spillFiles(tmp);
+      try (ArrowReader in = source(List.of(new Row(12, "x", 1), new Row(10, "back", 3)));
+          MergeInsertBuilder.Result r = b.mergeInsert(List.of("id")).whenMatchedUpdateAll().whenNotMatchedInsertAll()
+              .execute(in)) {
+        assertThat(r.dataset().version()).isEqualTo(3);
+        assertThat(r.rowsUpdated()).isEqualTo(1);
+        assertThat(r.rowsInserted()).isEqualTo(1); // id 10 was deleted by the other writer
+        model.removeIf(x -> x.id() == 10 || x.id() == 12);
+        model.add(new Row(12, "x", 1));
+        model.add(new Row(10, "back", 3));
+        assertModel(r.dataset());
+      }
+      assertThat(spillFiles(tmp)).isEqualTo(spills);
+      // A merge touching other fragments commutes with that delete (rebased, no re-run).
       try (ArrowReader in = source(List.of(new Row(1500, "y", 2)));
           MergeInsertBuilder.Result r = b.mergeInsert(List.of("id")).whenMatchedUpdateAll().execute(in)) {
-        assertThat(r.dataset().version()).isEqualTo(3);
-        model.removeIf(x -> x.id() == 10 || x.id() == 1500);
+        assertThat(r.dataset().version()).isEqualTo(4);
+        model.removeIf(x -> x.id() == 1500);
         model.add(new Row(1500, "y", 2));
         assertModel(r.dataset());
       }
     }
   }
+
+  private static long spillFiles(String dir) throws Exception {
+    try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(java.nio.file.Path.of(dir))) {
+      return s.filter(p -> p.getFileName().toString().startsWith("lancelet-merge-insert-")).count();
+    }
+  }
+
+  @Test
+  void concurrentMergeInsertsOnOneFragmentAllLandThroughReRuns() throws Exception {
+    int writers = 4;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+    try {
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(writers);
+      List<java.util.concurrent.Future<Long>> done = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        long id = 20 + w; // all in fragment 0: every pair of these commits conflicts
+        done.add(pool.submit(() -> {
+          try (Dataset d = latest(); ArrowReader in = source(List.of(new Row(id, "w" + id, 7)))) {
+            start.await();
+            try (MergeInsertBuilder.Result r = d.mergeInsert(List.of("id")).whenMatchedUpdateAll().execute(in)) {
+              assertThat(r.rowsUpdated()).isEqualTo(1);
+              return r.dataset().version();
+            }
+          }
+        }));
+      }
+      java.util.Set<Long> versions = new java.util.HashSet<>();
+      for (var f : done) {
+        versions.add(f.get());
+      }
+      assertThat(versions).containsExactlyInAnyOrder(2L, 3L, 4L, 5L);
+    } finally {
+      pool.shutdownNow();
+    }
+    for (int w = 0; w < writers; w++) {
+      long id = 20 + w;
+      model.removeIf(x -> x.id() == id);
+      model.add(new Row(id, "w" + id, 7));
+    }
+    try (Dataset d = latest()) {
+      assertModel(d);
+    }
+  }
+
 }

@@ -643,14 +643,75 @@ public final class V20FileEncoder {
     /** Batch dictionaries already in the page's items, with where they start and their size. */
     private final IdentityHashMap<ValueVector, long[]> seen = new IdentityHashMap<>();
     private byte[] scratch = new byte[256];
+    /**
+     * Items the index type addresses (8/16-bit indices), or 0 when no page can outgrow it. Lance
+     * 7.0 widens overflowing indices to u32, which its reader then takes for indices of the
+     * field's type (wrong values); instead a page takes a row only while the distinct values its
+     * rows use (null counting as one) fit, and a page whose concatenated items would not fit
+     * keeps only those distinct values (see {@link #flush}).
+     */
+    private final int capacity;
+    /** Distinct valid values the page's rows use. */
+    private final java.util.HashSet<java.nio.ByteBuffer> distinct = new java.util.HashSet<>();
+    /** A row of the page is null (or points at a null item). */
+    private boolean usesNull;
+    /** The dictionary whose entries {@link #counted} describes, and which of them are counted. */
+    private FieldVector countedDict;
+    private boolean[] counted;
 
     DictColumn(int index, Field field) {
       super(index);
       this.field = field;
+      ArrowType.Int t = field.getDictionary().getIndexType();
+      this.capacity = t.getBitWidth() > 16 ? 0 : t.getIsSigned() ? 1 << (t.getBitWidth() - 1) : 1 << t.getBitWidth();
+    }
+
+    /**
+     * Whether a row pointing at entry {@code key} of {@code dv} (-1 for a null row) keeps the
+     * page's distinct values within {@link #capacity}; counts it if so (an empty page takes any).
+     */
+    private boolean fits(FieldVector dv, long key) {
+      if (countedDict != dv) {
+        countedDict = dv;
+        counted = new boolean[dv.getValueCount()];
+      }
+      if (key >= 0 && counted[(int) key]) {
+        return true;
+      }
+      boolean isNull = key < 0 || dv.isNull((int) key);
+      java.nio.ByteBuffer b = null;
+      boolean isNew;
+      if (isNull) {
+        isNew = !usesNull;
+      } else {
+        b = java.nio.ByteBuffer.wrap(((VariableWidthFieldVector) dv).get((int) key));
+        isNew = !distinct.contains(b);
+      }
+      if (isNew && rows > 0 && distinct.size() + (usesNull ? 1 : 0) + 1 > capacity) {
+        return false;
+      }
+      if (isNull) {
+        usesNull = true;
+      } else {
+        distinct.add(b);
+      }
+      if (key >= 0) {
+        counted[(int) key] = true;
+      }
+      return true;
+    }
+
+    /** Forgets the page's distinct values (after a flush). */
+    private void resetCount() {
+      distinct.clear();
+      usesNull = false;
+      if (counted != null) {
+        Arrays.fill(counted, false);
+      }
     }
 
     @Override
-    void append(FieldVector v, int from, int n) {
+    void append(FieldVector v, int from, int n) throws IOException {
       DictionaryEncoding enc = field.getDictionary();
       org.apache.arrow.vector.dictionary.Dictionary d = dictionaries == null ? null : dictionaries.lookup(enc.getId());
       if (d == null) {
@@ -673,6 +734,13 @@ public final class V20FileEncoder {
             throw new IllegalArgumentException("Field " + field.getName() + " row " + r + ": index " + key
                 + " is outside its dictionary of " + size + " values");
           }
+        }
+        if (capacity > 0 && !fits(dv, isValid ? key : -1)) {
+          flush();
+          base = itemsOf(dv);
+          fits(dv, isValid ? key : -1);
+        }
+        if (isValid) {
           key += base;
         }
         if (rows == keys.length) {
@@ -763,6 +831,59 @@ public final class V20FileEncoder {
       return 8L * rows + itemBytes.size() + 8L * items;
     }
 
+    /**
+     * Replaces the page's items (its batch dictionaries one after another) by the distinct items
+     * the page's {@code n} rows use, in item order, one null item at most, and re-maps the keys.
+     * Called when the items (plus a possible null item) would outgrow the index type.
+     */
+    private void mergeItems(int n) {
+      boolean[] used = new boolean[items];
+      for (int i = 0; i < n; i++) {
+        if ((valid.bits[i >>> 3] & (1 << (i & 7))) != 0) {
+          used[(int) keys[i]] = true;
+        }
+      }
+      byte[] all = itemBytes.toByteArray();
+      long[] oldEnds = itemEnds;
+      byte[] oldValid = itemValid.take();
+      int oldItems = items;
+      itemBytes.reset();
+      itemEnds = new long[64];
+      items = 0;
+      seen.clear();
+      java.util.HashMap<java.nio.ByteBuffer, Integer> ids = new java.util.HashMap<>();
+      int nullId = -1;
+      int[] remap = new int[oldItems];
+      for (int k = 0; k < oldItems; k++) {
+        if (!used[k]) {
+          continue;
+        }
+        if ((oldValid[k >>> 3] & (1 << (k & 7))) == 0) {
+          if (nullId < 0) {
+            nullId = items;
+            addItem(false);
+          }
+          remap[k] = nullId;
+          continue;
+        }
+        int s = k == 0 ? 0 : (int) oldEnds[k - 1];
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(all, s, (int) oldEnds[k] - s);
+        Integer id = ids.get(b);
+        if (id == null) {
+          id = items;
+          ids.put(b, id);
+          itemBytes.write(all, s, (int) oldEnds[k] - s);
+          addItem(true);
+        }
+        remap[k] = id;
+      }
+      for (int i = 0; i < n; i++) {
+        if ((valid.bits[i >>> 3] & (1 << (i & 7))) != 0) {
+          keys[i] = remap[(int) keys[i]];
+        }
+      }
+    }
+
     @Override
     int bufferedRows() {
       return rows;
@@ -775,6 +896,16 @@ public final class V20FileEncoder {
       }
       int n = rows;
       rows = 0;
+      if (capacity > 0) {
+        resetCount();
+        boolean nullItem = false;
+        for (int k = 0; k < items && !nullItem; k++) {
+          nullItem = (itemValid.bits[k >>> 3] & (1 << (k & 7))) == 0;
+        }
+        if ((long) items + (valid.nulls > 0 && !nullItem ? 1 : 0) > capacity) {
+          mergeItems(n);
+        }
+      }
       byte[] vbits = valid.take();
       int nulls = 0;
       for (int i = 0; i < n; i++) {
@@ -806,10 +937,13 @@ public final class V20FileEncoder {
           }
         }
       }
-      int bits = ((ArrowType.Int) field.getType()).getBitWidth();
-      long max = bits == 64 ? Long.MAX_VALUE : (1L << (bits - 1)) - 1;
+      ArrowType.Int indexType = field.getDictionary().getIndexType();
+      int bits = indexType.getBitWidth();
+      long max = bits == 64 ? Long.MAX_VALUE : indexType.getIsSigned() ? (1L << (bits - 1)) - 1 : (1L << bits) - 1;
       if (items - 1 > max) {
-        bits = 32; // Lance widens the indices to u32 when the null item does not fit
+        // Cannot happen: pages are cut before their distinct values outgrow an 8/16-bit index.
+        throw new IllegalStateException("Page dictionary of field " + field.getName() + " has " + items
+            + " items, more than its " + bits + "-bit index type addresses");
       }
       int w = bits / 8;
       byte[] kb = new byte[n * w];

@@ -5,6 +5,7 @@ import dev.lancelet.io.ConditionalPut;
 import dev.lancelet.io.ObjectAlreadyExistsException;
 import dev.lancelet.io.ObjectStore;
 import dev.lancelet.table.CommitConflictException;
+import dev.lancelet.table.CommitOutcomeUnknownException;
 import dev.lancelet.table.DatasetNotFoundException;
 import dev.lancelet.table.format.FeatureFlags;
 import dev.lancelet.table.format.Manifest;
@@ -38,7 +39,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * store instance) and refuses to commit where the precondition is ignored. When the manifest PUT
  * fails with an I/O error whose outcome is unknown (the answer was lost), the committer settles it
  * by reading the manifest back: its own bytes mean the commit happened (it is never committed a
- * second time), other bytes mean a lost race, no object means the PUT did not happen.
+ * second time), other bytes mean a lost race. No object means the PUT has not landed, though it
+ * may still be in flight: the same bytes are PUT again under the same version name (a later
+ * refusal is again settled by comparing bytes), and when {@link #MANIFEST_PUT_ATTEMPTS} attempts
+ * leave it open the commit throws {@link CommitOutcomeUnknownException} (version and transaction
+ * uuid, to check later) instead of reporting a failure that could still turn into a commit.
  */
 public final class Committer {
   /** Writer library recorded in manifests Lancelet writes. */
@@ -48,6 +53,12 @@ public final class Committer {
 
   /** Store instances already probed and found to enforce put-if-absent (weak, by identity). */
   private static final Map<ObjectStore, Boolean> PROBED = Collections.synchronizedMap(new WeakHashMap<>());
+
+  /**
+   * Attempts at one manifest PUT whose answers are lost and whose object is not there on reading
+   * back (the same bytes under the same name each time), before the outcome is reported unknown.
+   */
+  public static final int MANIFEST_PUT_ATTEMPTS = 4;
 
   private final ObjectStore store;
   private final ManifestStore manifests;
@@ -73,6 +84,8 @@ public final class Committer {
    * @return the committed manifest file
    * @throws CommitConflictException when another writer's change does not commute with {@code
    *     op}, or the retries ran out
+   * @throws CommitOutcomeUnknownException when the manifest PUT lost its answers and retrying it
+   *     did not settle whether it landed (see the exception for how to check)
    */
   public ManifestFile commit(Operation op, long readVersion) throws IOException {
     requireEnforcedPutIfAbsent(store);
@@ -97,7 +110,7 @@ public final class Committer {
       ByteString index = op.indexSection(baseFile == null ? null : baseFile.indexSection());
       ManifestFile.Encoded enc = ManifestFile.encode(m, index, txn);
       try {
-        putManifest(naming.path(version), enc.bytes());
+        putManifest(naming.path(version), enc.bytes(), version, txn.uuid());
       } catch (ObjectAlreadyExistsException lost) {
         store.delete(txnPath);
         long latest = manifests.latest();
@@ -155,33 +168,65 @@ public final class Committer {
   }
 
   /**
-   * Puts the manifest if absent; an I/O error with an unknown outcome is settled by reading the
-   * object back.
+   * Puts the manifest if absent. An I/O error with an unknown outcome (the answer was lost) is
+   * settled by reading the object back: our bytes mean the PUT landed, other bytes a lost race.
+   * When nothing is there the request may still be in flight, so the same bytes are PUT again
+   * under the same name (idempotent: whichever attempt lands first wins, a later one is refused by
+   * the precondition, and a refusal is settled by comparing bytes), at most {@link
+   * #MANIFEST_PUT_ATTEMPTS} times in all.
    *
    * @throws ObjectAlreadyExistsException when another writer holds the name
+   * @throws CommitOutcomeUnknownException when the attempts ran out without settling it
    */
-  private void putManifest(String path, byte[] bytes) throws IOException {
-    try {
-      ((ConditionalPut) store).putIfAbsent(path, bytes);
-    } catch (ObjectAlreadyExistsException | InterruptedIOException e) {
-      throw e;
-    } catch (IOException ambiguous) {
+  private void putManifest(String path, byte[] bytes, long version, String txnUuid) throws IOException {
+    IOException unsettled = null;
+    for (int attempt = 0; ; attempt++) {
+      try {
+        ((ConditionalPut) store).putIfAbsent(path, bytes);
+        return;
+      } catch (ObjectAlreadyExistsException taken) {
+        if (unsettled == null) {
+          throw taken; // a first attempt refused: a lost race (the store settles its own retries)
+        }
+        // A retry refused: the name may hold our own earlier attempt, which landed late.
+        unsettled.addSuppressed(taken);
+      } catch (InterruptedIOException interrupted) {
+        if (unsettled == null) {
+          throw interrupted;
+        }
+        unsettled.addSuppressed(interrupted);
+        throw new CommitOutcomeUnknownException(store.uri(), version, txnUuid, unsettled);
+      } catch (IOException ambiguous) {
+        if (unsettled == null) {
+          unsettled = ambiguous;
+        } else {
+          unsettled.addSuppressed(ambiguous);
+        }
+      }
       byte[] there;
       try {
         there = store.readAll(path);
       } catch (FileNotFoundException | NoSuchFileException absent) {
-        throw ambiguous; // the PUT did not happen: a plain failure, nothing committed
+        there = null; // not landed (yet): a request may still be in flight
+      } catch (InterruptedIOException interrupted) {
+        unsettled.addSuppressed(interrupted);
+        throw new CommitOutcomeUnknownException(store.uri(), version, txnUuid, unsettled);
       } catch (IOException unreadable) {
-        ambiguous.addSuppressed(unreadable);
-        throw new IOException("Commit to " + store.uri() + " has an unknown outcome: the PUT of " + path
-            + " failed and the manifest could not be read back", ambiguous);
+        unsettled.addSuppressed(unreadable);
+        there = null;
       }
-      if (Arrays.equals(there, bytes)) {
-        return; // ours: the PUT was applied and only its answer was lost
+      if (there != null) {
+        if (Arrays.equals(there, bytes)) {
+          return; // ours: an attempt was applied and only its answer was lost
+        }
+        ObjectAlreadyExistsException lost = new ObjectAlreadyExistsException(store.uri() + "/" + path);
+        lost.addSuppressed(unsettled);
+        throw lost;
       }
-      ObjectAlreadyExistsException lost = new ObjectAlreadyExistsException(store.uri() + "/" + path);
-      lost.addSuppressed(ambiguous);
-      throw lost;
+      if (attempt + 1 >= MANIFEST_PUT_ATTEMPTS) {
+        throw new CommitOutcomeUnknownException(store.uri(), version, txnUuid, unsettled);
+      }
+      backoff(attempt + 3);
     }
   }
 

@@ -29,8 +29,8 @@ public final class FeatureFlags {
 
   /** Reader bits Lancelet handles: everything it needs to read the data of such a dataset. */
   public static final long READABLE =
-      DELETION_FILES | STABLE_ROW_IDS | USE_V2_FORMAT_DEPRECATED | TABLE_CONFIG | DISABLE_TRANSACTION_FILE
-          | COVERING_INDEX_FIELDS;
+      DELETION_FILES | STABLE_ROW_IDS | USE_V2_FORMAT_DEPRECATED | TABLE_CONFIG | BASE_PATHS
+          | DISABLE_TRANSACTION_FILE | COVERING_INDEX_FIELDS;
 
   /** Writer bits Lancelet handles when it commits a new version on top of a dataset. */
   public static final long WRITABLE =

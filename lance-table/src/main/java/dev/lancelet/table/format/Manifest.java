@@ -169,9 +169,14 @@ public final class Manifest {
     return proto.hasIndexSection() ? proto.getIndexSection() : -1;
   }
 
-  /** Whether files may live under other base paths (not supported by Lancelet yet). */
+  /** Whether files may live under other base paths (read, never written, by Lancelet). */
   public boolean hasBasePaths() {
     return proto.getBasePathsCount() > 0;
+  }
+
+  /** The base paths data, deletion and index files may name by id (empty for most datasets). */
+  public java.util.List<dev.lancelet.format.proto.TableProtos.BasePath> basePaths() {
+    return proto.getBasePathsList();
   }
 
   /** Rows stored in all fragments, deleted ones included. */

@@ -508,6 +508,13 @@ class DatasetBlobV2RewriteInteropTest {
       assertThat(res.rowsUpdated()).isEqualTo(2);
       assertThat(res.rowsInserted()).isEqualTo(1);
     }
+    // A conditional update would compare source values with target descriptors: refused.
+    try (Dataset ds = open(dir);
+        VectorSchemaRoot src = root(new int[] {1}, new byte[][] {packed}, null);
+        ArrowReader r = new BlobTesting.OneBatch(alloc, src)) {
+      assertThatThrownBy(() -> ds.mergeInsert(List.of("id")).whenMatchedUpdateAll("source.id > 0").execute(r))
+          .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("blob v2");
+    }
     Map<Integer, byte[]> want = original(10, 11);
     want.put(2, packed);
     want.put(3, null);

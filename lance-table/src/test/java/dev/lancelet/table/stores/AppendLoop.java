@@ -14,7 +14,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * A writer process for crash tests: appends 10-row batches to the dataset at {@code args[0]} (a
- * local path, or an {@code s3://} URI with options in {@code -Dlancelet.opt.<key>=value}) in a
+ * local path, or an {@code s3://} or {@code gs://} URI with options in {@code -Dlancelet.opt.<key>=value}) in a
  * loop, ids starting at {@code args[1]} and stepping by 10, and prints {@code ACK <start> <version>}
  * after each append returned. It runs until killed (or {@code args[2]} appends, if given).
  */

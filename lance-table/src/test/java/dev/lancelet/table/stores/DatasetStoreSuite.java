@@ -2,10 +2,12 @@ package dev.lancelet.table.stores;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.lancelet.io.ConditionalPutProbe;
 import dev.lancelet.io.ObjectInfo;
 import dev.lancelet.io.ObjectStore;
+import dev.lancelet.table.CommitOutcomeUnknownException;
 import dev.lancelet.table.CorruptManifestException;
 import dev.lancelet.table.Dataset;
 import dev.lancelet.table.DatasetNotFoundException;
@@ -13,6 +15,7 @@ import dev.lancelet.table.OpenOptions;
 import dev.lancelet.table.VersionInfo;
 import dev.lancelet.table.VersionNotFoundException;
 import dev.lancelet.table.WriteOptions;
+import dev.lancelet.table.commit.Committer;
 import dev.lancelet.table.format.ManifestNaming;
 import dev.lancelet.table.testing.ReferenceDatasets;
 import dev.lancelet.table.testing.RootsReader;
@@ -322,22 +325,117 @@ abstract class DatasetStoreSuite {
   }
 
   /**
-   * Pass criterion: a manifest PUT that fails before anything was written fails the write with
-   * the I/O error, leaves the dataset at its version, and the next write gets the next number.
+   * Pass criterion: a manifest PUT that fails before anything was written is not reported as a
+   * failure (the request could still be in flight): the same bytes are PUT again under the same
+   * version, the write commits exactly once, and the next write gets the next number.
    */
   @Test
-  void failedManifestPutCommitsNothing() throws Exception {
+  void failedManifestPutIsRetriedUnderTheSameVersion() throws Exception {
     ObjectStore store = newStore("failedput");
     write(store, 0, 10, WriteOptions.Mode.CREATE);
     FaultyStore failing = new FaultyStore(store);
     failing.failManifestPuts.set(1);
-    assertThatThrownBy(() -> write(failing, 100, 10, WriteOptions.Mode.APPEND)).isInstanceOf(IOException.class)
-        .hasMessageContaining("injected: connection refused");
+    assertThat(write(failing, 100, 10, WriteOptions.Mode.APPEND)).isEqualTo(2);
+    assertThat(failing.failManifestPuts.get()).isZero(); // the fault fired
+    assertThat(failing.manifestPuts.get()).isEqualTo(1); // applied once, by the retry
+    assertThat(write(store, 200, 10, WriteOptions.Mode.APPEND)).isEqualTo(3);
     try (Dataset ds = open(store)) {
-      assertThat(ds.version()).isEqualTo(1);
-      assertThat(scanIds(ds)).isEqualTo(range(0, 10));
+      assertGapFree(ds, 3);
+      List<Long> expected = new ArrayList<>(range(0, 10));
+      expected.addAll(range(100, 110));
+      expected.addAll(range(200, 210));
+      assertThat(scanIds(ds)).containsExactlyElementsOf(expected);
     }
-    assertThat(write(store, 200, 10, WriteOptions.Mode.APPEND)).isEqualTo(2);
+    assertNoStrays(store);
+  }
+
+  /**
+   * Pass criterion: the first manifest PUT loses its answer and nothing is there on reading back,
+   * but the request lands late, right before the retry: the retry is refused (the name is taken),
+   * the refusal is settled by reading back our own bytes, and the write reports the one version
+   * that holds its rows, once.
+   */
+  @Test
+  void manifestPutLandingAfterItsAnswerWasLostCommitsExactlyOnce() throws Exception {
+    ObjectStore store = newStore("lateput");
+    write(store, 0, 10, WriteOptions.Mode.CREATE);
+    FaultyStore late = new FaultyStore(store);
+    late.holdManifestPuts.set(1);
+    late.landHeldBeforeNextPut = true;
+    assertThat(write(late, 100, 10, WriteOptions.Mode.APPEND)).isEqualTo(2);
+    assertThat(late.holdManifestPuts.get()).isZero();
+    assertThat(late.heldCount()).isZero(); // the held request landed (before the retry)
+    assertThat(late.manifestPuts.get()).isZero(); // and the retry itself was refused
+    assertThat(write(store, 200, 10, WriteOptions.Mode.APPEND)).isEqualTo(3);
+    try (Dataset ds = open(store)) {
+      assertGapFree(ds, 3);
+      List<Long> expected = new ArrayList<>(range(0, 10));
+      expected.addAll(range(100, 110));
+      expected.addAll(range(200, 210));
+      assertThat(scanIds(ds)).containsExactlyElementsOf(expected);
+    }
+    assertNoStrays(store);
+  }
+
+  /**
+   * Pass criterion: when every attempt of the manifest PUT loses its answer and nothing is there,
+   * the write throws {@link CommitOutcomeUnknownException} naming the version and the transaction
+   * uuid (never a plain failure); when a held request then lands, that version holds this
+   * transaction and its rows once; the next write gets the next number.
+   */
+  @Test
+  void unsettledManifestPutIsReportedAsUnknownAndCanLandLater() throws Exception {
+    ObjectStore store = newStore("unknownput");
+    write(store, 0, 10, WriteOptions.Mode.CREATE);
+    FaultyStore held = new FaultyStore(store);
+    held.holdManifestPuts.set(Committer.MANIFEST_PUT_ATTEMPTS);
+    CommitOutcomeUnknownException unknown = catchThrowableOfType(CommitOutcomeUnknownException.class,
+        () -> write(held, 100, 10, WriteOptions.Mode.APPEND));
+    assertThat(unknown).isNotNull();
+    assertThat(unknown.version()).isEqualTo(2);
+    assertThat(unknown.getMessage()).contains(store.uri()).contains("may or may not").contains(unknown.transactionUuid());
+    assertThat(held.heldCount()).isEqualTo(Committer.MANIFEST_PUT_ATTEMPTS);
+    try (Dataset ds = open(store)) {
+      assertThat(ds.version()).isEqualTo(1); // not landed yet
+    }
+    assertThat(held.landHeld()).isEqualTo(1); // the first lands; the others are refused by the precondition
+    try (Dataset ds = open(store)) {
+      assertThat(ds.version()).isEqualTo(2);
+      assertThat(ds.manifestFile().transaction().uuid()).isEqualTo(unknown.transactionUuid());
+      List<Long> expected = new ArrayList<>(range(0, 10));
+      expected.addAll(range(100, 110));
+      assertThat(scanIds(ds)).containsExactlyElementsOf(expected);
+    }
+    assertThat(write(store, 200, 10, WriteOptions.Mode.APPEND)).isEqualTo(3);
+    try (Dataset ds = open(store)) {
+      assertGapFree(ds, 3);
+    }
+    assertNoStrays(store);
+  }
+
+  /**
+   * Pass criterion: a commit reported unknown whose requests never land loses its version to the
+   * next writer; its late requests are then refused, and the check the exception describes (the
+   * transaction uuid at that version) tells that it did not land.
+   */
+  @Test
+  void unsettledManifestPutThatNeverLandsIsToldApartByItsTransaction() throws Exception {
+    ObjectStore store = newStore("lostput");
+    write(store, 0, 10, WriteOptions.Mode.CREATE);
+    FaultyStore held = new FaultyStore(store);
+    held.holdManifestPuts.set(Committer.MANIFEST_PUT_ATTEMPTS);
+    CommitOutcomeUnknownException unknown = catchThrowableOfType(CommitOutcomeUnknownException.class,
+        () -> write(held, 100, 10, WriteOptions.Mode.APPEND));
+    assertThat(unknown).isNotNull();
+    assertThat(write(store, 200, 10, WriteOptions.Mode.APPEND)).isEqualTo(2); // another writer takes version 2
+    assertThat(held.landHeld()).isZero(); // too late: refused
+    try (Dataset ds = open(store)) {
+      assertGapFree(ds, 2);
+      assertThat(ds.checkout(unknown.version()).manifestFile().transaction().uuid()).isNotEqualTo(unknown.transactionUuid());
+      List<Long> expected = new ArrayList<>(range(0, 10));
+      expected.addAll(range(200, 210));
+      assertThat(scanIds(ds)).containsExactlyElementsOf(expected);
+    }
   }
 
   /** Checks that the fault really fired (so the test is not vacuous). */

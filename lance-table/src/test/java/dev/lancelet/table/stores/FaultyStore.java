@@ -1,13 +1,16 @@
 package dev.lancelet.table.stores;
 
 import dev.lancelet.io.ConditionalPut;
+import dev.lancelet.io.ObjectAlreadyExistsException;
 import dev.lancelet.io.ObjectInfo;
 import dev.lancelet.io.ObjectStore;
 import dev.lancelet.io.ObjectWriter;
 import dev.lancelet.io.ReadableObject;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -31,6 +34,16 @@ final class FaultyStore implements ObjectStore, ConditionalPut {
   /** Fail this many upcoming put-if-absent calls of manifests before anything is written. */
   final AtomicInteger failManifestPuts = new AtomicInteger();
   final AtomicInteger manifestPuts = new AtomicInteger();
+  /**
+   * Hold this many upcoming put-if-absent calls of manifests "in flight": the call throws as if
+   * the connection broke before an answer, nothing is written yet, and the request is kept to land
+   * later ({@link #landHeld}, or by itself right before the next manifest PUT when {@link
+   * #landHeldBeforeNextPut} is set).
+   */
+  final AtomicInteger holdManifestPuts = new AtomicInteger();
+  /** Land the held requests right before the next manifest PUT (a retry) reaches the store. */
+  volatile boolean landHeldBeforeNextPut;
+  private final List<Map.Entry<String, byte[]>> held = new ArrayList<>();
 
   FaultyStore(ObjectStore inner) {
     this.inner = inner;
@@ -108,8 +121,44 @@ final class FaultyStore implements ObjectStore, ConditionalPut {
     inner.delete(path);
   }
 
+  /** Requests held so far and not landed yet. */
+  synchronized int heldCount() {
+    return held.size();
+  }
+
+  /**
+   * Lets the held manifest PUTs reach the real store, oldest first.
+   *
+   * @return how many were applied (a held PUT whose name is taken by then is refused, as the real
+   *     store's precondition refuses it)
+   */
+  synchronized int landHeld() throws IOException {
+    int applied = 0;
+    for (Map.Entry<String, byte[]> h : held) {
+      try {
+        ((ConditionalPut) inner).putIfAbsent(h.getKey(), h.getValue());
+        applied++;
+      } catch (ObjectAlreadyExistsException refused) {
+        // the name was taken first: the late request changes nothing
+      }
+    }
+    held.clear();
+    return applied;
+  }
+
   @Override
   public void putIfAbsent(String path, byte[] data) throws IOException {
+    if (path.startsWith("_versions/")) {
+      if (landHeldBeforeNextPut) {
+        landHeld();
+      }
+      if (holdManifestPuts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        synchronized (this) {
+          held.add(Map.entry(path, data.clone()));
+        }
+        throw new IOException("injected: connection reset before an answer to the PUT of " + path + " (request still in flight)");
+      }
+    }
     if (path.startsWith("_versions/") && failManifestPuts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw new IOException("injected: connection refused for the PUT of " + path);
     }

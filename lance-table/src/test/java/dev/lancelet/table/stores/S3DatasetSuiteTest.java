@@ -2,14 +2,20 @@ package dev.lancelet.table.stores;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.lancelet.io.ObjectStore;
 import dev.lancelet.io.s3.FaultProxy;
 import dev.lancelet.io.s3.S3ObjectStore;
 import dev.lancelet.io.s3.S3ProxyServer;
+import dev.lancelet.table.CommitOutcomeUnknownException;
+import dev.lancelet.table.Dataset;
 import dev.lancelet.table.WriteOptions;
+import dev.lancelet.table.commit.Committer;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -65,6 +71,62 @@ class S3DatasetSuiteTest extends DatasetStoreSuite {
   protected void injectTransientReadFailures(ObjectStore store, int times) {
     FaultProxy p = proxies.get(store);
     p.inject(FaultProxy.method("GET"), times % 2 == 0 ? FaultProxy.Fault.SLOW_DOWN : FaultProxy.Fault.INTERNAL_ERROR, times);
+  }
+
+  private static final java.util.function.Predicate<FaultProxy.Request> MANIFEST_PUT =
+      r -> r.method().equals("PUT") && r.target().contains("/_versions/") && r.target().contains(".manifest");
+
+  private static long manifestPuts(FaultProxy p) {
+    return p.requests().stream().filter(MANIFEST_PUT).count();
+  }
+
+  /**
+   * Pass criterion: a manifest PUT answered 500 on every attempt of the SDK (nothing applied)
+   * makes the committer read back (nothing there) and PUT the same bytes under the same version
+   * again; the write then commits once, as version 2.
+   */
+  @Test
+  void manifestPutFailingThroughEverySdkRetryIsRetriedUnderTheSameVersion() throws Exception {
+    ObjectStore store = newStore("sdkretries");
+    write(store, 0, 10, WriteOptions.Mode.CREATE);
+    ObjectStore s = viaProxy(store);
+    FaultProxy p = proxies.get(s);
+    int sdkAttempts = Integer.parseInt(S3.options().get("client_max_retries")) + 1;
+    p.inject(MANIFEST_PUT, FaultProxy.Fault.INTERNAL_ERROR, sdkAttempts);
+    assertThat(write(s, 100, 10, WriteOptions.Mode.APPEND)).isEqualTo(2);
+    assertThat(p.injected()).hasSize(sdkAttempts);
+    assertThat(manifestPuts(p)).isEqualTo(sdkAttempts + 1); // the committer's second attempt went through
+    try (Dataset ds = open(store)) {
+      assertGapFree(ds, 2);
+      List<Long> expected = new ArrayList<>(range(0, 10));
+      expected.addAll(range(100, 110));
+      assertThat(scanIds(ds)).containsExactlyElementsOf(expected);
+    }
+  }
+
+  /**
+   * Pass criterion: when every attempt of the committer fails on S3 (500 through all SDK
+   * retries), the write throws {@link CommitOutcomeUnknownException} for version 2 after {@link
+   * Committer#MANIFEST_PUT_ATTEMPTS} attempts, nothing is committed, and the next writer gets
+   * version 2.
+   */
+  @Test
+  void manifestPutFailingOnEveryCommitterAttemptIsReportedUnknown() throws Exception {
+    ObjectStore store = newStore("sdkunknown");
+    write(store, 0, 10, WriteOptions.Mode.CREATE);
+    ObjectStore s = viaProxy(store);
+    FaultProxy p = proxies.get(s);
+    int sdkAttempts = Integer.parseInt(S3.options().get("client_max_retries")) + 1;
+    p.inject(MANIFEST_PUT, FaultProxy.Fault.INTERNAL_ERROR, Integer.MAX_VALUE);
+    CommitOutcomeUnknownException unknown = catchThrowableOfType(CommitOutcomeUnknownException.class,
+        () -> write(s, 100, 10, WriteOptions.Mode.APPEND));
+    assertThat(unknown).isNotNull();
+    assertThat(unknown.version()).isEqualTo(2);
+    assertThat(manifestPuts(p)).isEqualTo((long) sdkAttempts * Committer.MANIFEST_PUT_ATTEMPTS);
+    try (Dataset ds = open(store)) {
+      assertThat(ds.version()).isEqualTo(1);
+    }
+    assertThat(write(store, 200, 10, WriteOptions.Mode.APPEND)).isEqualTo(2);
   }
 
   /**

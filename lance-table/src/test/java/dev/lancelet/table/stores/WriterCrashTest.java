@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lancelet.io.LocalObjectStore;
 import dev.lancelet.io.ObjectInfo;
 import dev.lancelet.io.ObjectStore;
+import dev.lancelet.io.ObjectStores;
+import dev.lancelet.io.gcs.FakeGcsServer;
 import dev.lancelet.io.s3.S3ObjectStore;
 import dev.lancelet.io.s3.S3ProxyServer;
 import dev.lancelet.table.Dataset;
@@ -23,6 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -38,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Writer processes killed with SIGKILL at random points while appending to a dataset on local
- * disk (and on S3 through S3Proxy). Pass criterion after each kill: the newest version opens, every version's manifest
+ * disk (and on S3 through S3Proxy, on GCS through the fake JSON-API server). Pass criterion after each kill: the newest version opens, every version's manifest
  * decodes (no half manifest is visible), versions are gap-free, every acknowledged append is
  * present exactly once, and the dataset accepts the next writer.
  */
@@ -68,6 +71,37 @@ class WriterCrashTest {
       List<String> props = new ArrayList<>();
       s3.options().forEach((k, v) -> props.add("-Dlancelet.opt." + k + "=" + v));
       crashRounds(store, uri, props, 3, Long.getLong("lancelet.crash.seed", System.nanoTime()));
+    }
+  }
+
+  /**
+   * The same on Google Cloud Storage: {@link FakeGcsServer} runs in this JVM, the killed writer
+   * process reaches it through {@code GcsObjectStore} (the google-cloud-storage client); its uploads
+   * die mid-request and the {@code ifGenerationMatch=0} upload makes a manifest appear whole or not
+   * at all.
+   */
+  @Test
+  void killedWritersOnGcs() throws Exception {
+    gcsCrashRounds(3);
+  }
+
+  @Test
+  @Tag("reliability-long")
+  void manyKilledWritersOnGcs() throws Exception {
+    gcsCrashRounds(20);
+  }
+
+  private void gcsCrashRounds(int rounds) throws Exception {
+    try (FakeGcsServer server = FakeGcsServer.start()) {
+      server.createBucket("crash");
+      String uri = "gs://crash/" + java.util.UUID.randomUUID() + "/crash.lance";
+      Map<String, String> options = Map.of("google_storage_endpoint", server.endpoint(),
+          "google_skip_signature", "true", "google_project_id", "test");
+      try (ObjectStore store = ObjectStores.forFolder(uri, options)) {
+        List<String> props = new ArrayList<>();
+        options.forEach((k, v) -> props.add("-Dlancelet.opt." + k + "=" + v));
+        crashRounds(store, uri, props, rounds, Long.getLong("lancelet.crash.seed", System.nanoTime()));
+      }
     }
   }
 

@@ -24,7 +24,9 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  * A real S3 server on loopback for tests: S3Proxy with its in-memory backend, run as a child
  * process from its self-contained jar (its bundled libraries would clash with ours on one
  * classpath). Started once per JVM and per flavour, on a free port; stopped by a shutdown hook,
- * and by itself if this JVM dies (it watches its stdin pipe).
+ * and by itself if this JVM dies (it watches its stdin pipe). The in-memory backend keeps objects
+ * on the server's heap: 256 MB unless the system property {@code lancelet.s3proxy.xmx} says
+ * otherwise (the store benchmarks raise it for large datasets).
  */
 public final class S3ProxyServer {
   public static final String ACCESS_KEY = "lancelet-test-key";
@@ -107,7 +109,7 @@ public final class S3ProxyServer {
       Process p =
           new ProcessBuilder(
                   List.of(
-                      javaBin, "-Xmx256m", "-XX:+UseSerialGC",
+                      javaBin, "-Xmx" + System.getProperty("lancelet.s3proxy.xmx", "256m"), "-XX:+UseSerialGC",
                       "-cp", jar + File.pathSeparator + testClasses,
                       S3ProxyLauncher.class.getName(), "--properties", conf.toString()))
               .redirectErrorStream(true)

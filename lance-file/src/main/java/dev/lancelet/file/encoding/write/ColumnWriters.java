@@ -196,10 +196,11 @@ public final class ColumnWriters {
       if (c.pageRows == 0) {
         c.pageFirstRow = firstRow + r;
       }
-      c.shred(r, r + n);
-      r += n;
+      int done = c.shred(r, r + n);
+      boolean dictionaryFull = done < r + n;
+      r = done;
       long buffered = c.bufferedBytes();
-      if (buffered > maxPageBytes) {
+      if (dictionaryFull || buffered > maxPageBytes) {
         flush(c, false, false);
         block = 64;
       } else {

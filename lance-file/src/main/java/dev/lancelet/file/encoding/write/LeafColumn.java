@@ -99,6 +99,23 @@ public final class LeafColumn {
   private ValueVector boundDict; // the current batch's dictionary values
   private long boundDictBase = -1; // where boundDict starts in this page's entries, -1 = not yet added
 
+  // Page dictionary budget (DICT with 8- or 16-bit indices only). The encoder writes the page's
+  // entries concatenated, or, when they overflow the index type, only the distinct values the page
+  // uses (see PageEncoder#dictionaryInput). The page takes a row only while those distinct values
+  // still fit the index type; otherwise the row starts the next page.
+  /** Entries the index type addresses, or 0 when no page of this column can outgrow it. */
+  final int dictCapacity;
+  /** Distinct values (bytes) of the page entries used so far. */
+  private java.util.HashSet<java.nio.ByteBuffer> pageDistinct;
+  /** Per entry of {@link #boundDict}: its value is already in {@link #pageDistinct}. */
+  private boolean[] boundCounted;
+  /** A null slot of the page points at entry 0, and that entry's value is counted. */
+  private boolean pagePlaceholder;
+  private boolean zeroCounted;
+  // Scratch of fitsDictionary: the row's dictionary keys and whether it has a null slot.
+  private GrowBuf.Longs rowKeys;
+  private boolean rowPlaceholder;
+
   // Vectors of the current batch, per depth
   private final ValueVector[] vecs;
   /**
@@ -133,6 +150,7 @@ public final class LeafColumn {
     this.blobDescriptors = src.blobDescriptors;
     this.dictEncoding = src.dictEncoding;
     this.dictIndexBits = src.dictIndexBits;
+    this.dictCapacity = 0; // a detached page takes no more rows
     this.vecs = new ValueVector[0]; // a detached page is never bound to a batch
     this.nullSeen = src.nullSeen.clone();
     this.emptySeen = src.emptySeen.clone();
@@ -319,6 +337,14 @@ public final class LeafColumn {
       bw = 4;
     }
     this.dictIndexBits = indexBits;
+    if (vk == ValueKind.DICT && indexBits <= 16) {
+      boolean signed = dictEncoding.getIndexType().getIsSigned();
+      this.dictCapacity = signed ? 1 << (indexBits - 1) : 1 << indexBits;
+      this.pageDistinct = new java.util.HashSet<>();
+      this.rowKeys = new GrowBuf.Longs();
+    } else {
+      this.dictCapacity = 0;
+    }
     this.valueKind = vk;
     this.byteWidth = bw;
     this.bitsPerValue = vk == ValueKind.BOOL ? 1 : bw * 8;
@@ -396,6 +422,9 @@ public final class LeafColumn {
       }
       boundDict = dv;
       boundDictBase = -1;
+      if (dictCapacity > 0) {
+        boundCounted = new boolean[dv.getValueCount()];
+      }
     }
     ValueVector v = top;
     for (int d = 0; d < kinds.length; d++) {
@@ -469,8 +498,22 @@ public final class LeafColumn {
     return b;
   }
 
-  /** Shreds top-level rows {@code [from, to)} of the bound batch into the page. */
-  void shred(int from, int to) {
+  /**
+   * Shreds top-level rows {@code [from, to)} of the bound batch into the page. Returns the end of
+   * the rows taken: {@code to}, or less when the next row would make the page dictionary outgrow
+   * an 8/16-bit index type (the page must then be flushed and the rest shredded into the next).
+   */
+  int shred(int from, int to) {
+    if (dictCapacity > 0) {
+      for (int r = from; r < to; r++) {
+        if (!fitsDictionary(r)) {
+          return r;
+        }
+        visit(0, r, numLists);
+        pageRows++;
+      }
+      return to;
+    }
     if (!tracksLevels && kinds.length == 1 && valueKind != ValueKind.VARIABLE && valueKind != ValueKind.BOOL
         && valueKind != ValueKind.DICT) {
       // Fast path: non-nullable flat fixed-width column. Copy the data buffer directly.
@@ -495,16 +538,106 @@ public final class LeafColumn {
       }
       pageItems += to - from;
       pageRows += to - from;
-      return;
+      return to;
     }
     if (!tracksLevels && kinds.length == 1 && valueKind == ValueKind.VARIABLE) {
       shredVariable(from, to);
-      return;
+      return to;
     }
     for (int r = from; r < to; r++) {
       visit(0, r, numLists);
     }
     pageRows += to - from;
+    return to;
+  }
+
+  /**
+   * Whether row {@code r} of the bound batch can join the page without the distinct values the
+   * page's dictionary indices use passing {@link #dictCapacity}; if so, counts them. Mirrors the
+   * encoder's merge: the values of the referenced entries, plus entry 0 as soon as a null slot
+   * (which points at index 0) and an entry 0 both exist. An empty page takes any row: one batch's
+   * dictionary never addresses more than the capacity.
+   */
+  private boolean fitsDictionary(int r) {
+    rowKeys.clear();
+    rowPlaceholder = false;
+    collectKeys(0, r);
+    java.util.Set<java.nio.ByteBuffer> added = null;
+    for (int i = 0; i < rowKeys.n; i++) {
+      int k = (int) rowKeys.a[i];
+      if (!boundCounted[k]) {
+        java.nio.ByteBuffer b = boundEntry(k);
+        if (!pageDistinct.contains(b)) {
+          if (added == null) {
+            added = new java.util.HashSet<>();
+          }
+          added.add(b);
+        }
+      }
+    }
+    boolean countZero = false;
+    if ((pagePlaceholder || rowPlaceholder) && !zeroCounted && (dictEntries > 0 || rowKeys.n > 0)) {
+      // Entry 0: the page's first entry, or the bound dictionary's first if this row adds it first.
+      java.nio.ByteBuffer zero = dictEntries > 0
+          ? java.nio.ByteBuffer.wrap(java.util.Arrays.copyOfRange(dictValues.a, (int) dictOffsets.a[0], (int) dictOffsets.a[1]))
+          : boundEntry(0);
+      if (!pageDistinct.contains(zero)) {
+        if (added == null) {
+          added = new java.util.HashSet<>();
+        }
+        added.add(zero);
+      }
+      countZero = true;
+    }
+    if (added != null) {
+      if (pageRows > 0 && pageDistinct.size() + added.size() > dictCapacity) {
+        return false;
+      }
+      pageDistinct.addAll(added);
+    }
+    for (int i = 0; i < rowKeys.n; i++) {
+      boundCounted[(int) rowKeys.a[i]] = true;
+    }
+    zeroCounted |= countZero;
+    pagePlaceholder |= rowPlaceholder;
+    return true;
+  }
+
+  /** The leaf dictionary keys {@link #visit} would write for {@code idx} at depth {@code d}. */
+  private void collectKeys(int d, int idx) {
+    ValueVector v = vecs[d];
+    if (v.isNull(idx) || (kinds[d] == NodeKind.LEAF && dictEntryNull(v, idx))) {
+      rowPlaceholder |= !listAtOrBelow(d);
+      return;
+    }
+    switch (kinds[d]) {
+      case STRUCT -> collectKeys(d + 1, idx);
+      case LIST -> {
+        long s;
+        long e;
+        if (v instanceof ListVector lv) {
+          s = lv.getOffsetBuffer().getInt((long) idx * 4);
+          e = lv.getOffsetBuffer().getInt((long) (idx + 1) * 4);
+        } else {
+          LargeListVector lv = (LargeListVector) v;
+          s = lv.getOffsetBuffer().getLong((long) idx * 8);
+          e = lv.getOffsetBuffer().getLong((long) (idx + 1) * 8);
+        }
+        for (long j = s; j < e; j++) {
+          collectKeys(d + 1, (int) j);
+        }
+      }
+      case LEAF -> rowKeys.add(dictIndex(v, idx));
+    }
+  }
+
+  /** The bytes entry {@code i} of the bound dictionary adds to the page (empty for a null entry). */
+  private java.nio.ByteBuffer boundEntry(int i) {
+    if (boundDict.isNull(i)) {
+      return java.nio.ByteBuffer.wrap(new byte[0]);
+    }
+    byte[] b = boundDict instanceof BaseVariableWidthVector bv ? bv.get(i) : ((BaseLargeVariableWidthVector) boundDict).get(i);
+    return java.nio.ByteBuffer.wrap(b);
   }
 
   /**
@@ -767,6 +900,14 @@ public final class LeafColumn {
     dictOffsets.add(0);
     dictEntries = 0;
     boundDictBase = -1;
+    if (dictCapacity > 0) {
+      pageDistinct.clear();
+      if (boundCounted != null) {
+        java.util.Arrays.fill(boundCounted, false);
+      }
+      pagePlaceholder = false;
+      zeroCounted = false;
+    }
     values.clear();
     offsets.clear();
     offsets.add(0);

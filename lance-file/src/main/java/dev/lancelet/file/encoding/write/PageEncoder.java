@@ -352,7 +352,8 @@ public final class PageEncoder {
    * integers), and the page's dictionary as a layout-level Variable block. The page dictionary is
    * the batch dictionaries one after another, as arrow-rs concatenates dictionary arrays; when that
    * holds at least as many entries as the page has values (or overflows the index type), it is
-   * merged instead: only referenced entries, each distinct value once, in first-seen order.
+   * merged instead: only referenced entries, each distinct value once, in first-seen order. The
+   * merged dictionary always fits the index type: the writer starts a new page before it would not.
    */
   private EncodedPage dictionaryInput(LeafColumn c, Levels lv) {
     int n = c.pageItems;
@@ -399,8 +400,14 @@ public final class PageEncoder {
       card = ids.size();
       overflow = card - 1 > keyMax;
     }
-    // Lance widens overflowing indices to uint32.
-    int bits = overflow ? 32 : c.dictIndexBits;
+    // Lance 7.0 widens overflowing indices to uint32, which its own reader then takes for indices
+    // of the field's index type (wrong values). The page is cut before its merged dictionary can
+    // overflow (LeafColumn#shred), so this never happens.
+    if (overflow) {
+      throw new IllegalStateException("Page dictionary of field " + c.leafField.getName() + " has " + card
+          + " distinct values, more than its " + c.dictIndexBits + "-bit index type addresses");
+    }
+    int bits = c.dictIndexBits;
     int w = bits / 8;
     byte[] idxBytes = new byte[n * w];
     for (int i = 0; i < n; i++) {
