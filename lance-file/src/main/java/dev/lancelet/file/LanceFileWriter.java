@@ -165,10 +165,20 @@ public final class LanceFileWriter implements AutoCloseable {
    */
   public void write(VectorSchemaRoot batch, java.util.Map<String, java.util.List<dev.lancelet.file.blob.BlobHandle>> blobSources)
       throws IOException {
+    write(batch, defaultDictionaries, blobSources);
+  }
+
+  /**
+   * {@link #write(VectorSchemaRoot, Map)} for a batch that also has dictionary-encoded fields,
+   * resolved through {@code dictionaries} as in {@link #write(VectorSchemaRoot,
+   * DictionaryProvider)}.
+   */
+  public void write(VectorSchemaRoot batch, DictionaryProvider dictionaries,
+      java.util.Map<String, java.util.List<dev.lancelet.file.blob.BlobHandle>> blobSources) throws IOException {
     checkOpen();
     Objects.requireNonNull(blobSources, "blobSources");
     if (blobSources.isEmpty()) {
-      write(batch);
+      write(batch, dictionaries);
       return;
     }
     for (Map.Entry<String, java.util.List<dev.lancelet.file.blob.BlobHandle>> e : blobSources.entrySet()) {
@@ -190,7 +200,7 @@ public final class LanceFileWriter implements AutoCloseable {
     if (batch.getRowCount() == 0) {
       return;
     }
-    columns.write(batch, rows, defaultDictionaries, blobSources);
+    columns.write(batch, rows, dictionaries, blobSources);
     rows += batch.getRowCount();
   }
 

@@ -34,7 +34,8 @@ import org.roaringbitmap.RoaringBitmap;
  * <p>Runs are split where the set of indices covering the fragments changes (see {@link
  * RewriteOperation} for what happens to the indices). With stable row ids the new fragments carry
  * the row ids and row versions of their rows; dictionary-typed columns are re-encoded ({@link
- * DictionaryRewriter}).
+ * DictionaryRewriter}); blob v2 values are copied (streamed) into the new files and their sidecars
+ * ({@link BlobRewrite}).
  */
 final class Compaction {
   private Compaction() {}
@@ -44,7 +45,6 @@ final class Compaction {
 
   static CompactionReport compact(Dataset ds, CompactionOptions o) throws IOException {
     Manifest m = ds.manifest();
-    FragmentReader.refuseBlobV2Rewrite(m, "Compacting " + ds.uri());
     List<RoaringBitmap> coverage = indexCoverage(ds);
     List<Task> tasks = plan(ds, o, coverage);
     if (tasks.isEmpty()) {
@@ -62,7 +62,7 @@ final class Compaction {
     List<List<Fragment>> outputs = new ArrayList<>();
     List<Integer> fieldIds = new ArrayList<>();
     for (LanceField f : m.schema().topLevel()) {
-      collectIds(f, version == LanceFileVersion.V2_0, fieldIds);
+      DatasetWriter.collectIds(f, version == LanceFileVersion.V2_0, fieldIds);
     }
     List<Integer> columns = new ArrayList<>();
     for (int i = 0; i < fieldIds.size(); i++) {
@@ -70,6 +70,7 @@ final class Compaction {
     }
     Schema arrow = m.schema().arrowSchema();
     DictionaryRewriter dicts = DictionaryRewriter.of(m.schema(), arrow, ds.allocator(), "Compacting " + ds.uri());
+    boolean blobs = BlobRewrite.hasBlobV2(m);
     dev.lancelet.file.WriteOptions fileOptions = dev.lancelet.file.WriteOptions.builder().version(version).build();
     boolean committing = false;
     try (dicts) {
@@ -90,8 +91,9 @@ final class Compaction {
                 FragmentReader.Pass p = r.pass(0, f.physicalRows(), o.batchSize())) {
               VectorSchemaRoot b;
               while ((b = p.next()) != null) {
-                try (VectorSchemaRoot batch = b) {
-                  int n = batch.getRowCount();
+                try (BlobRewrite.Batch batch = blobs ? blobBatch(b, p.lastOffsets(), r, arrow, ds)
+                    : new BlobRewrite.Batch(b, java.util.Map.of())) {
+                  int n = batch.root().getRowCount();
                   int off = 0;
                   while (off < n) {
                     if (w == null) {
@@ -109,9 +111,9 @@ final class Compaction {
                     int take = (int) Math.min(n - off, o.targetRowsPerFragment() - rows);
                     if (dicts != null) {
                       // A file's narrow dictionary columns keep within their index type.
-                      take = dicts.fit(batch, off, take);
+                      take = dicts.fit(batch.root(), off, take);
                       if (take == 0) {
-                        out.add(carry(finish(w, store, name, rows, version, fieldIds, columns), carried));
+                        out.add(carry(finish(w, store, name, rows, version, fieldIds, columns, written), carried));
                         w = null;
                         continue;
                       }
@@ -119,7 +121,8 @@ final class Compaction {
                     if (off == 0 && take == n) {
                       write(w, batch, dicts);
                     } else {
-                      try (VectorSchemaRoot s = Batches.slice(copyOf(batch, ds), off, take, ds.allocator())) {
+                      try (BlobRewrite.Batch s = new BlobRewrite.Batch(copyOf(batch.root(), ds), batch.sources())
+                          .slice(off, take, ds.allocator())) {
                         write(w, s, dicts);
                       }
                     }
@@ -130,7 +133,7 @@ final class Compaction {
                     rows += take;
                     done += take;
                     if (rows >= o.targetRowsPerFragment()) {
-                      out.add(carry(finish(w, store, name, rows, version, fieldIds, columns), carried));
+                      out.add(carry(finish(w, store, name, rows, version, fieldIds, columns, written), carried));
                       w = null;
                     }
                   }
@@ -142,7 +145,7 @@ final class Compaction {
           }
           if (w != null) {
             if (rows > 0) {
-              out.add(carry(finish(w, store, name, rows, version, fieldIds, columns), carried));
+              out.add(carry(finish(w, store, name, rows, version, fieldIds, columns, written), carried));
             } else {
               w.abort();
               written.remove("data/" + name);
@@ -220,8 +223,10 @@ final class Compaction {
   }
 
   private static Fragment finish(LanceFileWriter w, ObjectStore store, String name, long rows, LanceFileVersion version,
-      List<Integer> fieldIds, List<Integer> columns) throws IOException {
+      List<Integer> fieldIds, List<Integer> columns, List<String> written) throws IOException {
     w.close();
+    // Blob v2 sidecars belong to the new file: deleted with it if the commit fails.
+    written.addAll(w.blobSidecars());
     DataFile df = new DataFile(name, fieldIds, columns, version.major(), version.minor(), store.size("data/" + name), null);
     return Fragment.of(0, List.of(df), rows);
   }
@@ -329,20 +334,38 @@ final class Compaction {
     return true;
   }
 
-  private static void write(LanceFileWriter w, VectorSchemaRoot batch, DictionaryRewriter dicts) throws IOException {
-    if (dicts == null) {
-      w.write(batch);
+  private static void write(LanceFileWriter w, BlobRewrite.Batch batch, DictionaryRewriter dicts) throws IOException {
+    if (dicts != null) {
+      dicts.write(w, batch.root(), batch.sources());
+    } else if (batch.sources().isEmpty()) {
+      w.write(batch.root());
     } else {
-      dicts.write(w, batch);
+      w.write(batch.root(), batch.sources());
     }
   }
 
-  private static void collectIds(LanceField f, boolean all, List<Integer> out) {
-    if (all || f.isLeaf()) {
-      out.add(f.id());
-    }
-    for (LanceField c : f.children()) {
-      collectIds(c, all, out);
+  /**
+   * Batch {@code b} (closed here), read from fragment reader {@code r}, with its blob v2 columns
+   * in input form and handles on the blobs to copy from their current place; {@code offsets} are
+   * the physical rows of the batch in the fragment.
+   */
+  private static BlobRewrite.Batch blobBatch(VectorSchemaRoot b, long[] offsets, FragmentReader r, Schema arrow,
+      Dataset ds) throws IOException {
+    try (b) {
+      java.util.Map<Integer, BlobRewrite.HandleSource> sources = new java.util.HashMap<>();
+      for (int i = 0; i < arrow.getFields().size(); i++) {
+        if (BlobRewrite.isBlobV2(arrow.getFields().get(i))) {
+          int field = i;
+          sources.put(i, rows -> {
+            long[] offs = new long[rows.length];
+            for (int j = 0; j < rows.length; j++) {
+              offs[j] = offsets[rows[j]];
+            }
+            return r.takeBlobs(field, offs);
+          });
+        }
+      }
+      return BlobRewrite.rewrite(b, arrow, sources, ds.allocator(), "Compacting " + ds.uri());
     }
   }
 

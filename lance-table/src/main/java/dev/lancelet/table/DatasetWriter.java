@@ -170,7 +170,7 @@ final class DatasetWriter {
     }
   }
 
-  private static void collectIds(LanceField f, boolean all, List<Integer> out) {
+  static void collectIds(LanceField f, boolean all, List<Integer> out) {
     if (FragmentReader.BLOB_V2_EXTENSION.equals(f.metadata().get("ARROW:extension:name"))) {
       // A blob v2 field is one column of descriptors; its data file lists only the field itself.
       out.add(f.id());
@@ -203,6 +203,9 @@ final class DatasetWriter {
     try {
       while (data.loadNextBatch()) {
         VectorSchemaRoot root = data.getVectorSchemaRoot();
+        // Rewritten rows (update) copy their blob v2 values from handles.
+        java.util.Map<String, List<dev.lancelet.file.blob.BlobHandle>> blobs =
+            data instanceof MappedReader m ? m.blobSources() : java.util.Map.of();
         int n = root.getRowCount();
         long batchBytes = 0;
         for (FieldVector v : root.getFieldVectors()) {
@@ -219,10 +222,14 @@ final class DatasetWriter {
           }
           int take = (int) Math.min(n - off, options.maxRowsPerFile() - rows);
           if (off == 0 && take == n) {
-            w.write(root, data);
+            write(w, root, data, blobs);
           } else {
             try (VectorSchemaRoot s = slice(root, input, off, take, allocator)) {
-              w.write(s, data);
+              java.util.Map<String, List<dev.lancelet.file.blob.BlobHandle>> part = new java.util.LinkedHashMap<>();
+              for (var e : blobs.entrySet()) {
+                part.put(e.getKey(), e.getValue().subList(off, off + take));
+              }
+              write(w, s, data, part);
             }
           }
           rows += take;
@@ -248,6 +255,17 @@ final class DatasetWriter {
       if (w != null) {
         w.abort();
       }
+    }
+  }
+
+  /** Writes a batch; blob v2 rows named in {@code blobs} stream from their handles. */
+  private static void write(LanceFileWriter w, VectorSchemaRoot batch, DictionaryProvider dictionaries,
+      java.util.Map<String, List<dev.lancelet.file.blob.BlobHandle>> blobs) throws IOException {
+    if (blobs.isEmpty()) {
+      w.write(batch, dictionaries);
+    } else {
+      // The writer was created with these dictionaries, which the blob-sourced write uses.
+      w.write(batch, blobs);
     }
   }
 

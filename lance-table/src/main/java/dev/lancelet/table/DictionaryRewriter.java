@@ -204,7 +204,16 @@ final class DictionaryRewriter implements AutoCloseable {
 
   /** Writes {@code batch} (values as scans give them; left as it is) to {@code w}. */
   void write(LanceFileWriter w, VectorSchemaRoot batch) throws IOException {
-    writePiece(w, batch, 0, batch.getRowCount());
+    write(w, batch, Map.of());
+  }
+
+  /**
+   * {@link #write(LanceFileWriter, VectorSchemaRoot)} with blob v2 values copied from handles (see
+   * {@link LanceFileWriter#write(VectorSchemaRoot, DictionaryProvider, Map)}); empty for none.
+   */
+  void write(LanceFileWriter w, VectorSchemaRoot batch, Map<String, List<dev.lancelet.file.blob.BlobHandle>> blobs)
+      throws IOException {
+    writePiece(w, batch, 0, batch.getRowCount(), blobs);
   }
 
   private static byte[] bytes(FieldVector v, int i) {
@@ -214,7 +223,8 @@ final class DictionaryRewriter implements AutoCloseable {
     return ((BaseLargeVariableWidthVector) v).get(i);
   }
 
-  private void writePiece(LanceFileWriter w, VectorSchemaRoot batch, int start, int end) throws IOException {
+  private void writePiece(LanceFileWriter w, VectorSchemaRoot batch, int start, int end,
+      Map<String, List<dev.lancelet.file.blob.BlobHandle>> blobs) throws IOException {
     int len = end - start;
     List<FieldVector> out = new ArrayList<>();
     DictionaryProvider.MapDictionaryProvider dicts = new DictionaryProvider.MapDictionaryProvider();
@@ -261,7 +271,11 @@ final class DictionaryRewriter implements AutoCloseable {
       }
       try (VectorSchemaRoot root = new VectorSchemaRoot(writerSchema.getFields(), out, len)) {
         out = null;
-        w.write(root, dicts);
+        if (blobs.isEmpty()) {
+          w.write(root, dicts);
+        } else {
+          w.write(root, dicts, blobs);
+        }
       }
     } finally {
       Batches.closeAll(out);

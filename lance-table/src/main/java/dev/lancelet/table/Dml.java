@@ -1,5 +1,6 @@
 package dev.lancelet.table;
 
+import dev.lancelet.file.blob.BlobHandle;
 import dev.lancelet.file.schema.LanceField;
 import dev.lancelet.io.ObjectStore;
 import dev.lancelet.table.commit.Committer;
@@ -22,6 +23,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.UInt8Vector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.StructVector;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -103,7 +105,6 @@ final class Dml {
     if (set == null || set.isEmpty()) {
       throw new IllegalArgumentException("Update of " + ds.uri() + " needs at least one column to set");
     }
-    FragmentReader.refuseBlobV2Rewrite(base, "Update of " + ds.uri());
     Schema schema = ds.schema();
     Map<String, Expression> exprs = new HashMap<>();
     for (Map.Entry<String, String> e : set.entrySet()) {
@@ -113,6 +114,10 @@ final class Dml {
             + e.getKey() + " = " + e.getValue() + "); columns are " + base.schema().names());
       }
       Field af = base.schema().arrowField(f.name());
+      if (BlobRewrite.isBlobV2(af)) {
+        throw new UnsupportedOperationException("Update of " + ds.uri() + " is not supported: SET " + f.name()
+            + " assigns a blob v2 column; write new blob values with mergeInsert instead");
+      }
       exprs.put(f.name(), Expression.parse(e.getValue(), schema).castTo(af.getType()));
     }
     ScanBuilder sb = ds.newScan().withRowAddress(true);
@@ -154,9 +159,21 @@ final class Dml {
                       + set.get(f.getName()) + " gives NULL for a row but the column is not nullable");
                 }
               }
+              Map<String, List<BlobHandle>> blobs = new java.util.LinkedHashMap<>();
               for (Field f : schema.getFields()) {
                 FieldVector v = computed.remove(f.getName());
-                if (v == null) {
+                if (v == null && BlobRewrite.isBlobV2(f)) {
+                  // Copied from where the blobs are now, streamed by the writer.
+                  List<BlobHandle> hs = new ArrayList<>(n);
+                  out.add(BlobRewrite.inputColumn((StructVector) in.getVector(f.getName()), f, rs -> {
+                    long[] a = new long[rs.length];
+                    for (int j = 0; j < rs.length; j++) {
+                      a[j] = addresses.get(rs[j]);
+                    }
+                    return ds.takeBlobsByAddress(a, f.getName());
+                  }, hs, allocator, "Update of " + ds.uri()));
+                  blobs.put(f.getName(), hs);
+                } else if (v == null) {
                   out.add(Batches.move(in.getVector(f.getName()), f, allocator));
                 } else {
                   try (v) {
@@ -166,6 +183,7 @@ final class Dml {
               }
               VectorSchemaRoot r = new VectorSchemaRoot(schema.getFields(), out, n);
               out = null;
+              setBlobSources(blobs);
               return r;
             } finally {
               Batches.closeAll(out);

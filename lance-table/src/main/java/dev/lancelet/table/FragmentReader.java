@@ -67,19 +67,6 @@ final class FragmentReader implements AutoCloseable {
   }
 
   /**
-   * Refuses an operation that rewrites rows of a dataset holding blob v2 columns: scans return
-   * their descriptors, and Lancelet cannot write blob v2 values yet.
-   */
-  static void refuseBlobV2Rewrite(Manifest m, String what) {
-    for (LanceField f : m.schema().topLevel()) {
-      if (BLOB_V2_EXTENSION.equals(f.metadata().get("ARROW:extension:name"))) {
-        throw new UnsupportedOperationException(what + " is not supported: column '" + f.name()
-            + "' is a blob v2 column, which Lancelet cannot rewrite yet");
-      }
-    }
-  }
-
-  /**
    * A blob v2 descriptor column as lance-core's scans return it: a null value reads as an empty
    * inline descriptor (all zeros, empty uri). Returns a new vector and closes {@code v}.
    */
@@ -418,6 +405,12 @@ final class FragmentReader implements AutoCloseable {
     }
 
     private final int batchSize;
+    private long[] lastOffsets = new long[0];
+
+    /** The physical offsets of the rows of the batch {@link #next()} returned last. */
+    long[] lastOffsets() {
+      return lastOffsets;
+    }
 
     /** The next batch with deleted rows removed (may be empty), or null at the end. */
     VectorSchemaRoot next() throws IOException {
@@ -452,15 +445,21 @@ final class FragmentReader implements AutoCloseable {
         Batches.closeAll(out);
       }
       DeletionVector dv = deletions();
-      if (!dv.isEmpty()) {
+      long[] kept = new long[n];
+      int k = 0;
+      for (int i = 0; i < n; i++) {
+        if (!dv.contains(pos + i)) {
+          kept[k++] = pos + i;
+        }
+      }
+      if (k < n) {
         BitSet keep = new BitSet(n);
-        for (int i = 0; i < n; i++) {
-          if (!dv.contains(pos + i)) {
-            keep.set(i);
-          }
+        for (int i = 0; i < k; i++) {
+          keep.set((int) (kept[i] - pos));
         }
         root = Batches.select(root, keep, allocator);
       }
+      lastOffsets = k == n ? kept : java.util.Arrays.copyOf(kept, k);
       pos += n;
       return root;
     }
@@ -532,22 +531,27 @@ final class FragmentReader implements AutoCloseable {
     if (fields.size() != 1) {
       throw new IllegalStateException("takeBlobs needs exactly one projected field, got " + fields.size());
     }
+    return takeBlobs(0, offsets);
+  }
+
+  /** {@link #takeBlobs(long[])} for projected field {@code field} (a blob field). */
+  List<BlobHandle> takeBlobs(int field, long[] offsets) throws IOException {
     List<BlobHandle> out = new ArrayList<>(offsets.length);
-    if (fileOf[0] < 0) {
+    if (fileOf[field] < 0) {
       for (int i = 0; i < offsets.length; i++) {
         out.add(null);
       }
       return out;
     }
-    DataFile df = fragment.files().get(fileOf[0]);
+    DataFile df = fragment.files().get(fileOf[field]);
     if (df.baseId() != null) {
       throw new UnsupportedFeatureException(where() + ": blob values of data file " + df.path()
           + " under base path " + df.baseId() + " are not supported yet");
     }
-    LanceFileReader r = reader(fileOf[0]);
+    LanceFileReader r = reader(fileOf[field]);
     String path = df.datasetPath();
     BlobStore sidecars = BlobStore.of(new PrefixedStore(store, "data/"));
-    for (BlobHandle h : r.takeBlobs(offsets, nameInFile[0], sidecars)) {
+    for (BlobHandle h : r.takeBlobs(offsets, nameInFile[field], sidecars)) {
       if (h != null && h.size() > 0 && h.location().equals(r.location())) {
         h = BlobHandle.lazy(h.location(), () -> store.open(path), h.offset(), h.size());
       }

@@ -19,6 +19,23 @@ abstract class MappedReader extends ArrowReader {
     this.schema = schema;
   }
 
+  private java.util.Map<String, java.util.List<dev.lancelet.file.blob.BlobHandle>> pendingBlobs = java.util.Map.of();
+  private java.util.Map<String, java.util.List<dev.lancelet.file.blob.BlobHandle>> blobs = java.util.Map.of();
+
+  /**
+   * Called by {@link #next()} for the batch it is about to return: per blob v2 column, one handle
+   * per row on the blob to copy for rows whose struct sets neither {@code data} nor {@code uri}
+   * (see {@link dev.lancelet.file.LanceFileWriter#write(VectorSchemaRoot, java.util.Map)}).
+   */
+  final void setBlobSources(java.util.Map<String, java.util.List<dev.lancelet.file.blob.BlobHandle>> sources) {
+    pendingBlobs = sources;
+  }
+
+  /** The blob sources of the batch loaded last (empty when it has none). */
+  final java.util.Map<String, java.util.List<dev.lancelet.file.blob.BlobHandle>> blobSources() {
+    return blobs;
+  }
+
   /** The next batch (owned by the caller, with {@link #readSchema()}'s fields in order), or null at the end. */
   abstract VectorSchemaRoot next() throws IOException;
 
@@ -26,6 +43,9 @@ abstract class MappedReader extends ArrowReader {
   public final boolean loadNextBatch() throws IOException {
     while (true) {
       VectorSchemaRoot b = next();
+      var sources = pendingBlobs;
+      pendingBlobs = java.util.Map.of();
+      blobs = java.util.Map.of();
       if (b == null) {
         return false;
       }
@@ -40,6 +60,7 @@ abstract class MappedReader extends ArrowReader {
           b.getVector(i).makeTransferPair(target).transfer();
         }
         root.setRowCount(b.getRowCount());
+        blobs = sources;
         return true;
       } finally {
         b.close();

@@ -255,7 +255,11 @@ public final class MergeInsertBuilder {
       throws IOException {
     Manifest base = ds.manifest();
     ds.checkWritable("Merge-insert into");
-    FragmentReader.refuseBlobV2Rewrite(base, "Merge-insert into " + ds.uri());
+    if (matched == Matched.UPDATE_IF && BlobRewrite.hasBlobV2(base)) {
+      // The condition would compare source values with target descriptors.
+      throw new UnsupportedOperationException("Merge-insert into " + ds.uri() + " with a whenMatchedUpdateAll"
+          + " condition is not supported: the dataset has a blob v2 column");
+    }
     Schema schema = ds.schema();
     for (String k : keys) {
       if (base.schema().topLevel(k) == null) {
