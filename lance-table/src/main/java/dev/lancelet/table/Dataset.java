@@ -584,20 +584,33 @@ public final class Dataset implements AutoCloseable {
   });
 
   /**
-   * Most threads one take reads fragments on (the caller's included): the cores, at most 4;
-   * {@code -Dlancelet.takeThreads=1} keeps takes on the caller's thread.
+   * Most threads one take reads fragments on (the caller's included) on local disk and in memory:
+   * the cores, at most 4; {@code -Dlancelet.takeThreads=1} keeps takes on the caller's thread.
    */
   private static final int TAKE_THREADS = Math.max(1,
       Integer.getInteger("lancelet.takeThreads", Math.min(4, Runtime.getRuntime().availableProcessors())));
 
   /**
+   * The same for remote stores (anything but {@code file:} and {@code memory:} locations), where
+   * a fragment's reads are mostly waiting on the network: 32 ({@code -Dlancelet.remoteTakeThreads});
+   * the store's I/O scheduler still bounds the requests in flight.
+   */
+  private static final int REMOTE_TAKE_THREADS = Math.max(1, Integer.getInteger("lancelet.remoteTakeThreads", 32));
+
+  private int takeThreads() {
+    String u = res.store.uri();
+    boolean local = u.startsWith("file:") || u.startsWith("memory:") || u.startsWith("/") || !u.contains("://");
+    return local ? TAKE_THREADS : REMOTE_TAKE_THREADS;
+  }
+
+  /**
    * Reads the rows {@code offsets.get(i)} of {@code fragments.get(i)} into {@code out[i]}, on up to
-   * {@link #TAKE_THREADS} threads when several fragments are involved (each thread takes every
+   * {@link #takeThreads()} threads when several fragments are involved (each thread takes every
    * k-th fragment). On failure every part read is closed and the first error is thrown.
    */
   private void takeParts(List<Fragment> fragments, List<long[]> offsets, List<LanceField> fields, boolean check,
       VectorSchemaRoot[] out) throws IOException {
-    int threads = Math.min(TAKE_THREADS, fragments.size());
+    int threads = Math.min(takeThreads(), fragments.size());
     if (threads <= 1) {
       takeStripe(fragments, offsets, fields, check, out, 0, 1);
       return;
