@@ -498,14 +498,8 @@ public final class Dataset implements AutoCloseable {
         offs[j] = addresses[idx.get(j)] & 0xFFFF_FFFFL;
       }
       try (FragmentReader r = new FragmentReader(res.store, res.allocator, current.manifest(), f, fields, false, false, res.files)) {
-        if (check && f.deletionFile() != null) {
-          DeletionVector dv = r.deletions();
-          for (long o : offs) {
-            if (dv.contains(o)) {
-              throw new IllegalArgumentException("Row address " + ((f.id() << 32) | o) + " names a deleted row of "
-                  + uri() + " version " + version());
-            }
-          }
+        if (check) {
+          refuseDeleted(r, f, offs);
         }
         List<BlobHandle> hs = r.takeBlobs(offs);
         for (int j = 0; j < offs.length; j++) {
@@ -666,6 +660,20 @@ public final class Dataset implements AutoCloseable {
     }
   }
 
+  /** Throws when one of {@code offsets} names a deleted row of fragment {@code f}. */
+  private void refuseDeleted(FragmentReader r, Fragment f, long[] offsets) throws IOException {
+    if (f.deletionFile() == null) {
+      return;
+    }
+    DeletionVector dv = r.deletions();
+    for (long o : offsets) {
+      if (dv.contains(o)) {
+        throw new IllegalArgumentException("Row address " + ((f.id() << 32) | o) + " names a deleted row of "
+            + uri() + " version " + version());
+      }
+    }
+  }
+
   /** Takes the parts {@code first, first + step, ...}. */
   private void takeStripe(List<Fragment> fragments, List<long[]> offsets, List<LanceField> fields, boolean check,
       VectorSchemaRoot[] out, int first, int step) throws IOException {
@@ -673,14 +681,8 @@ public final class Dataset implements AutoCloseable {
       Fragment f = fragments.get(i);
       long[] offs = offsets.get(i);
       try (FragmentReader r = new FragmentReader(res.store, res.allocator, current.manifest(), f, fields, false, false, res.files)) {
-        if (check && f.deletionFile() != null) {
-          DeletionVector dv = r.deletions();
-          for (long o : offs) {
-            if (dv.contains(o)) {
-              throw new IllegalArgumentException("Row address " + ((f.id() << 32) | o) + " names a deleted row of "
-                  + uri() + " version " + version());
-            }
-          }
+        if (check) {
+          refuseDeleted(r, f, offs);
         }
         out[i] = r.take(offs);
       }

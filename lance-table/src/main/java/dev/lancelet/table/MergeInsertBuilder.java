@@ -567,23 +567,11 @@ public final class MergeInsertBuilder {
         throw new IllegalArgumentException("Merge-insert source has no column '" + f.getName() + "'; source columns are "
             + names(in) + ", dataset columns " + names(schema));
       }
-      if (!sameType(s, f)) {
+      if (!SchemaEvolution.sameType(s, f)) {
         throw new IllegalArgumentException("Merge-insert source column '" + f.getName() + "' is " + s.getType()
             + " but the dataset column is " + f.getType());
       }
     }
-  }
-
-  private static boolean sameType(Field a, Field b) {
-    if (!a.getType().equals(b.getType()) || a.getChildren().size() != b.getChildren().size()) {
-      return false;
-    }
-    for (int i = 0; i < a.getChildren().size(); i++) {
-      if (!sameType(a.getChildren().get(i), b.getChildren().get(i))) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static List<String> names(Schema s) {

@@ -653,7 +653,7 @@ final class SchemaEvolution {
   }
 
   /** Same Arrow type all the way down (names, nullability and metadata aside). */
-  private static boolean sameType(Field a, Field b) {
+  static boolean sameType(Field a, Field b) {
     if (!a.getType().equals(b.getType()) || a.getChildren().size() != b.getChildren().size()) {
       return false;
     }
