@@ -592,9 +592,13 @@ public final class Dataset implements AutoCloseable {
   private static final int REMOTE_TAKE_THREADS = Math.max(1, Integer.getInteger("lancelet.remoteTakeThreads", 32));
 
   private int takeThreads() {
+    return onRemoteStore() ? REMOTE_TAKE_THREADS : TAKE_THREADS;
+  }
+
+  /** Whether the dataset lives on a remote store (not a {@code file:} or {@code memory:} location). */
+  boolean onRemoteStore() {
     String u = res.store.uri();
-    boolean local = u.startsWith("file:") || u.startsWith("memory:") || u.startsWith("/") || !u.contains("://");
-    return local ? TAKE_THREADS : REMOTE_TAKE_THREADS;
+    return !(u.startsWith("file:") || u.startsWith("memory:") || u.startsWith("/") || !u.contains("://"));
   }
 
   /**

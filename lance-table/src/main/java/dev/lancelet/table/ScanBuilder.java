@@ -22,7 +22,7 @@ public final class ScanBuilder {
   private boolean withRowAddress;
   private String filter;
   private BatchFilter batchFilter;
-  private int readahead = 2;
+  private int readahead = -1; // -1: by store, see fragmentReadahead
 
   ScanBuilder(Dataset dataset) {
     this.dataset = dataset;
@@ -102,7 +102,11 @@ public final class ScanBuilder {
     return this;
   }
 
-  /** Fragments read ahead of the one being returned (default 2; 0 reads one at a time). */
+  /**
+   * Fragments read ahead of the one being returned (0 reads one at a time). Default: 2 on local
+   * disk and in memory, 8 on remote stores (S3, GCS), where each fragment's reads mostly wait on
+   * the network; the store's I/O scheduler bounds the requests in flight either way.
+   */
   public ScanBuilder fragmentReadahead(int n) {
     if (n < 0) {
       throw new IllegalArgumentException("fragmentReadahead must be >= 0, got " + n);
@@ -113,7 +117,8 @@ public final class ScanBuilder {
 
   /** Starts the scan. Close the returned reader. */
   public ArrowReader open() throws IOException {
-    return new ScanReader(dataset, columns, limit, offset, batchSize, withRowId, withRowAddress, batchFilter, readahead);
+    int ahead = readahead >= 0 ? readahead : dataset.onRemoteStore() ? 8 : 2;
+    return new ScanReader(dataset, columns, limit, offset, batchSize, withRowId, withRowAddress, batchFilter, ahead);
   }
 
   @Override
