@@ -147,6 +147,27 @@ final class Batches {
     return select(in, keep, allocator);
   }
 
+  /**
+   * Rows {@code [from, from + n)} of {@code in} as a new root of {@code fields} (the caller's names:
+   * split vectors rename list items), moved out by transfer into each vector's own allocator;
+   * {@code in} keeps its vectors' other rows and stays the caller's to close.
+   */
+  static VectorSchemaRoot split(VectorSchemaRoot in, List<Field> fields, int from, int n) {
+    List<FieldVector> vs = new ArrayList<>();
+    try {
+      for (FieldVector v : in.getFieldVectors()) {
+        TransferPair tp = v.getTransferPair(v.getAllocator());
+        tp.splitAndTransfer(from, n);
+        vs.add((FieldVector) tp.getTo());
+      }
+      VectorSchemaRoot out = new VectorSchemaRoot(fields, vs, n);
+      vs = null;
+      return out;
+    } finally {
+      closeAll(vs);
+    }
+  }
+
   /** Closes every vector; null-safe. */
   static void closeAll(List<? extends AutoCloseable> cs) {
     if (cs == null) {

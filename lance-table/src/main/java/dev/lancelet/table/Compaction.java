@@ -9,7 +9,6 @@ import dev.lancelet.io.ObjectStore;
 import dev.lancelet.table.commit.Committer;
 import dev.lancelet.table.commit.ReserveFragmentsOperation;
 import dev.lancelet.table.commit.RewriteOperation;
-import dev.lancelet.table.format.DataFile;
 import dev.lancelet.table.format.DeletionVector;
 import dev.lancelet.table.format.Fragment;
 import dev.lancelet.table.format.Manifest;
@@ -113,7 +112,7 @@ final class Compaction {
                       // A file's narrow dictionary columns keep within their index type.
                       take = dicts.fit(batch.root(), off, take);
                       if (take == 0) {
-                        out.add(carry(finish(w, store, name, rows, version, fieldIds, columns, written), carried));
+                        out.add(carry(DatasetWriter.finish(w, store, name, rows, version, fieldIds, columns, written), carried));
                         w = null;
                         continue;
                       }
@@ -121,7 +120,10 @@ final class Compaction {
                     if (off == 0 && take == n) {
                       write(w, batch, dicts);
                     } else {
-                      try (BlobRewrite.Batch s = new BlobRewrite.Batch(copyOf(batch.root(), ds), batch.sources())
+                      // A copy the slice can consume, leaving the batch as it was.
+                      VectorSchemaRoot whole = Batches.split(batch.root(), batch.root().getSchema().getFields(), 0,
+                          batch.root().getRowCount());
+                      try (BlobRewrite.Batch s = new BlobRewrite.Batch(whole, batch.sources())
                           .slice(off, take, ds.allocator())) {
                         write(w, s, dicts);
                       }
@@ -133,7 +135,7 @@ final class Compaction {
                     rows += take;
                     done += take;
                     if (rows >= o.targetRowsPerFragment()) {
-                      out.add(carry(finish(w, store, name, rows, version, fieldIds, columns, written), carried));
+                      out.add(carry(DatasetWriter.finish(w, store, name, rows, version, fieldIds, columns, written), carried));
                       w = null;
                     }
                   }
@@ -145,7 +147,7 @@ final class Compaction {
           }
           if (w != null) {
             if (rows > 0) {
-              out.add(carry(finish(w, store, name, rows, version, fieldIds, columns, written), carried));
+              out.add(carry(DatasetWriter.finish(w, store, name, rows, version, fieldIds, columns, written), carried));
             } else {
               w.abort();
               written.remove("data/" + name);
@@ -203,32 +205,6 @@ final class Compaction {
       }
       throw e;
     }
-  }
-
-  /** A root whose vectors the slice can consume, leaving {@code batch} as it was. */
-  private static VectorSchemaRoot copyOf(VectorSchemaRoot batch, Dataset ds) {
-    List<org.apache.arrow.vector.FieldVector> vs = new ArrayList<>();
-    try {
-      for (org.apache.arrow.vector.FieldVector v : batch.getFieldVectors()) {
-        org.apache.arrow.vector.util.TransferPair tp = v.getTransferPair(ds.allocator());
-        tp.splitAndTransfer(0, batch.getRowCount());
-        vs.add((org.apache.arrow.vector.FieldVector) tp.getTo());
-      }
-      VectorSchemaRoot r = new VectorSchemaRoot(batch.getSchema().getFields(), vs, batch.getRowCount());
-      vs = null;
-      return r;
-    } finally {
-      Batches.closeAll(vs);
-    }
-  }
-
-  private static Fragment finish(LanceFileWriter w, ObjectStore store, String name, long rows, LanceFileVersion version,
-      List<Integer> fieldIds, List<Integer> columns, List<String> written) throws IOException {
-    w.close();
-    // Blob v2 sidecars belong to the new file: deleted with it if the commit fails.
-    written.addAll(w.blobSidecars());
-    DataFile df = new DataFile(name, fieldIds, columns, version.major(), version.minor(), store.size("data/" + name), null);
-    return Fragment.of(0, List.of(df), rows);
   }
 
   /** A new fragment with the row ids and row versions carried for its rows (stable row ids). */

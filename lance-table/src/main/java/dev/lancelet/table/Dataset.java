@@ -471,14 +471,16 @@ public final class Dataset implements AutoCloseable {
     return f;
   }
 
-  private List<BlobHandle> takeBlobAddresses(long[] addresses, String column, boolean check)
-      throws IOException {
-    List<LanceField> fields = fieldsFor(List.of(column));
+  /**
+   * The positions in {@code addresses} grouped by the fragment they address, fragments in order of
+   * first appearance; throws when an address names no row of this version.
+   */
+  private Map<Fragment, List<Integer>> groupByFragment(long[] addresses) {
     Map<Long, Fragment> byId = new HashMap<>();
     for (Fragment f : fragments()) {
       byId.put(f.id(), f);
     }
-    Map<Long, List<Integer>> groups = new LinkedHashMap<>();
+    Map<Fragment, List<Integer>> groups = new LinkedHashMap<>();
     for (int i = 0; i < addresses.length; i++) {
       long fid = addresses[i] >>> 32;
       Fragment f = byId.get(fid);
@@ -487,11 +489,18 @@ public final class Dataset implements AutoCloseable {
         throw new IllegalArgumentException("Row address " + addresses[i] + " (fragment " + fid + ", row " + off
             + ") does not exist in " + uri() + " version " + version());
       }
-      groups.computeIfAbsent(fid, k -> new ArrayList<>()).add(i);
+      groups.computeIfAbsent(f, k -> new ArrayList<>()).add(i);
     }
+    return groups;
+  }
+
+  private List<BlobHandle> takeBlobAddresses(long[] addresses, String column, boolean check)
+      throws IOException {
+    List<LanceField> fields = fieldsFor(List.of(column));
+    Map<Fragment, List<Integer>> groups = groupByFragment(addresses);
     BlobHandle[] out = new BlobHandle[addresses.length];
-    for (Map.Entry<Long, List<Integer>> g : groups.entrySet()) {
-      Fragment f = byId.get(g.getKey());
+    for (Map.Entry<Fragment, List<Integer>> g : groups.entrySet()) {
+      Fragment f = g.getKey();
       List<Integer> idx = g.getValue();
       long[] offs = new long[idx.size()];
       for (int j = 0; j < offs.length; j++) {
@@ -512,22 +521,8 @@ public final class Dataset implements AutoCloseable {
 
   private VectorSchemaRoot takeAddresses(long[] addresses, List<String> columns, boolean check) throws IOException {
     List<LanceField> fields = fieldsFor(columns);
-    Map<Long, Fragment> byId = new HashMap<>();
-    for (Fragment f : fragments()) {
-      byId.put(f.id(), f);
-    }
     // Group by fragment, remembering where each row goes.
-    Map<Long, List<Integer>> groups = new LinkedHashMap<>();
-    for (int i = 0; i < addresses.length; i++) {
-      long fid = addresses[i] >>> 32;
-      Fragment f = byId.get(fid);
-      long off = addresses[i] & 0xFFFF_FFFFL;
-      if (f == null || off >= f.physicalRows()) {
-        throw new IllegalArgumentException("Row address " + addresses[i] + " (fragment " + fid + ", row " + off
-            + ") does not exist in " + uri() + " version " + version());
-      }
-      groups.computeIfAbsent(fid, k -> new ArrayList<>()).add(i);
-    }
+    Map<Fragment, List<Integer>> groups = groupByFragment(addresses);
     List<Field> outFields = new ArrayList<>();
     for (LanceField f : fields) {
       outFields.add(FragmentReader.readField(current.manifest().schema().arrowField(f.name())));
@@ -538,7 +533,7 @@ public final class Dataset implements AutoCloseable {
     int[] rowIn = new int[addresses.length];
     List<Fragment> partFragments = new ArrayList<>();
     List<long[]> partOffsets = new ArrayList<>();
-    for (Map.Entry<Long, List<Integer>> g : groups.entrySet()) {
+    for (Map.Entry<Fragment, List<Integer>> g : groups.entrySet()) {
       List<Integer> idx = g.getValue();
       long[] offs = new long[idx.size()];
       for (int j = 0; j < offs.length; j++) {
@@ -546,7 +541,7 @@ public final class Dataset implements AutoCloseable {
         partOf[idx.get(j)] = partFragments.size();
         rowIn[idx.get(j)] = j;
       }
-      partFragments.add(byId.get(g.getKey()));
+      partFragments.add(g.getKey());
       partOffsets.add(offs);
     }
     VectorSchemaRoot[] taken = new VectorSchemaRoot[partFragments.size()];

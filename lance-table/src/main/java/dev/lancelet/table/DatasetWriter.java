@@ -83,16 +83,7 @@ final class DatasetWriter {
     if (append) {
       schema = base.schema();
       order = schema.match(logical);
-      String v = base.dataStorageVersion();
-      try {
-        version = LanceFileVersion.parse(v.isEmpty() ? "legacy" : v);
-      } catch (IllegalArgumentException e) {
-        throw new UnsupportedFeatureException("Dataset " + store.uri() + " records data storage version '" + v + "'");
-      }
-      if (version != LanceFileVersion.V2_0 && version != LanceFileVersion.V2_1 && version != LanceFileVersion.V2_2) {
-        throw new UnsupportedFeatureException("Cannot append to " + store.uri() + ": its data storage version " + v
-            + " is not one Lancelet writes (2.0, 2.1, 2.2)");
-      }
+      version = writableVersion(base.dataStorageVersion(), store.uri(), "Cannot append to " + store.uri());
     } else {
       schema = TableSchema.fromArrow(logical);
       order = schema.topLevel();
@@ -138,17 +129,7 @@ final class DatasetWriter {
       throws IOException {
     Schema input = data.getVectorSchemaRoot().getSchema();
     List<LanceField> order = base.schema().match(logicalSchema(input, data));
-    String v = base.dataStorageVersion();
-    LanceFileVersion version;
-    try {
-      version = LanceFileVersion.parse(v.isEmpty() ? "legacy" : v);
-    } catch (IllegalArgumentException e) {
-      throw new UnsupportedFeatureException("Dataset " + store.uri() + " records data storage version '" + v + "'");
-    }
-    if (version != LanceFileVersion.V2_0 && version != LanceFileVersion.V2_1 && version != LanceFileVersion.V2_2) {
-      throw new UnsupportedFeatureException("Cannot write to " + store.uri() + ": its data storage version " + v
-          + " is not one Lancelet writes (2.0, 2.1, 2.2)");
-    }
+    LanceFileVersion version = writableVersion(base.dataStorageVersion(), store.uri(), "Cannot write to " + store.uri());
     List<Integer> fieldIds = new ArrayList<>();
     for (LanceField f : order) {
       collectIds(f, version == LanceFileVersion.V2_0, fieldIds);
@@ -224,7 +205,7 @@ final class DatasetWriter {
           if (off == 0 && take == n) {
             write(w, root, data, blobs);
           } else {
-            try (VectorSchemaRoot s = slice(root, input, off, take, allocator)) {
+            try (VectorSchemaRoot s = Batches.split(root, input.getFields(), off, take)) {
               java.util.Map<String, List<dev.lancelet.file.blob.BlobHandle>> part = new java.util.LinkedHashMap<>();
               for (var e : blobs.entrySet()) {
                 part.put(e.getKey(), e.getValue().subList(off, off + take));
@@ -269,25 +250,26 @@ final class DatasetWriter {
     }
   }
 
-  /** Rows {@code [off, off + n)} of {@code root}, keeping the input's field names (slices rename list items). */
-  private static VectorSchemaRoot slice(VectorSchemaRoot root, Schema input, int off, int n,
-      org.apache.arrow.memory.BufferAllocator allocator) {
-    List<FieldVector> vs = new ArrayList<>();
+  /**
+   * The file version a manifest's data storage version {@code v} names, when Lancelet writes it;
+   * otherwise an {@link UnsupportedFeatureException} whose message starts with {@code cannot}.
+   */
+  static LanceFileVersion writableVersion(String v, String uri, String cannot) throws UnsupportedFeatureException {
+    LanceFileVersion version;
     try {
-      for (FieldVector v : root.getFieldVectors()) {
-        org.apache.arrow.vector.util.TransferPair tp = v.getTransferPair(v.getAllocator());
-        tp.splitAndTransfer(off, n);
-        vs.add((FieldVector) tp.getTo());
-      }
-      VectorSchemaRoot s = new VectorSchemaRoot(input.getFields(), vs, n);
-      vs = null;
-      return s;
-    } finally {
-      Batches.closeAll(vs);
+      version = LanceFileVersion.parse(v.isEmpty() ? "legacy" : v);
+    } catch (IllegalArgumentException e) {
+      throw new UnsupportedFeatureException("Dataset " + uri + " records data storage version '" + v + "'");
     }
+    if (version != LanceFileVersion.V2_0 && version != LanceFileVersion.V2_1 && version != LanceFileVersion.V2_2) {
+      throw new UnsupportedFeatureException(cannot + ": its data storage version " + v
+          + " is not one Lancelet writes (2.0, 2.1, 2.2)");
+    }
+    return version;
   }
 
-  private static Fragment finish(LanceFileWriter w, ObjectStore store, String name, long rows, LanceFileVersion version,
+  /** Closes {@code w} and describes its file as a one-file fragment; its blob sidecars join {@code written}. */
+  static Fragment finish(LanceFileWriter w, ObjectStore store, String name, long rows, LanceFileVersion version,
       List<Integer> fieldIds, List<Integer> columns, List<String> written) throws IOException {
     w.close();
     // Blob v2 sidecars are this file's too: they go if the write or its commit fails.

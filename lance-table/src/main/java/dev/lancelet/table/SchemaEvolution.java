@@ -486,18 +486,8 @@ final class SchemaEvolution {
   }
 
   static LanceFileVersion writableVersion(Dataset ds) throws UnsupportedFeatureException {
-    String v = ds.manifest().dataStorageVersion();
-    LanceFileVersion version;
-    try {
-      version = LanceFileVersion.parse(v.isEmpty() ? "legacy" : v);
-    } catch (IllegalArgumentException e) {
-      throw new UnsupportedFeatureException("Dataset " + ds.uri() + " records data storage version '" + v + "'");
-    }
-    if (version != LanceFileVersion.V2_0 && version != LanceFileVersion.V2_1 && version != LanceFileVersion.V2_2) {
-      throw new UnsupportedFeatureException("Cannot write new data files into " + ds.uri() + ": its data storage version "
-          + v + " is not one Lancelet writes (2.0, 2.1, 2.2)");
-    }
-    return version;
+    return DatasetWriter.writableVersion(ds.manifest().dataStorageVersion(), ds.uri(),
+        "Cannot write new data files into " + ds.uri());
   }
 
   // ------------------------------------------------------------------ type changes
