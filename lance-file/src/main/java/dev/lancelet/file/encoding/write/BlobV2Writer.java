@@ -231,18 +231,8 @@ final class BlobV2Writer {
           } else if (size > dedicatedThreshold) {
             kind = BlobKind.DEDICATED;
             position = 0;
-            id = sidecars.allocate();
-            ObjectWriter w = sidecars.create(id);
-            boolean written = false;
-            try {
-              copy(source, w, i);
-              w.close();
-              written = true;
-            } finally {
-              if (!written) {
-                w.abort();
-              }
-            }
+            int at = i;
+            id = dedicated(w -> copy(source, w, at));
           } else {
             kind = BlobKind.PACKED;
             position = packFor(size);
@@ -259,18 +249,7 @@ final class BlobV2Writer {
           } else if (size > dedicatedThreshold) {
             kind = BlobKind.DEDICATED;
             position = 0;
-            id = sidecars.allocate();
-            ObjectWriter w = sidecars.create(id);
-            boolean written = false;
-            try {
-              w.write(value);
-              w.close();
-              written = true;
-            } finally {
-              if (!written) {
-                w.abort();
-              }
-            }
+            id = dedicated(w -> w.write(value));
           } else {
             kind = BlobKind.PACKED;
             position = packFor(size);
@@ -324,6 +303,29 @@ final class BlobV2Writer {
   }
 
   /** Streams a source into {@code out} in chunks of at most {@link BlobHandle#STREAM_READ_BYTES}. */
+  /** Writes one value into a sidecar of its own and returns the sidecar's id; aborted if writing fails. */
+  private long dedicated(SidecarBody body) throws IOException {
+    long id = sidecars.allocate();
+    ObjectWriter w = sidecars.create(id);
+    boolean written = false;
+    try {
+      body.writeTo(w);
+      w.close();
+      written = true;
+    } finally {
+      if (!written) {
+        w.abort();
+      }
+    }
+    return id;
+  }
+
+  /** What goes into a dedicated sidecar. */
+  @FunctionalInterface
+  private interface SidecarBody {
+    void writeTo(ObjectWriter w) throws IOException;
+  }
+
   private void copy(BlobHandle source, ObjectWriter out, int row) throws IOException {
     byte[] buf = new byte[(int) Math.min(BlobHandle.STREAM_READ_BYTES, source.size())];
     long left = source.size();
