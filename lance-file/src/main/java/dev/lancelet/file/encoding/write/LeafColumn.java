@@ -479,11 +479,23 @@ public final class LeafColumn {
 
   /** Value bytes of rows {@code [from, to)} of a utf8/binary vector (either offset width). */
   private static long variableBytes(ValueVector v, int from, int to) {
+    return variableOffset(v, to) - variableOffset(v, from);
+  }
+
+  /** Offset {@code i} of a utf8/binary vector's offset buffer (either offset width). */
+  private static long variableOffset(ValueVector v, int i) {
     if (v instanceof BaseVariableWidthVector bv) {
-      return (long) bv.getOffsetBuffer().getInt((long) to * 4) - bv.getOffsetBuffer().getInt((long) from * 4);
+      return bv.getOffsetBuffer().getInt((long) i * 4);
     }
-    BaseLargeVariableWidthVector bv = (BaseLargeVariableWidthVector) v;
-    return bv.getOffsetBuffer().getLong((long) to * 8) - bv.getOffsetBuffer().getLong((long) from * 8);
+    return ((BaseLargeVariableWidthVector) v).getOffsetBuffer().getLong((long) i * 8);
+  }
+
+  /** Offset {@code i} of a list or large-list vector's offset buffer. */
+  private static long listOffset(ValueVector v, int i) {
+    if (v instanceof ListVector lv) {
+      return lv.getOffsetBuffer().getInt((long) i * 4);
+    }
+    return ((LargeListVector) v).getOffsetBuffer().getLong((long) i * 8);
   }
 
   /** Bytes buffered in the current page. */
@@ -613,16 +625,8 @@ public final class LeafColumn {
     switch (kinds[d]) {
       case STRUCT -> collectKeys(d + 1, idx);
       case LIST -> {
-        long s;
-        long e;
-        if (v instanceof ListVector lv) {
-          s = lv.getOffsetBuffer().getInt((long) idx * 4);
-          e = lv.getOffsetBuffer().getInt((long) (idx + 1) * 4);
-        } else {
-          LargeListVector lv = (LargeListVector) v;
-          s = lv.getOffsetBuffer().getLong((long) idx * 8);
-          e = lv.getOffsetBuffer().getLong((long) (idx + 1) * 8);
-        }
+        long s = listOffset(v, idx);
+        long e = listOffset(v, idx + 1);
         for (long j = s; j < e; j++) {
           collectKeys(d + 1, (int) j);
         }
@@ -702,16 +706,8 @@ public final class LeafColumn {
     switch (kinds[d]) {
       case STRUCT -> visit(d + 1, idx, repLevel);
       case LIST -> {
-        long s;
-        long e;
-        if (v instanceof ListVector lv) {
-          s = lv.getOffsetBuffer().getInt((long) idx * 4);
-          e = lv.getOffsetBuffer().getInt((long) (idx + 1) * 4);
-        } else {
-          LargeListVector lv = (LargeListVector) v;
-          s = lv.getOffsetBuffer().getLong((long) idx * 8);
-          e = lv.getOffsetBuffer().getLong((long) (idx + 1) * 8);
-        }
+        long s = listOffset(v, idx);
+        long e = listOffset(v, idx + 1);
         if (s == e) {
           emptySeen[d] = true;
           emitLevel(repLevel, canonNull[d] + 1);
@@ -794,19 +790,9 @@ public final class LeafColumn {
         dev.lancelet.file.kernels.LittleEndian.putInt(values.a, values.n - 4, (int) global);
       }
       case VARIABLE -> {
-        long s;
-        long e;
-        ArrowBuf data;
-        if (v instanceof BaseVariableWidthVector bv) {
-          s = bv.getOffsetBuffer().getInt((long) idx * 4);
-          e = bv.getOffsetBuffer().getInt((long) (idx + 1) * 4);
-          data = bv.getDataBuffer();
-        } else {
-          BaseLargeVariableWidthVector bv = (BaseLargeVariableWidthVector) v;
-          s = bv.getOffsetBuffer().getLong((long) idx * 8);
-          e = bv.getOffsetBuffer().getLong((long) (idx + 1) * 8);
-          data = bv.getDataBuffer();
-        }
+        long s = variableOffset(v, idx);
+        long e = variableOffset(v, idx + 1);
+        ArrowBuf data = v.getDataBuffer();
         int len = Math.toIntExact(e - s);
         values.ensure(len);
         data.getBytes(s, values.a, values.n, len);
@@ -867,19 +853,9 @@ public final class LeafColumn {
     boundDictBase = dictEntries;
     int n = boundDict.getValueCount();
     for (int i = 0; i < n; i++) {
-      long s;
-      long e;
-      ArrowBuf data;
-      if (boundDict instanceof BaseVariableWidthVector bv) {
-        s = bv.getOffsetBuffer().getInt((long) i * 4);
-        e = bv.getOffsetBuffer().getInt((long) (i + 1) * 4);
-        data = bv.getDataBuffer();
-      } else {
-        BaseLargeVariableWidthVector bv = (BaseLargeVariableWidthVector) boundDict;
-        s = bv.getOffsetBuffer().getLong((long) i * 8);
-        e = bv.getOffsetBuffer().getLong((long) (i + 1) * 8);
-        data = bv.getDataBuffer();
-      }
+      long s = variableOffset(boundDict, i);
+      long e = variableOffset(boundDict, i + 1);
+      ArrowBuf data = boundDict.getDataBuffer();
       int len = boundDict.isNull(i) ? 0 : Math.toIntExact(e - s);
       dictValues.ensure(len);
       data.getBytes(s, dictValues.a, dictValues.n, len);
