@@ -298,32 +298,28 @@ public final class GcsObjectStore implements ObjectStore, ConditionalPut {
 
   @Override
   public ReadableObject open(String path) throws IOException {
-    String name = objectName(path);
-    Blob blob;
-    try {
-      blob = storage.get(BlobId.of(bucket, name));
-    } catch (RuntimeException e) {
-      throw translate("Reading metadata", location(path), e);
-    }
-    if (blob == null) {
-      throw new ObjectNotFoundException(location(path));
-    }
-    return new GcsReadable(location(path), BlobId.of(bucket, name, blob.getGeneration()), blob.getSize(), IoPriority.INTERACTIVE);
+    Blob blob = metadata(path);
+    return new GcsReadable(location(path), BlobId.of(bucket, objectName(path), blob.getGeneration()), blob.getSize(),
+        IoPriority.INTERACTIVE);
   }
 
   @Override
   public long size(String path) throws IOException {
-    String name = objectName(path);
+    return metadata(path).getSize();
+  }
+
+  /** The object's metadata (one GET of its resource); {@link ObjectNotFoundException} when absent. */
+  private Blob metadata(String path) throws IOException {
     Blob blob;
     try {
-      blob = storage.get(BlobId.of(bucket, name));
+      blob = storage.get(BlobId.of(bucket, objectName(path)));
     } catch (RuntimeException e) {
       throw translate("Reading metadata", location(path), e);
     }
     if (blob == null) {
       throw new ObjectNotFoundException(location(path));
     }
-    return blob.getSize();
+    return blob;
   }
 
   @Override
